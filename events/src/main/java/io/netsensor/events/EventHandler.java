@@ -1,0 +1,11 @@
+package io.netsensor.events;
+
+/**
+ * Receives decoded events. Implementations must not keep a reference to the event: it is a reused
+ * flyweight-style record and changes after the call returns (copy what you need).
+ */
+public interface EventHandler {
+    void onConn(ConnEvent event);
+
+    void onDns(DnsEvent event);
+}
