@@ -1,0 +1,220 @@
+package io.netsensor.agent;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.netsensor.capture.dns.DnsAnswerText;
+import io.netsensor.events.ConnEvent;
+import io.netsensor.events.DnsEvent;
+import io.netsensor.events.Ip;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Opcode;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Type;
+
+/**
+ * Writes events as JSON lines with ECS field names (nested objects, so `.source.ip` in jq), the edge
+ * where allocation is acceptable. Fields without an ECS home live under `netsensor.*`.
+ */
+public final class EventJson implements AutoCloseable {
+    private final JsonGenerator gen;
+
+    public EventJson(OutputStream out) {
+        try {
+            gen = new JsonFactory().createGenerator(out);
+            gen.setRootValueSeparator(new com.fasterxml.jackson.core.io.SerializedString("\n"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String time(long nanos) {
+        return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)).toString();
+    }
+
+    public void conn(ConnEvent e) {
+        try {
+            gen.writeStartObject();
+            gen.writeStringField("@timestamp", time(e.phase == ConnEvent.Phase.END ? e.endNanos : e.startNanos));
+            gen.writeObjectFieldStart("event");
+            gen.writeStringField("kind", "event");
+            gen.writeStringField("dataset", "netsensor.conn");
+            gen.writeArrayFieldStart("category");
+            gen.writeString("network");
+            gen.writeEndArray();
+            gen.writeArrayFieldStart("type");
+            gen.writeString("connection");
+            gen.writeString(e.phase == ConnEvent.Phase.END ? "end" : "start");
+            gen.writeEndArray();
+            gen.writeStringField("action", e.phase == ConnEvent.Phase.END ? "connection_end" : "connection_open");
+            gen.writeStringField("outcome", e.state.outcome() == io.netsensor.events.ConnState.Outcome.ESTABLISHED ? "success"
+                    : e.state.outcome() == io.netsensor.events.ConnState.Outcome.OTHER ? "unknown" : "failure");
+            gen.writeStringField("start", time(e.startNanos));
+            if (e.phase == ConnEvent.Phase.END) {
+                gen.writeStringField("end", time(e.endNanos));
+                gen.writeNumberField("duration", Math.max(0, e.durationNanos()));
+            }
+            gen.writeEndObject();
+            gen.writeObjectFieldStart("network");
+            gen.writeStringField("transport", e.transport.ecsName);
+            gen.writeStringField("direction", e.direction.ecsName);
+            gen.writeStringField("type", Ip.isV4(e.origIpHi, e.origIpLo) ? "ipv4" : "ipv6");
+            gen.writeNumberField("packets", e.origPkts + e.respPkts);
+            gen.writeNumberField("bytes", e.origIpBytes + e.respIpBytes);
+            if (e.vlan != 0) {
+                gen.writeObjectFieldStart("vlan");
+                gen.writeStringField("id", Integer.toString(e.vlan));
+                gen.writeEndObject();
+                if (e.innerVlan != 0) {
+                    gen.writeObjectFieldStart("inner");
+                    gen.writeObjectFieldStart("vlan");
+                    gen.writeStringField("id", Integer.toString(e.innerVlan));
+                    gen.writeEndObject();
+                    gen.writeEndObject();
+                }
+            }
+            gen.writeEndObject();
+            endpoint("source", e.origIpHi, e.origIpLo, e.origPort, e.origMac, e.origPkts, e.origIpBytes);
+            endpoint("destination", e.respIpHi, e.respIpLo, e.respPort, e.respMac, e.respPkts, e.respIpBytes);
+            gen.writeObjectFieldStart("netsensor");
+            gen.writeStringField("flow_id", Long.toUnsignedString(e.flowId, 16));
+            gen.writeStringField("phase", e.phase.name().toLowerCase());
+            if (e.phase == ConnEvent.Phase.END) gen.writeStringField("end_reason", e.endReason.name().toLowerCase());
+            gen.writeStringField("conn_state", e.state.name());
+            gen.writeStringField("outcome", e.state.outcome().text);
+            gen.writeStringField("history", e.historyString());
+            gen.writeNumberField("orig_bytes", e.origBytes);
+            gen.writeNumberField("resp_bytes", e.respBytes);
+            gen.writeEndObject();
+            gen.writeEndObject();
+            gen.flush();
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private void endpoint(String name, long hi, long lo, int port, long mac, long pkts, long bytes) throws IOException {
+        gen.writeObjectFieldStart(name);
+        gen.writeStringField("ip", Ip.toString(hi, lo));
+        gen.writeNumberField("port", port);
+        if (mac != 0) gen.writeStringField("mac", mac(mac));
+        gen.writeNumberField("packets", pkts);
+        gen.writeNumberField("bytes", bytes);
+        gen.writeEndObject();
+    }
+
+    /** ECS MAC form: upper-case, dash separated. */
+    static String mac(long mac) {
+        StringBuilder sb = new StringBuilder(17);
+        for (int i = 5; i >= 0; i--) {
+            int b = (int) (mac >>> (8 * i)) & 0xFF;
+            sb.append(Character.toUpperCase(Character.forDigit(b >> 4, 16))).append(Character.toUpperCase(Character.forDigit(b & 15, 16)));
+            if (i > 0) sb.append('-');
+        }
+        return sb.toString();
+    }
+
+    public void dns(DnsEvent e) {
+        try {
+            gen.writeStartObject();
+            gen.writeStringField("@timestamp", time(e.tsNanos));
+            gen.writeObjectFieldStart("event");
+            gen.writeStringField("kind", "event");
+            gen.writeStringField("dataset", "netsensor.dns");
+            gen.writeArrayFieldStart("category");
+            gen.writeString("network");
+            gen.writeEndArray();
+            gen.writeArrayFieldStart("type");
+            gen.writeString("protocol");
+            gen.writeEndArray();
+            gen.writeStringField("outcome", !e.responded ? "unknown" : e.rcode == 0 ? "success" : "failure");
+            if (e.rttNanos >= 0) gen.writeNumberField("duration", e.rttNanos);
+            gen.writeEndObject();
+            gen.writeObjectFieldStart("network");
+            gen.writeStringField("transport", e.transport.ecsName);
+            gen.writeStringField("protocol", "dns");
+            gen.writeStringField("direction", e.direction.ecsName);
+            gen.writeStringField("type", Ip.isV4(e.clientIpHi, e.clientIpLo) ? "ipv4" : "ipv6");
+            gen.writeEndObject();
+            gen.writeObjectFieldStart("source");
+            gen.writeStringField("ip", Ip.toString(e.clientIpHi, e.clientIpLo));
+            gen.writeNumberField("port", e.clientPort);
+            if (e.clientMac != 0) gen.writeStringField("mac", mac(e.clientMac));
+            gen.writeEndObject();
+            gen.writeObjectFieldStart("destination");
+            gen.writeStringField("ip", Ip.toString(e.serverIpHi, e.serverIpLo));
+            gen.writeNumberField("port", e.serverPort);
+            gen.writeEndObject();
+            gen.writeObjectFieldStart("dns");
+            gen.writeNumberField("id", e.transId);
+            gen.writeStringField("type", e.responded ? "answer" : "query");
+            gen.writeStringField("op_code", Opcode.string(e.opcode));
+            if (e.responded) gen.writeStringField("response_code", Rcode.string(e.rcode));
+            gen.writeArrayFieldStart("header_flags");
+            flag(e, DnsEvent.FLAG_AA, "AA");
+            flag(e, DnsEvent.FLAG_TC, "TC");
+            flag(e, DnsEvent.FLAG_RD, "RD");
+            flag(e, DnsEvent.FLAG_RA, "RA");
+            flag(e, DnsEvent.FLAG_AD, "AD");
+            flag(e, DnsEvent.FLAG_CD, "CD");
+            gen.writeEndArray();
+            gen.writeObjectFieldStart("question");
+            gen.writeStringField("name", e.qnameLower());
+            gen.writeStringField("type", Type.string(e.qtype));
+            gen.writeStringField("class", DClass.string(e.qclass));
+            gen.writeEndObject();
+            if (e.answerCount > 0) {
+                gen.writeArrayFieldStart("answers");
+                for (int i = 0; i < e.answerCount; i++) {
+                    gen.writeStartObject();
+                    gen.writeStringField("type", Type.string(e.answerType[i]));
+                    gen.writeStringField("class", DClass.string(e.answerClass[i]));
+                    gen.writeNumberField("ttl", e.answerTtl[i]);
+                    gen.writeStringField("data", DnsAnswerText.render(e, i));
+                    gen.writeEndObject();
+                }
+                gen.writeEndArray();
+                gen.writeArrayFieldStart("resolved_ip");
+                for (int i = 0; i < e.answerCount; i++) {
+                    if (e.answerEncoding[i] == DnsEvent.RDATA_ADDRESS) gen.writeString(DnsAnswerText.render(e, i));
+                }
+                gen.writeEndArray();
+            }
+            gen.writeEndObject();
+            gen.writeObjectFieldStart("netsensor");
+            gen.writeObjectFieldStart("dns");
+            gen.writeStringField("query_as_sent", e.qnameString());
+            gen.writeBooleanField("queried", e.queried);
+            gen.writeBooleanField("responded", e.responded);
+            gen.writeNumberField("query_count", e.queryCount);
+            if (e.rttNanos >= 0) gen.writeNumberField("rtt_ms", e.rttNanos / 1e6);
+            if (e.answersTruncated) gen.writeBooleanField("answers_truncated", true);
+            gen.writeEndObject();
+            gen.writeEndObject();
+            gen.writeEndObject();
+            gen.flush();
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private void flag(DnsEvent e, int bit, String name) throws IOException {
+        if ((e.flags & bit) != 0) gen.writeString(name);
+    }
+
+    public JsonGenerator generator() {
+        return gen;
+    }
+
+    @Override
+    public void close() {
+        try {
+            gen.flush();
+        } catch (IOException ignored) {
+            // stdout closed
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package io.netsensor.capture.source;
+
+import java.io.IOException;
+import java.sql.Timestamp;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.pcap4j.core.BpfProgram;
+import org.pcap4j.core.NotOpenException;
+import org.pcap4j.core.PcapHandle;
+import org.pcap4j.core.PcapNativeException;
+import org.pcap4j.core.PcapNetworkInterface.PromiscuousMode;
+import org.pcap4j.core.PcapStat;
+import org.pcap4j.core.Pcaps;
+import org.pcap4j.core.RawPacketListener;
+
+/**
+ * Frames from libpcap through pcap4j: live capture on an interface, or a capture file when a BPF filter
+ * must be applied (libpcap compiles and runs the filter). pcap4j's raw listener is used because its
+ * packet parsing allocates a tree of objects per packet (0.15-0.19 M packets/s measured here) while the
+ * raw path reaches 1.1-1.4 M/s. The byte[] per packet and the Timestamp are what pcap4j hands over.
+ */
+public final class PcapHandleSource implements PacketSource {
+    private final PcapHandle handle;
+    private final int linkType;
+    private final String description;
+    private final boolean live;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+
+    private PcapHandleSource(PcapHandle handle, String description, boolean live) {
+        this.handle = handle;
+        this.linkType = handle.getDlt().value();
+        this.description = description;
+        this.live = live;
+    }
+
+    /** Opens a live capture. Needs CAP_NET_RAW (or root). */
+    public static PcapHandleSource openLive(String iface, int snaplen, boolean promiscuous, String bpf) throws IOException {
+        try {
+            PcapHandle.Builder b = new PcapHandle.Builder(iface)
+                    .snaplen(snaplen)
+                    .promiscuousMode(promiscuous ? PromiscuousMode.PROMISCUOUS : PromiscuousMode.NONPROMISCUOUS)
+                    .timeoutMillis(100)
+                    .bufferSize(32 << 20)
+                    .immediateMode(true)
+                    .timestampPrecision(PcapHandle.TimestampPrecision.NANO);
+            PcapHandle h;
+            try {
+                h = b.build();
+            } catch (PcapNativeException e) {
+                if (!String.valueOf(e.getMessage()).toLowerCase().contains("precision")) throw e;
+                h = b.timestampPrecision(PcapHandle.TimestampPrecision.MICRO).build();
+            }
+            applyFilter(h, bpf);
+            return new PcapHandleSource(h, "interface " + iface, true);
+        } catch (PcapNativeException | NotOpenException e) {
+            throw new IOException("cannot capture on " + iface + ": " + e.getMessage()
+                    + " (capture needs root or CAP_NET_RAW, and an existing interface)", e);
+        }
+    }
+
+    /** Opens a capture file through libpcap (used when a BPF filter is requested). */
+    public static PcapHandleSource openOffline(String file, String bpf) throws IOException {
+        try {
+            PcapHandle h = Pcaps.openOffline(file, PcapHandle.TimestampPrecision.NANO);
+            applyFilter(h, bpf);
+            return new PcapHandleSource(h, "file " + file + " (libpcap, filter '" + bpf + "')", false);
+        } catch (PcapNativeException | NotOpenException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void applyFilter(PcapHandle h, String bpf) throws PcapNativeException, NotOpenException {
+        if (bpf != null && !bpf.isBlank()) {
+            try {
+                h.setFilter(bpf, BpfProgram.BpfCompileMode.OPTIMIZE);
+            } catch (PcapNativeException e) {
+                h.close();
+                throw new PcapNativeException("bad BPF filter '" + bpf + "': " + e.getMessage());
+            }
+        }
+    }
+
+    public int linkType() {
+        return linkType;
+    }
+
+    @Override
+    public long run(FrameHandler handler) throws IOException {
+        final long[] delivered = {0};
+        RawPacketListener listener = packet -> {
+            Timestamp ts = handle.getTimestamp();
+            long nanos = ts.getTime() / 1000 * 1_000_000_000L + ts.getNanos();
+            // pcap4j gives the captured bytes only; the wire length is not exposed on the raw path.
+            handler.onFrame(nanos, linkType, packet, 0, packet.length, packet.length);
+            delivered[0]++;
+        };
+        while (!stopped.get()) {
+            try {
+                handle.loop(live ? -1 : -1, listener);
+                if (!live) break; // end of file
+            } catch (InterruptedException e) {
+                // breakLoop() ends loop() this way; stop() decides whether we go on.
+                if (!live) break;
+            } catch (PcapNativeException e) {
+                if (stopped.get()) break;
+                throw new IOException(description + ": " + e.getMessage(), e);
+            } catch (NotOpenException e) {
+                break;
+            }
+        }
+        return delivered[0];
+    }
+
+    @Override
+    public void stop() {
+        if (stopped.compareAndSet(false, true)) {
+            try {
+                handle.breakLoop();
+            } catch (NotOpenException ignored) {
+                // already closed
+            }
+        }
+    }
+
+    @Override
+    public long sourceErrors() {
+        return 0;
+    }
+
+    @Override
+    public long droppedByKernel() {
+        if (!live || !handle.isOpen()) return 0;
+        try {
+            PcapStat s = handle.getStats();
+            return s.getNumPacketsDropped() + s.getNumPacketsDroppedByIf();
+        } catch (PcapNativeException | NotOpenException | UnsupportedOperationException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        stop();
+        if (handle.isOpen()) handle.close();
+    }
+}
