@@ -78,6 +78,7 @@ public final class DnsAnswerText {
 
     private static String raw(int type, int dclass, long ttl, byte[] d, int off, int len) throws java.io.IOException {
         int end = off + len;
+        need(len, minLength(type));
         StringBuilder sb = new StringBuilder();
         switch (type) {
             case TXT:
@@ -129,6 +130,23 @@ public final class DnsAnswerText {
                 Record r = Record.newRecord(Name.root, type, dclass, ttl, len, java.util.Arrays.copyOfRange(d, off, end));
                 return Type.string(type) + " " + r.rdataToString();
         }
+    }
+
+    /** Fixed part of the rdata the summaries read; shorter rdata is malformed. */
+    private static int minLength(int type) {
+        switch (type) {
+            case RRSIG: return 19;
+            case DnsMessageParser.TYPE_SRV: return 7;
+            case NAPTR: return 8;
+            case DNSKEY: case DS: case LOC: return 4;
+            case SSHFP: return 2;
+            case DnsMessageParser.TYPE_SOA: case NSEC: return 1;
+            default: return 0;
+        }
+    }
+
+    private static void need(int len, int min) {
+        if (len < min) throw new IllegalArgumentException("rdata shorter than " + min);
     }
 
     private static String naptr(StringBuilder sb, byte[] d, int off, int end) {
