@@ -41,7 +41,7 @@ public final class DnsEvent {
     public boolean queried, responded;
     /** Number of queries with this transaction seen (retransmissions), at least 1 when queried. */
     public int queryCount;
-    /** Query name as sent: dotted text, case preserved, non-printable bytes escaped as \DDD. */
+    /** Query name as sent: dotted text, case preserved, escaped as Zeek's dns.log: bytes outside 0x20..0x7e as \xhh, '\' as \\. */
     public final byte[] qname = new byte[MAX_NAME];
     public int qnameLen;
     public int answerCount;

@@ -1,0 +1,6 @@
+package io.netsensor.capture.track;
+
+/** Tells whether an address (io.netsensor.events.Ip layout) belongs to the monitored host or home net. */
+public interface Locality {
+    boolean isLocal(long hi, long lo);
+}
