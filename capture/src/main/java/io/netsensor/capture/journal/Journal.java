@@ -119,8 +119,14 @@ public final class Journal implements AutoCloseable {
         return queue;
     }
 
+    /** Retention passes that failed (an I/O or Chronicle error), each retried on the next trigger. */
+    public long failedRetentionPasses() {
+        return retention.failedPasses();
+    }
+
     @Override
     public void close() {
+        retention.stop();
         queue.close();
     }
 

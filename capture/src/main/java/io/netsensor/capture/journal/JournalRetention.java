@@ -30,6 +30,8 @@ final class JournalRetention {
     private final DiskUsage disk;
     private final DateTimeFormatter fileNames;
     private boolean running;
+    private volatile boolean stopped;
+    private volatile long failedPasses;
     private volatile long deletedCycles, deletedBytes;
 
     JournalRetention(SingleChronicleQueue queue, long maxAgeMillis, long maxBytes, DiskUsage disk) {
@@ -40,13 +42,28 @@ final class JournalRetention {
         this.fileNames = DateTimeFormatter.ofPattern(queue.rollCycle().format()).withZone(ZoneOffset.UTC);
     }
 
+    /** Called on Chronicle's resource-releaser thread; a failure here must not disturb Chronicle. */
     void onCycleReleased(int cycle) {
-        if (limited() && cycle < queue.cycle()) enforce();
+        if (stopped || !limited()) return;
+        try {
+            if (cycle < queue.cycle()) enforce();
+        } catch (RuntimeException e) {
+            failedPasses++; // retried on the next release or explicit call
+        }
+    }
+
+    /** Stops reacting to releases: the queue is closing and its stores must not be reopened. */
+    void stop() {
+        stopped = true;
+    }
+
+    long failedPasses() {
+        return failedPasses;
     }
 
     /** One retention pass; returns the number of cycle files deleted. */
     synchronized int enforce() {
-        if (!limited() || running || queue.isClosed()) return 0;
+        if (!limited() || running || stopped || queue.isClosing()) return 0;
         running = true; // releasing the stores we open to measure sizes calls back into onCycleReleased
         try {
             return deleteOldest();

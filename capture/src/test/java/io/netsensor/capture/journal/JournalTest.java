@@ -34,6 +34,7 @@ class JournalTest {
                 assertThat(TestEvents.drain(reader, checker)).isEqualTo(n);
                 assertThat(checker.received).isEqualTo(n);
                 assertThat(checker.mismatches).isZero();
+                assertThat(checker.gaps).isZero();
                 assertThat(reader.conns() + reader.dnses()).isEqualTo(n);
                 assertThat(reader.dnses()).isEqualTo(n / 3);
                 assertThat(reader.lastReadIndex()).isEqualTo(writer.lastIndex());
@@ -51,6 +52,7 @@ class JournalTest {
                 TestEvents.Checker checker = new TestEvents.Checker().startingAt(0);
                 assertThat(sink.poll(checker, 300)).isEqualTo(300);
                 assertThat(checker.mismatches).isZero();
+                assertThat(checker.gaps).isZero();
             }
         }
         try (Journal journal = Journal.open(dir);
@@ -60,6 +62,7 @@ class JournalTest {
             assertThat(TestEvents.drain(sink, resumed)).isEqualTo(700);
             assertThat(resumed.firstSeq).isEqualTo(300);
             assertThat(resumed.mismatches).isZero();
+            assertThat(resumed.gaps).isZero();
 
             TestEvents.Checker fresh = new TestEvents.Checker();
             assertThat(TestEvents.drain(other, fresh)).as("another name keeps its own position").isEqualTo(1000);
@@ -89,6 +92,7 @@ class JournalTest {
                 assertThatThrownBy(() -> sink.poll(down, 10)).hasMessage("destination down");
                 assertThat(TestEvents.drain(sink, checker)).isEqualTo(2);
                 assertThat(checker.mismatches).isZero();
+                assertThat(checker.gaps).isZero();
                 assertThat(checker.received).isEqualTo(3);
             }
         }
@@ -96,7 +100,7 @@ class JournalTest {
 
     @Test
     void positionsAtTheFirstEventAtOrAfterATimeAcrossCycles() {
-        SetTimeProvider clock = new SetTimeProvider(1_700_000_000_000L);
+        SetTimeProvider clock = new SetTimeProvider(1_700_000_000_000_000_000L); // epoch ns
         try (Journal journal = Journal.builder(dir).rollCycle(TestRollCycles.TEST_SECONDLY).timeProvider(clock).open();
              JournalWriter writer = journal.writer()) {
             TestEvents gen = new TestEvents();
@@ -135,6 +139,7 @@ class JournalTest {
                 assertThat(TestEvents.drain(reader, checker)).isEqualTo(4);
                 assertThat(checker.received).isEqualTo(2);
                 assertThat(checker.mismatches).isZero();
+                assertThat(checker.gaps).isZero();
                 assertThat(reader.unknownTypes()).isEqualTo(1);
                 assertThat(reader.damaged()).isEqualTo(1);
             }

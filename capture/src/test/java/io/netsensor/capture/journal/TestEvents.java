@@ -113,7 +113,8 @@ final class TestEvents {
         private final TestEvents expected = new TestEvents();
         private final ByteBuffer a = ByteBuffer.allocate(EventCodec.MAX_RECORD_SIZE);
         private final ByteBuffer b = ByteBuffer.allocate(EventCodec.MAX_RECORD_SIZE);
-        long firstSeq = -1, nextSeq = -1, received, mismatches;
+        /** Events that differ from the generated ones; jumps in the sequence (order, loss). */
+        long firstSeq = -1, lastSeq = -1, nextSeq = -1, received, mismatches, gaps;
 
         Checker startingAt(long seq) {
             nextSeq = seq;
@@ -134,8 +135,9 @@ final class TestEvents {
 
         private void check(long seq, boolean same) {
             if (firstSeq < 0) firstSeq = seq;
-            if (nextSeq >= 0 && seq != nextSeq) mismatches++;
+            if (nextSeq >= 0 && seq != nextSeq) gaps++;
             if (!same) mismatches++;
+            lastSeq = seq;
             nextSeq = seq + 1;
             received++;
         }
