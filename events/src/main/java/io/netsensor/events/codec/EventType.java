@@ -1,0 +1,32 @@
+package io.netsensor.events.codec;
+
+/**
+ * Record type codes of the binary journal layout (byte 1 of every record header). Codes are part of
+ * the on-disk format: never renumber, only add. Readers skip (and count) codes they do not know.
+ */
+public enum EventType {
+    /** A code this build does not know (a newer writer, or a damaged record). */
+    UNKNOWN(0),
+    CONN(1),
+    DNS(2),
+    /** Reserved: detector alerts. */
+    ALERT(3),
+    /** Reserved: process attribution (pid, exe) of a flow. */
+    PROCESS(4);
+
+    public final int code;
+
+    EventType(int code) {
+        this.code = code;
+    }
+
+    public static EventType ofCode(int code) {
+        switch (code) {
+            case 1: return CONN;
+            case 2: return DNS;
+            case 3: return ALERT;
+            case 4: return PROCESS;
+            default: return UNKNOWN;
+        }
+    }
+}
