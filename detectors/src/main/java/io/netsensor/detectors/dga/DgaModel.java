@@ -1,0 +1,161 @@
+package io.netsensor.detectors.dga;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * The per-domain lexical DGA model: a character n-gram table learnt from benign names plus a logistic
+ * regression over {@link DgaFeatures}. Immutable and shareable; scoring goes through a {@link Scorer}
+ * (one per thread) that owns the scratch arrays. Built by {@link TrainDgaModel}.
+ */
+public final class DgaModel {
+    public static final String RESOURCE = "/io/netsensor/detectors/dga/dga-model.bin.gz";
+    private static final int MAGIC = 0x4E534447; // "NSDG"
+    private static final int VERSION = 1;
+
+    final NgramTable lm;
+    final double[] mean;
+    final double[] std;
+    /** weights[0..COUNT) per standardized feature, weights[COUNT] = bias. */
+    final double[] weights;
+    /** Scores at which 1 % and 0.1 % of benign calibration names score higher. */
+    public final double threshold1pct;
+    public final double threshold01pct;
+    public final String description;
+
+    DgaModel(NgramTable lm, double[] mean, double[] std, double[] weights, double threshold1pct,
+            double threshold01pct, String description) {
+        this.lm = lm;
+        this.mean = mean;
+        this.std = std;
+        this.weights = weights;
+        this.threshold1pct = threshold1pct;
+        this.threshold01pct = threshold01pct;
+        this.description = description;
+    }
+
+    private static volatile DgaModel bundled;
+
+    /** The model committed as a resource (loaded once). */
+    public static DgaModel bundled() {
+        DgaModel m = bundled;
+        if (m == null) {
+            synchronized (DgaModel.class) {
+                if (bundled == null) {
+                    try (InputStream in = DgaModel.class.getResourceAsStream(RESOURCE)) {
+                        if (in == null) throw new IllegalStateException("missing resource " + RESOURCE);
+                        bundled = read(in);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+                m = bundled;
+            }
+        }
+        return m;
+    }
+
+    public Scorer newScorer() {
+        return new Scorer();
+    }
+
+    /** Probability-like score from standardized features (training uses the same function). */
+    double scoreFeatures(double[] f) {
+        return 1 / (1 + Math.exp(-logitFeatures(f)));
+    }
+
+    /** The regression's log-odds; unlike the score it does not saturate, so evaluation ranks on it. */
+    double logitFeatures(double[] f) {
+        double z = weights[DgaFeatures.COUNT];
+        for (int i = 0; i < DgaFeatures.COUNT; i++) z += weights[i] * (f[i] - mean[i]) / std[i];
+        return z;
+    }
+
+    /** Scores names; holds scratch buffers, so one per thread. */
+    public final class Scorer {
+        private final double[] features = new double[DgaFeatures.COUNT];
+        private final int[] counts = new int[Chars.SIZE];
+        private final DomainName name = new DomainName();
+
+        /** Score 0..1 of a lower-case label {@code b[from, to)}: high = improbable (DGA-like). */
+        public double scoreLabel(byte[] b, int from, int to) {
+            if (to <= from) return 0;
+            DgaFeatures.extract(lm, b, from, to, features, counts);
+            return scoreFeatures(features);
+        }
+
+        /** Log-odds of a lower-case label (for ranking in evaluation). */
+        public double logitLabel(byte[] b, int from, int to) {
+            DgaFeatures.extract(lm, b, from, to, features, counts);
+            return logitFeatures(features);
+        }
+
+        /** Log-odds of a domain's registered label, or NaN when it has none (allocates: tools only). */
+        public double logit(String domain) {
+            if (!name.parse(domain)) return Double.NaN;
+            int k = PublicSuffixes.get().registeredLabel(name);
+            return k < 0 ? Double.NaN : logitLabel(name.bytes(), name.labelStart(k), name.labelEnd(k));
+        }
+
+        /** Scores the registered label of a parsed name, or returns -1 when it has none. */
+        public double score(DomainName d) {
+            int k = PublicSuffixes.get().registeredLabel(d);
+            if (k < 0) return -1;
+            return scoreLabel(d.bytes(), d.labelStart(k), d.labelEnd(k));
+        }
+
+        /** Convenience for tests and tools (allocates). */
+        public double score(String domain) {
+            return name.parse(domain) ? score(name) : -1;
+        }
+    }
+
+    void write(OutputStream os) throws IOException {
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new GZIPOutputStream(os)))) {
+            out.writeInt(MAGIC);
+            out.writeInt(VERSION);
+            out.writeUTF(description);
+            out.writeInt(lm.order);
+            out.writeInt(Chars.SIZE);
+            out.writeInt(lm.negLogp.length);
+            out.write(lm.negLogp);
+            out.writeInt(DgaFeatures.COUNT);
+            for (double v : mean) out.writeDouble(v);
+            for (double v : std) out.writeDouble(v);
+            for (double v : weights) out.writeDouble(v);
+            out.writeDouble(threshold1pct);
+            out.writeDouble(threshold01pct);
+        }
+    }
+
+    static DgaModel read(InputStream is) throws IOException {
+        DataInputStream in = new DataInputStream(new BufferedInputStream(new GZIPInputStream(is)));
+        if (in.readInt() != MAGIC || in.readInt() != VERSION) throw new IOException("not a DGA model v" + VERSION);
+        String description = in.readUTF();
+        int order = in.readInt();
+        if (in.readInt() != Chars.SIZE) throw new IOException("alphabet size mismatch");
+        byte[] table = new byte[in.readInt()];
+        in.readFully(table);
+        if (in.readInt() != DgaFeatures.COUNT) throw new IOException("feature count mismatch");
+        double[] mean = readDoubles(in, DgaFeatures.COUNT);
+        double[] std = readDoubles(in, DgaFeatures.COUNT);
+        double[] weights = readDoubles(in, DgaFeatures.COUNT + 1);
+        double t1 = in.readDouble();
+        double t01 = in.readDouble();
+        return new DgaModel(new NgramTable(order, table), mean, std, weights, t1, t01, description);
+    }
+
+    private static double[] readDoubles(DataInputStream in, int n) throws IOException {
+        double[] d = new double[n];
+        for (int i = 0; i < n; i++) d[i] = in.readDouble();
+        return d;
+    }
+}

@@ -1,0 +1,47 @@
+package io.netsensor.detectors.dga;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The committed model itself: needs no shared data. */
+class DgaModelTest {
+    private final DgaModel model = DgaModel.bundled();
+    private final DgaModel.Scorer scorer = model.newScorer();
+
+    @Test
+    void popularNamesScoreBelowTheStrictThreshold() {
+        for (String d : List.of("google.com", "facebook.com", "wikipedia.org", "amazon.co.uk", "youtube.com",
+                "microsoft.com", "netflix.com", "github.com", "stackoverflow.com", "www.bbc.co.uk", "nytimes.com",
+                "linkedin.com", "weather.com", "paypal.com", "instagram.com")) {
+            assertThat(scorer.score(d)).as(d).isLessThan(model.threshold1pct);
+        }
+    }
+
+    @Test
+    void generatedDgaNamesScoreAboveTheThreshold() {
+        // names from public DGA reimplementations (necurs, qakbot, ramnit, murofet, newgoz, chinad, tinba,
+        // cryptolocker), never part of the training split
+        List<String> dga = List.of("huavdswdtjppsyuqhmmpx.cm", "kgosquosixxhmfnjthb.net", "yunrxdcdieqxuilorgrnv.click",
+                "vpookoztwzoriuzk.biz", "19ixz5i8tvpxv1wcrptrrz6i08.com", "dty0g73kqekn2oi7.com", "ssrgwnrmgrxe.com",
+                "qktdrpfpzvltj.net", "zhzo8q77cbuk1h97gavxkeosf.net", "gllcsbqrbfch.com");
+        long over = dga.stream().filter(d -> scorer.score(d) > model.threshold1pct).count();
+        assertThat(over).isGreaterThanOrEqualTo(9);
+        long overStrict = dga.stream().filter(d -> scorer.score(d) > model.threshold01pct).count();
+        assertThat(overStrict).isGreaterThanOrEqualTo(6);
+    }
+
+    @Test
+    void scoresTheRegisteredLabelNotTheSubdomains() {
+        double plain = scorer.score("wikipedia.org");
+        assertThat(scorer.score("xq7zk1vb9wm2.wikipedia.org")).isEqualTo(plain);
+        assertThat(scorer.score("com")).isEqualTo(-1);
+    }
+
+    @Test
+    void thresholdsAreOrdered() {
+        assertThat(model.threshold1pct).isBetween(0.0, 1.0);
+        assertThat(model.threshold01pct).isGreaterThan(model.threshold1pct).isLessThan(1.0);
+    }
+}
