@@ -51,6 +51,12 @@ public final class SettingsLoader {
         return s;
     }
 
+    /** Validates settings changed after loading (command-line overrides); returns them. */
+    public static Settings validated(Settings s, String origin) {
+        validate(s, origin);
+        return s;
+    }
+
     private static void validate(Settings s, String file) {
         check(file, "snaplen", s.snaplen >= 64 && s.snaplen <= 262_144, "must be between 64 and 262144");
         check(file, "conntrack.max_flows", s.conntrack.maxFlows >= 16, "must be at least 16");

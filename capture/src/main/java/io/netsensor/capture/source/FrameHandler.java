@@ -10,4 +10,10 @@ public interface FrameHandler {
      * @param wireLen  original length on the wire
      */
     void onFrame(long tsNanos, int linkType, byte[] buf, int off, int capLen, int wireLen);
+
+    /**
+     * Live sources call this between reads with the wall clock, so time-based state (idle flows,
+     * unanswered queries) still advances on a quiet wire. Capture files never call it.
+     */
+    default void onIdle(long nowNanos) {}
 }

@@ -95,10 +95,16 @@ public final class PcapHandleSource implements PacketSource {
         };
         while (!stopped.get()) {
             try {
-                handle.loop(live ? -1 : -1, listener);
-                if (!live) break; // end of file
+                if (live) {
+                    // dispatch() returns after the read timeout on a quiet wire, giving the pipeline an idle tick.
+                    handle.dispatch(-1, listener);
+                    handler.onIdle(System.currentTimeMillis() * 1_000_000L);
+                } else {
+                    handle.loop(-1, listener);
+                    break; // end of file
+                }
             } catch (InterruptedException e) {
-                // breakLoop() ends loop() this way; stop() decides whether we go on.
+                // breakLoop() ends loop()/dispatch() this way; stop() decides whether we go on.
                 if (!live) break;
             } catch (PcapNativeException e) {
                 if (stopped.get()) break;

@@ -1,0 +1,65 @@
+package io.netsensor.agent;
+
+import io.netsensor.capture.decode.FrameDecoder;
+import io.netsensor.capture.dns.DnsTracker;
+import io.netsensor.capture.dns.DnsTrackerSettings;
+import io.netsensor.capture.journal.Journal;
+import io.netsensor.capture.journal.JournalWriter;
+import io.netsensor.capture.pipeline.PacketPipeline;
+import io.netsensor.capture.track.ConnTracker;
+import io.netsensor.capture.track.ConnTrackerSettings;
+import io.netsensor.capture.track.HomeNetLocality;
+import io.netsensor.config.Settings;
+import io.netsensor.config.Units;
+import io.netsensor.events.IpRanges;
+import java.nio.file.Path;
+import java.util.List;
+import net.openhft.chronicle.queue.RollCycles;
+
+/** Wires the capture side from settings: decoder, trackers, and the journal they write to. */
+final class Sensor implements AutoCloseable {
+    final Settings settings;
+    final Journal journal;
+    final JournalWriter writer;
+    final HomeNetLocality locality;
+    final PacketPipeline pipeline;
+
+    private Sensor(Settings settings, Journal journal, List<String> hostAddresses) {
+        this.settings = settings;
+        this.journal = journal;
+        this.writer = journal.writer();
+        this.locality = new HomeNetLocality(IpRanges.of(settings.homeNet));
+        if (!hostAddresses.isEmpty()) locality.setHostAddresses(hostAddresses);
+        ConnTrackerSettings ct = ConnTrackerSettings.defaults()
+                .withMaxFlows(settings.conntrack.maxFlows)
+                .withTcpInactivityNanos(Units.duration(settings.conntrack.tcpInactivity).toNanos())
+                .withUdpInactivityNanos(Units.duration(settings.conntrack.udpInactivity).toNanos());
+        DnsTrackerSettings dt = new DnsTrackerSettings(settings.dns.maxPending,
+                Units.duration(settings.dns.timeout).toNanos(), DnsTrackerSettings.DEFAULT_TCP_STREAMS,
+                DnsTrackerSettings.DEFAULT_TCP_BUFFER);
+        this.pipeline = new PacketPipeline(new FrameDecoder(), new ConnTracker(ct, locality, writer),
+                new DnsTracker(dt, locality, writer));
+    }
+
+    static Sensor open(Settings settings, Path dataDir, List<String> hostAddresses) {
+        return new Sensor(settings, openJournal(settings, dataDir), hostAddresses);
+    }
+
+    static Journal openJournal(Settings settings, Path dataDir) {
+        Journal.Builder b = Journal.builder(dataDir.resolve("journal"))
+                .maxBytes(Units.bytes(settings.journal.maxBytes))
+                .maxAge(Units.duration(settings.journal.maxAge));
+        switch (settings.journal.rollCycle) {
+            case "daily": b.rollCycle(RollCycles.LARGE_DAILY); break;
+            case "minutely": b.rollCycle(RollCycles.FAST_MINUTELY); break;
+            default: b.rollCycle(RollCycles.LARGE_HOURLY);
+        }
+        return b.open();
+    }
+
+    @Override
+    public void close() {
+        writer.close();
+        journal.close();
+    }
+}
