@@ -154,10 +154,10 @@ public final class ConnTracker {
     private void count(int slot, PacketView v, boolean isOrig) {
         if (isOrig) {
             origPkts[slot]++;
-            origIpBytes[slot] += v.ipLen;
+            origIpBytes[slot] += Math.max(0, v.ipLen);
         } else {
             respPkts[slot]++;
-            respIpBytes[slot] += v.ipLen;
+            respIpBytes[slot] += Math.max(0, v.ipLen);
         }
     }
 

@@ -49,7 +49,7 @@ final class FlowHistory {
     }
 
     /** Counts an occurrence; records the letter when the count reaches 1, 10, 100, ... */
-    void scaled(int slot, char upper, boolean orig, int count) {
+    void scaled(int slot, char upper, boolean orig, int count) { // count = occurrences so far, incl. this one
         if (isPowerOfTen(count)) add(slot, upper, orig);
     }
 

@@ -77,8 +77,8 @@ final class TcpFlows {
         if (isOrig && syn && !isAck) handshake[slot] |= F_ORIG_SYN;
         if (!isOrig && syn && isAck) handshake[slot] |= F_RESP_SYNACK;
         if (isAck) updatePeerAck(p, ack32, rst);
-        long deltaLast = updateLastSeq(slot, e, isOrig, seq + segLen, syn, fin, rst, len);
-        return updateState(slot, e, p, isOrig, syn, fin, rst, isAck, len, seq32, ack32, deltaLast);
+        updateLastSeq(slot, e, isOrig, seq + segLen, syn, fin, rst, len);
+        return updateState(e, p, isOrig, syn, fin, rst, isAck, len);
     }
 
     private static long unwrap(long seq32, long near) {
@@ -151,22 +151,21 @@ final class TcpFlows {
         if (delta > 0) ack[p] = a;
     }
 
-    private long updateLastSeq(int slot, int e, boolean orig, long onePast, boolean syn, boolean fin, boolean rst,
+    private void updateLastSeq(int slot, int e, boolean orig, long onePast, boolean syn, boolean fin, boolean rst,
                                int len) {
         long delta = onePast - last[e];
         if ((syn || rst) && (delta > TOO_LARGE_SEQ_DELTA || delta < -TOO_LARGE_SEQ_DELTA)) {
-            return delta; // implausible jump in a control segment
+            return; // implausible jump in a control segment
         }
         if (fin && last[e] == start[e] + 1) {
             last[e] = onePast; // SYN + FIN only: trust the FIN even across a > 2 GiB gap
         } else if (state[e] == RESET) {
-            return delta; // nothing after a RST is trusted
+            return; // nothing after a RST is trusted
         } else if (delta > 0) {
             last[e] = onePast;
         } else if (len > 0) {
             history.scaled(slot, 'T', orig, ++rxmit[e]);
         }
-        return delta;
     }
 
     private void setState(int e, byte s) {
@@ -176,11 +175,11 @@ final class TcpFlows {
         }
     }
 
-    private int updateState(int slot, int e, int p, boolean isOrig, boolean syn, boolean fin, boolean rst,
-                            boolean isAck, int len, long seq32, long ack32, long deltaLast) {
+    private int updateState(int e, int p, boolean isOrig, boolean syn, boolean fin, boolean rst, boolean isAck,
+                            int len) {
         switch (state[e]) {
             case INACTIVE:
-                return fromInactive(slot, e, p, isOrig, syn, fin, rst, isAck, len);
+                return fromInactive(e, p, isOrig, syn, fin, rst, isAck, len);
             case SYN_SENT: case SYN_ACK_SENT: {
                 if (fin) setState(e, CLOSED);
                 if (rst) setState(e, RESET);
@@ -208,8 +207,8 @@ final class TcpFlows {
         }
     }
 
-    private int fromInactive(int slot, int e, int p, boolean isOrig, boolean syn, boolean fin, boolean rst,
-                             boolean isAck, int len) {
+    private int fromInactive(int e, int p, boolean isOrig, boolean syn, boolean fin, boolean rst, boolean isAck,
+                             int len) {
         int r = 0;
         if (syn) {
             if (isOrig) {
