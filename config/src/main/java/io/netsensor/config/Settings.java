@@ -37,7 +37,8 @@ public final class Settings {
     }
 
     public static final class Conntrack {
-        public int maxFlows = 262_144;
+        /** ~314 bytes per flow slot, preallocated: 65536 slots = ~20 MiB. Raise on busy gateways. */
+        public int maxFlows = 65_536;
         public String tcpInactivity = "5m";
         public String udpInactivity = "1m";
         /** How long a closed (FIN/RST) TCP flow lingers to absorb its last packets, as Zeek's tcp_close_delay. */
