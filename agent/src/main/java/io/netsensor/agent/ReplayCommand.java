@@ -74,13 +74,13 @@ final class ReplayCommand implements Callable<Integer> {
                 }
             }, "netsensor-capture");
             capture.start();
-            long read = EventPump.drain(reader, consumers, captureDone::get);
+            EventPump.drain(reader, consumers, captureDone::get);
             capture.join();
             if (failure.get() instanceof IOException) throw (IOException) failure.get();
             if (failure.get() != null) throw new IllegalStateException(failure.get());
             consumers.finish();
             out.flush();
-            totals.print(System.err, sensor, read, consumers, System.nanoTime() - started);
+            totals.print(System.err, sensor, reader, consumers, System.nanoTime() - started);
         } finally {
             if (tempDir) FileTrees.deleteQuietly(dir);
         }

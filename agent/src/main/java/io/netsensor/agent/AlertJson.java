@@ -1,0 +1,106 @@
+package io.netsensor.agent;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.netsensor.detectors.Alert;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Collection;
+import java.util.Map;
+
+/** One JSON object per alert: the fields the issue names, plus ECS-style event metadata. */
+final class AlertJson {
+    private final JsonGenerator gen;
+
+    AlertJson(JsonGenerator gen) {
+        this.gen = gen;
+    }
+
+    void write(Alert a) {
+        try {
+            gen.writeStartObject();
+            gen.writeStringField("@timestamp", EventJson.time(a.lastSeenNanos));
+            gen.writeStringField("id", a.id);
+            gen.writeStringField("detector", a.detector.label);
+            gen.writeStringField("severity", a.severity.label);
+            gen.writeNumberField("score", Math.round(a.score * 1000) / 1000.0);
+            gen.writeStringField("summary", a.summary);
+            gen.writeObjectFieldStart("host");
+            gen.writeStringField("ip", a.hostIp);
+            if (a.hostMac != null) gen.writeStringField("mac", a.hostMac);
+            gen.writeEndObject();
+            if (a.process == null) {
+                gen.writeNullField("process");
+            } else {
+                gen.writeObjectFieldStart("process");
+                gen.writeNumberField("pid", a.process.pid);
+                gen.writeStringField("name", a.process.name);
+                gen.writeStringField("executable", a.process.executable);
+                gen.writeStringField("command_line", a.process.commandLine);
+                gen.writeStringField("user", a.process.user);
+                gen.writeEndObject();
+            }
+            gen.writeObjectFieldStart("remote");
+            if (a.remoteIp != null) gen.writeStringField("ip", a.remoteIp); else gen.writeNullField("ip");
+            if (a.remotePort != null) gen.writeNumberField("port", a.remotePort); else gen.writeNullField("port");
+            gen.writeEndObject();
+            gen.writeStringField("first_seen", EventJson.time(a.firstSeenNanos));
+            gen.writeStringField("last_seen", EventJson.time(a.lastSeenNanos));
+            gen.writeNumberField("count", a.count);
+            gen.writeFieldName("evidence");
+            value(a.evidence);
+            gen.writeObjectFieldStart("event");
+            gen.writeStringField("kind", "alert");
+            gen.writeStringField("dataset", "netsensor.alert");
+            gen.writeEndObject();
+            gen.writeObjectFieldStart("threat");
+            gen.writeStringField("framework", "MITRE ATT&CK");
+            gen.writeObjectFieldStart("technique");
+            gen.writeStringField("id", "T1583.005");
+            gen.writeStringField("name", "Botnet");
+            gen.writeEndObject();
+            gen.writeEndObject();
+            gen.writeEndObject();
+            gen.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void value(Object v) throws IOException {
+        if (v == null) {
+            gen.writeNull();
+        } else if (v instanceof Map) {
+            gen.writeStartObject();
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+                gen.writeFieldName(String.valueOf(e.getKey()));
+                value(e.getValue());
+            }
+            gen.writeEndObject();
+        } else if (v instanceof Collection) {
+            gen.writeStartArray();
+            for (Object o : (Collection<?>) v) value(o);
+            gen.writeEndArray();
+        } else if (v instanceof long[]) {
+            gen.writeStartArray();
+            for (long x : (long[]) v) gen.writeNumber(x);
+            gen.writeEndArray();
+        } else if (v instanceof int[]) {
+            gen.writeStartArray();
+            for (int x : (int[]) v) gen.writeNumber(x);
+            gen.writeEndArray();
+        } else if (v instanceof double[]) {
+            gen.writeStartArray();
+            for (double x : (double[]) v) gen.writeNumber(x);
+            gen.writeEndArray();
+        } else if (v instanceof Double || v instanceof Float) {
+            double d = ((Number) v).doubleValue();
+            if (Double.isFinite(d)) gen.writeNumber(Math.round(d * 1e4) / 1e4); else gen.writeNull();
+        } else if (v instanceof Number) {
+            gen.writeNumber(((Number) v).longValue());
+        } else if (v instanceof Boolean) {
+            gen.writeBoolean((Boolean) v);
+        } else {
+            gen.writeString(String.valueOf(v));
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.netsensor.agent;
+
+import io.netsensor.config.Settings;
+import io.netsensor.detectors.Alert;
+import io.netsensor.detectors.DetectorEngine;
+import io.netsensor.detectors.DetectorSettings;
+import io.netsensor.detectors.dga.DgaDetector;
+import io.netsensor.events.ConnEvent;
+import io.netsensor.events.DnsEvent;
+import io.netsensor.events.EventHandler;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The reading side of `run` and `replay`: prints events (optional) and feeds the detectors, whose alerts
+ * are printed the moment they are raised (JSON) or collected for a ranked table at the end.
+ */
+final class Consumers implements EventHandler, AutoCloseable {
+    private final EventJson json;
+    private final boolean printEvents;
+    private final boolean table;
+    private final DetectorEngine engine;
+    private final AlertJson alertJson;
+    private final List<Alert> alerts = new ArrayList<>();
+    private final PrintStream out;
+    private long alertCount;
+
+    /** @param settings detector settings source, or null to run no detectors */
+    Consumers(PrintStream out, boolean printEvents, boolean table, Settings settings) {
+        this.out = out;
+        this.json = new EventJson(out);
+        this.printEvents = printEvents;
+        this.table = table;
+        this.alertJson = new AlertJson(json.generator());
+        this.engine = settings == null ? null : DetectorEngine.standard(detectorSettings(settings), this::onAlert, new DgaDetector());
+    }
+
+    static DetectorSettings detectorSettings(Settings settings) {
+        DetectorSettings d = DetectorSettings.forProfile(settings.detectors.profile);
+        Settings.Allowlist a = settings.detectors.allowlist;
+        d.allowlist.processes.addAll(a.processes);
+        d.allowlist.cidrs.addAll(a.remoteCidrs);
+        d.allowlist.domains.addAll(a.domainSuffixes);
+        d.allowlist.ports.addAll(a.ports);
+        if (settings.detectors.c2Ports != null) {
+            d.c2Port.ports.clear();
+            for (Integer p : settings.detectors.c2Ports) d.c2Port.ports.add(Integer.toString(p));
+        }
+        return d;
+    }
+
+    private void onAlert(Alert a) {
+        alertCount++;
+        if (table) {
+            alerts.add(a);
+        } else {
+            alertJson.write(a);
+        }
+    }
+
+    @Override
+    public void onConn(ConnEvent event) {
+        if (printEvents) json.conn(event);
+        if (engine != null) engine.onConn(event);
+    }
+
+    @Override
+    public void onDns(DnsEvent event) {
+        if (printEvents) json.dns(event);
+        if (engine != null) engine.onDns(event);
+    }
+
+    long alertCount() {
+        return alertCount;
+    }
+
+    Map<String, Map<String, Long>> detectorStats() {
+        return engine == null ? Map.of() : engine.stats();
+    }
+
+    /** End of input: the table, if one was asked for. */
+    void finish() {
+        json.close();
+        if (table) AlertTable.print(out, alerts);
+        out.flush();
+    }
+
+    @Override
+    public void close() {
+        json.close();
+    }
+}
