@@ -56,7 +56,7 @@ public final class DetectorSettings {
          * score (browsers, update checkers and push channels poll them regularly).
          */
         public List<Integer> webPorts = new ArrayList<>(List.of(80, 443));
-        public double webMinScore = 0.85;
+        public double webMinScore = 0.90;
         /**
          * Series faster than maxPerHour (seed atomic test 1: every 10 s) still alert, at Low/Medium, when
          * they are this regular with this many connections over this span.

@@ -12,6 +12,8 @@ import java.util.Arrays;
  *       memoryless (Poisson) traffic ~0.7;</li>
  *   <li>spread over time: connections counted in equal time buckets over the span; a beacon fills them
  *       evenly (coefficient of variation near 0), bursts leave most empty;</li>
+ *   <li>concentration: the share of intervals within ±40 % of the median; a jittered beacon keeps nearly
+ *       all (a missed beacon costs one), bursts mix second-long and minutes-long gaps;</li>
  *   <li>size regularity: skew and relative MAD of the bytes the local side sent.</li>
  * </ul>
  * Each sub-score is 0..1 (1 = regular); the score is their weighted mean. One instance owns scratch arrays
@@ -21,7 +23,8 @@ final class Regularity {
     static final int HISTOGRAM_BUCKETS = 10;
     /** Relative MAD at which the dispersion sub-score reaches 0 (memoryless traffic sits above it). */
     static final double MAD_CUTOFF = 0.6;
-    static final double W_MAD = 0.35, W_SKEW = 0.20, W_SPREAD = 0.25, W_SIZE = 0.20;
+    static final double W_MAD = 0.25, W_SKEW = 0.15, W_SPREAD = 0.20, W_SIZE = 0.15, W_CONCENTRATION = 0.25;
+    static final double CONCENTRATION_BAND = 0.4;
 
     private final long[] ts, sizes, intervals, devs;
     private final int[] bucketCounts = new int[10];
@@ -32,7 +35,7 @@ final class Regularity {
     double skew, relMad, spreadCv;
     long medianSize, madSize;
     double sizeSkew;
-    double skewScore, madScore, spreadScore, sizeScore, score;
+    double skewScore, madScore, spreadScore, sizeScore, concentrationScore, score;
     /** Intervals in buckets of 0.2 x median from 0 to 2 x median (the last one takes longer gaps). */
     final int[] histogram = new int[HISTOGRAM_BUCKETS];
 
@@ -70,7 +73,12 @@ final class Regularity {
         // 32 bytes of absolute slack: small beacons vary by a few bytes (ids, timestamps) and are still regular
         double sizeMadScore = 1 - Math.min(1, madSize / (32 + 0.25 * medianSize));
         sizeScore = 0.5 * (1 - Math.min(1, Math.abs(sizeSkew))) + 0.5 * sizeMadScore;
-        score = W_MAD * madScore + W_SKEW * skewScore + W_SPREAD * spreadScore + W_SIZE * sizeScore;
+        long lo = (long) (medianInterval * (1 - CONCENTRATION_BAND)), hi = (long) (medianInterval * (1 + CONCENTRATION_BAND));
+        int inBand = 0;
+        for (int i = 0; i < m; i++) if (intervals[i] >= lo && intervals[i] <= hi) inBand++;
+        concentrationScore = (double) inBand / m;
+        score = W_MAD * madScore + W_SKEW * skewScore + W_SPREAD * spreadScore + W_SIZE * sizeScore
+                + W_CONCENTRATION * concentrationScore;
 
         Arrays.fill(histogram, 0);
         double width = Math.max(1, 2.0 * medianInterval / HISTOGRAM_BUCKETS);
