@@ -89,7 +89,6 @@ public final class RelayDetector implements Detector {
         ConnView.local(e, probe);
         HostLegs h = states.get(probe);
         if (h == null) {
-            if (!inbound) return; // an outbound leg alone is no relay; only keep hosts that accepted one
             h = new HostLegs(cfg.legsPerHost);
             states.put(probe.copy(), h);
         }

@@ -31,27 +31,29 @@ class FanoutDetectorTest {
         assertThat(a.evidence.get("rejected")).isEqualTo(10L);
         assertThat(a.evidence.get("no_answer")).isEqualTo(20L);
         assertThat(a.evidence.get("failed")).isEqualTo(30L);
-        assertThat((java.util.List<?>) a.evidence.get("sample_targets")).hasSize(10).contains("203.0.113.1");
+        @SuppressWarnings("unchecked")
+        java.util.List<String> samples = (java.util.List<String>) a.evidence.get("sample_targets");
+        assertThat(samples).hasSize(10).contains("203.0.113.1");
     }
 
     @Test
     void escalatesToHighAtTwiceTheThresholdOnly() {
-        for (int i = 1; i <= 70; i++) d.onConn(Conns.out(HOST, "203.0.113." + i, 22).at(T0 + i * SEC).build(), sink);
+        for (int i = 1; i <= 70; i++) d.onConn(Conns.out(HOST, "203.0.113." + i, 22).at(T0 + i * SEC).open().build(), sink);
         assertThat(sink.alerts).extracting(a -> a.severity).containsExactly(Severity.MEDIUM, Severity.HIGH);
     }
 
     @Test
     void repeatedPeersAndSpreadOutPeersDoNotCount() {
-        for (int i = 0; i < 100; i++) d.onConn(Conns.out(HOST, "203.0.113." + (i % 29), 22).at(T0 + i * SEC).build(), sink);
+        for (int i = 0; i < 100; i++) d.onConn(Conns.out(HOST, "203.0.113." + (i % 29), 22).at(T0 + i * SEC).open().build(), sink);
         assertThat(sink.alerts).isEmpty();
         FanoutDetector slow = new FanoutDetector(DetectorSettings.defaults().fanout);
-        for (int i = 0; i < 40; i++) slow.onConn(Conns.out(HOST, "198.51.100." + i, 22).at(T0 + i * MIN).build(), sink);
+        for (int i = 0; i < 40; i++) slow.onConn(Conns.out(HOST, "198.51.100." + i, 22).at(T0 + i * MIN).open().build(), sink);
         assertThat(sink.alerts).isEmpty(); // 40 peers, but never 30 within 5 minutes
     }
 
     @Test
     void busyWebPortNeedsMorePeers() {
-        for (int i = 0; i < 100; i++) d.onConn(Conns.out(HOST, "198.51.100." + i, 443).at(T0 + i * SEC).build(), sink);
+        for (int i = 0; i < 100; i++) d.onConn(Conns.out(HOST, "198.51.100." + i, 443).at(T0 + i * SEC).open().build(), sink);
         assertThat(sink.alerts).isEmpty();
     }
 
@@ -68,16 +70,16 @@ class FanoutDetectorTest {
     @Test
     void inboundAndLoopbackAreIgnored() {
         for (int i = 1; i <= 40; i++) {
-            d.onConn(Conns.in("203.0.113." + i, HOST, 22).at(T0 + i * SEC).build(), sink);
-            d.onConn(Conns.out("127.0.0.1", "127.0.0." + i, 22).at(T0 + i * SEC).build(), sink);
+            d.onConn(Conns.in("203.0.113." + i, HOST, 22).at(T0 + i * SEC).open().build(), sink);
+            d.onConn(Conns.out("127.0.0.1", "127.0.0." + i, 22).at(T0 + i * SEC).open().build(), sink);
         }
         assertThat(sink.alerts).isEmpty();
     }
 
     @Test
     void aNewEpisodeAfterQuietAlertsAgain() {
-        for (int i = 1; i <= 30; i++) d.onConn(Conns.out(HOST, "203.0.113." + i, 22).at(T0 + i * SEC).build(), sink);
-        for (int i = 1; i <= 30; i++) d.onConn(Conns.out(HOST, "198.51.100." + i, 22).at(T0 + 30 * MIN + i * SEC).build(), sink);
+        for (int i = 1; i <= 30; i++) d.onConn(Conns.out(HOST, "203.0.113." + i, 22).at(T0 + i * SEC).open().build(), sink);
+        for (int i = 1; i <= 30; i++) d.onConn(Conns.out(HOST, "198.51.100." + i, 22).at(T0 + 30 * MIN + i * SEC).open().build(), sink);
         assertThat(sink.alerts).hasSize(2);
     }
 
@@ -86,7 +88,7 @@ class FanoutDetectorTest {
         DetectorSettings.Fanout cfg = DetectorSettings.defaults().fanout;
         cfg.maxKeys = 5;
         FanoutDetector small = new FanoutDetector(cfg);
-        for (int p = 0; p < 20; p++) small.onConn(Conns.out(HOST, "203.0.113.1", 2000 + p).at(T0 + p).build(), sink);
+        for (int p = 0; p < 20; p++) small.onConn(Conns.out(HOST, "203.0.113.1", 2000 + p).at(T0 + p).open().build(), sink);
         assertThat(small.stats().get("keys")).isEqualTo(5);
         assertThat(small.stats().get("evictions")).isEqualTo(15);
     }
