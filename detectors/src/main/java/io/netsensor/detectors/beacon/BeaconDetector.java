@@ -47,7 +47,7 @@ public final class BeaconDetector implements Detector {
     private final PairKey probe = new PairKey();
     private final Regularity regularity;
     private long watermark = Long.MIN_VALUE;
-    private long updates, evaluations, alerts;
+    private long updates, evaluations, alerts, disorderDropped;
     private boolean fastPath;
 
     public BeaconDetector(DetectorSettings.Beacon cfg) {
@@ -98,7 +98,9 @@ public final class BeaconDetector implements Detector {
         }
         updates++;
         int size = (int) Math.min(Integer.MAX_VALUE, Math.max(0, e.origBytes));
+        long dropped = s.disorderDropped;
         if (s.add(t, size, mergeNanos)) maybeEvaluate(s, out);
+        disorderDropped += s.disorderDropped - dropped;
         states.expire(watermark);
     }
 
@@ -226,6 +228,7 @@ public final class BeaconDetector implements Detector {
         m.put("alerts", alerts);
         m.put("updates", updates);
         m.put("evaluations", evaluations);
+        m.put("disorder_dropped", disorderDropped);
         return m;
     }
 }

@@ -27,9 +27,10 @@ import java.util.Map;
  * END), and failures (rejected, unanswered) are reported: scanners mostly fail. Alerts the moment the
  * threshold is reached: Medium at 1x, High at 2x, Critical at 4x the threshold.
  *
- * <p>Memory per (host, port): ~250 bytes (map entry, key, state, samples) plus 16 bytes per table slot;
+ * <p>Memory per (host, port): ~250 bytes (map entry, key, state, samples) plus 32 bytes per table slot
+ * (two arrays of time and hash, double-buffered so expiry does not allocate);
  * the table starts at 16 slots and grows to at most 2 x 4 x threshold slots (~4 KB for 30, ~40 KB for
- * a busy port under a scan).
+ * a busy port under a scan), i.e. ~8 KB and ~80 KB.
  */
 public final class FanoutDetector implements Detector {
     private static final int MAX_SAMPLES = 10;
