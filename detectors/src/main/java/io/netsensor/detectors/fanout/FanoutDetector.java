@@ -29,8 +29,8 @@ import java.util.Map;
  *
  * <p>Memory per (host, port): ~250 bytes (map entry, key, state, samples) plus 32 bytes per table slot
  * (two arrays of time and hash, double-buffered so expiry does not allocate);
- * the table starts at 16 slots and grows to at most 2 x 4 x threshold slots (~4 KB for 30, ~40 KB for
- * a busy port under a scan), i.e. ~8 KB and ~80 KB.
+ * the table starts at 16 slots (512 bytes) and grows, as distinct peers arrive, to the power of two
+ * above 2 x 4 x threshold: 256 slots (8 KB) for 30, 4096 slots (128 KB) for a busy port under a scan.
  */
 public final class FanoutDetector implements Detector {
     private static final int MAX_SAMPLES = 10;
