@@ -1,0 +1,70 @@
+package io.netsensor.detectors;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * De-duplicates alerts: the first alert of an id passes, later ones only when severity rises or when
+ * {@code realertAfterNanos} of event time passed since the last one that passed. Remembers at most
+ * {@code maxEntries} ids (least recently raised forgotten first, counted as evictions); a forgotten id
+ * may alert again, which errs on the side of telling.
+ */
+public final class AlertGate {
+    private final int maxEntries;
+    private final long realertAfterNanos;
+    private final Map<String, long[]> seen; // id -> {severity ordinal, last passed time}
+    private long passed, suppressed, evictions;
+
+    public AlertGate(int maxEntries, long realertAfterNanos) {
+        this.maxEntries = maxEntries;
+        this.realertAfterNanos = realertAfterNanos;
+        this.seen = new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
+                if (size() > AlertGate.this.maxEntries) {
+                    evictions++;
+                    return true;
+                }
+                return false;
+            }
+        };
+    }
+
+    public AlertGate(DetectorSettings.Gate s) {
+        this(s.maxEntries, s.realertAfter.toNanos());
+    }
+
+    /** Assigns the alert's id when missing; true when it should be emitted. */
+    public boolean admit(Alert a) {
+        if (a.id == null) a.id = AlertIds.of(a);
+        long[] prev = seen.get(a.id);
+        int sev = a.severity.ordinal();
+        if (prev == null) {
+            seen.put(a.id, new long[] {sev, a.lastSeenNanos});
+        } else if (sev > prev[0] || a.lastSeenNanos - prev[1] >= realertAfterNanos) {
+            prev[0] = Math.max(prev[0], sev);
+            prev[1] = a.lastSeenNanos;
+        } else {
+            suppressed++;
+            return false;
+        }
+        passed++;
+        return true;
+    }
+
+    public long passed() {
+        return passed;
+    }
+
+    public long suppressed() {
+        return suppressed;
+    }
+
+    public long evictions() {
+        return evictions;
+    }
+
+    public int size() {
+        return seen.size();
+    }
+}

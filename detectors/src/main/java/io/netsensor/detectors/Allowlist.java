@@ -1,0 +1,111 @@
+package io.netsensor.detectors;
+
+import io.netsensor.events.ConnEvent;
+import io.netsensor.events.DnsEvent;
+import io.netsensor.events.IpRanges;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What the operator declared benign. Connection rules (remote CIDR, remote port) and DNS rules (query
+ * name suffix) drop events before any detector sees them, without allocating. Process rules match
+ * alerts, because events carry no process identity yet; once they do, the same rules apply unchanged.
+ */
+public final class Allowlist {
+    private final IpRanges cidrs;
+    private final BitSet ports = new BitSet(65536);
+    /** Lower-case suffixes without a trailing dot, as bytes for allocation-free matching. */
+    private final byte[][] domainSuffixes;
+    private final List<PathMatcher> executableGlobs = new ArrayList<>();
+    private final List<PathMatcher> nameGlobs = new ArrayList<>();
+
+    public Allowlist(DetectorSettings.AllowlistSettings s) {
+        cidrs = IpRanges.of(s.cidrs);
+        for (Integer p : s.ports) {
+            if (p == null || p < 0 || p > 65535) throw new IllegalArgumentException("bad allowlist port: " + p);
+            ports.set(p);
+        }
+        domainSuffixes = new byte[s.domains.size()][];
+        for (int i = 0; i < s.domains.size(); i++) {
+            String d = s.domains.get(i).trim().toLowerCase(Locale.ROOT);
+            while (d.startsWith(".")) d = d.substring(1);
+            while (d.endsWith(".")) d = d.substring(0, d.length() - 1);
+            if (d.isEmpty()) throw new IllegalArgumentException("empty allowlist domain");
+            domainSuffixes[i] = d.getBytes(StandardCharsets.ISO_8859_1);
+        }
+        for (String p : s.processes) {
+            // Java's glob matcher rather than a hand-written one: it handles *, **, ?, {a,b} and [..].
+            PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + p);
+            if (p.indexOf('/') >= 0 || p.indexOf('\\') >= 0) executableGlobs.add(m);
+            else nameGlobs.add(m);
+        }
+    }
+
+    public static Allowlist empty() {
+        return new Allowlist(new DetectorSettings.AllowlistSettings());
+    }
+
+    /** True when the connection's remote address or remote port is allowlisted. */
+    public boolean allowsConn(ConnEvent e) {
+        if (ports.get(ConnView.remotePort(e) & 0xFFFF)) return true;
+        return !cidrs.isEmpty() && cidrs.contains(ConnView.remoteHi(e), ConnView.remoteLo(e));
+    }
+
+    /** True when the query name is an allowlisted domain or below one (case-insensitive). */
+    public boolean allowsDns(DnsEvent e) {
+        int len = e.qnameLen;
+        while (len > 0 && e.qname[len - 1] == '.') len--;
+        for (byte[] suffix : domainSuffixes) {
+            if (endsWithLabel(e.qname, len, suffix)) return true;
+        }
+        return false;
+    }
+
+    private static boolean endsWithLabel(byte[] name, int len, byte[] suffix) {
+        int n = suffix.length;
+        if (len < n) return false;
+        int off = len - n;
+        if (off > 0 && name[off - 1] != '.') return false;
+        for (int i = 0; i < n; i++) {
+            byte c = name[off + i];
+            if (c >= 'A' && c <= 'Z') c += 32;
+            if (c != suffix[i]) return false;
+        }
+        return true;
+    }
+
+    /** True when the process (by name or executable path) is allowlisted; null fields never match. */
+    public boolean allowsProcess(String name, String executable) {
+        return matches(nameGlobs, name) || matches(executableGlobs, executable)
+                || (name == null && executable != null && matches(nameGlobs, baseName(executable)));
+    }
+
+    public boolean allowsAlert(Alert a) {
+        return a.process != null && allowsProcess(a.process.name, a.process.executable);
+    }
+
+    private static String baseName(String path) {
+        int i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+        return path.substring(i + 1);
+    }
+
+    private static boolean matches(List<PathMatcher> globs, String s) {
+        if (s == null || globs.isEmpty()) return false;
+        try {
+            Path p = Path.of(s);
+            for (PathMatcher m : globs) {
+                if (m.matches(p)) return true;
+            }
+        } catch (InvalidPathException e) {
+            return false;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,82 @@
+package io.netsensor.detectors;
+
+import io.netsensor.events.ConnEvent;
+import io.netsensor.events.ConnState;
+import io.netsensor.events.Direction;
+import io.netsensor.events.IpRanges;
+import io.netsensor.events.Transport;
+
+/**
+ * Reads a ConnEvent from the local endpoint's point of view, without allocating. OUTBOUND and EXTERNAL
+ * (gateway-forwarded: the originator is the LAN client) have the local side as originator; INBOUND has
+ * it as responder; INTERNAL flows have no external side.
+ */
+public final class ConnView {
+    /**
+     * Never treated as a remote "external" peer whatever home_net says: loopback, "this network",
+     * multicast and broadcast (mDNS/SSDP would otherwise look like perfectly periodic beacons).
+     */
+    public static final IpRanges NON_ROUTABLE = IpRanges.of("127.0.0.0/8", "0.0.0.0/8", "224.0.0.0/4",
+            "255.255.255.255/32", "::1/128", "::/128", "ff00::/8");
+
+    private ConnView() {}
+
+    public static boolean localIsOriginator(ConnEvent e) {
+        return e.direction != Direction.INBOUND;
+    }
+
+    /** True when the peer is outside home_net and routable (OUTBOUND, EXTERNAL, INBOUND). */
+    public static boolean remoteIsExternal(ConnEvent e) {
+        if (e.direction == Direction.INTERNAL) return false;
+        return !NON_ROUTABLE.contains(remoteHi(e), remoteLo(e));
+    }
+
+    public static long remoteHi(ConnEvent e) {
+        return localIsOriginator(e) ? e.respIpHi : e.origIpHi;
+    }
+
+    public static long remoteLo(ConnEvent e) {
+        return localIsOriginator(e) ? e.respIpLo : e.origIpLo;
+    }
+
+    /** The remote port (the service port when the local side connects out). */
+    public static int remotePort(ConnEvent e) {
+        return localIsOriginator(e) ? e.respPort : e.origPort;
+    }
+
+    public static HostKey local(ConnEvent e, HostKey into) {
+        return localIsOriginator(e) ? into.set(e.origIpHi, e.origIpLo, e.origMac)
+                : into.set(e.respIpHi, e.respIpLo, e.respMac);
+    }
+
+    /**
+     * Counts each connection once although TCP flows appear twice (OPEN at handshake, END later): an
+     * OPEN always counts; an END counts unless it closes an established TCP flow, whose OPEN was
+     * already counted. So failed attempts (REJ, S0) and UDP count at END, established TCP at OPEN.
+     */
+    public static boolean countOnce(ConnEvent e) {
+        if (e.phase == ConnEvent.Phase.OPEN) return true;
+        return e.transport != Transport.TCP || e.state.outcome() != ConnState.Outcome.ESTABLISHED;
+    }
+
+    /** Established as far as this record tells: OPEN means the handshake completed. */
+    public static boolean established(ConnEvent e) {
+        return e.phase == ConnEvent.Phase.OPEN || e.state.outcome() == ConnState.Outcome.ESTABLISHED;
+    }
+
+    /** Start of the connection, the time detectors count it at. */
+    public static long time(ConnEvent e) {
+        return e.startNanos != 0 ? e.startNanos : e.endNanos;
+    }
+
+    public static String macText(long mac) {
+        if (mac == 0) return null;
+        StringBuilder sb = new StringBuilder(17);
+        for (int i = 5; i >= 0; i--) {
+            int b = (int) (mac >>> (8 * i)) & 0xFF;
+            sb.append(Character.forDigit(b >>> 4, 16)).append(Character.forDigit(b & 0xF, 16));
+            if (i > 0) sb.append(':');
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,111 @@
+package io.netsensor.detectors;
+
+import io.netsensor.detectors.beacon.BeaconDetector;
+import io.netsensor.detectors.c2port.C2PortDetector;
+import io.netsensor.detectors.fanout.FanoutDetector;
+import io.netsensor.detectors.relay.RelayDetector;
+import io.netsensor.events.ConnEvent;
+import io.netsensor.events.DnsEvent;
+import io.netsensor.events.EventHandler;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Feeds every event to each detector after the allowlist, and passes their alerts through the process
+ * allowlist and the {@link AlertGate} to the sink. A detector that throws on an event is counted and
+ * skipped for that event: one bad record must not stop detection.
+ */
+public final class DetectorEngine implements EventHandler {
+    private final Detector[] detectors;
+    private final long[] errors;
+    private final Allowlist allowlist;
+    private final AlertGate gate;
+    private final AlertSink downstream;
+    private final AlertSink gated = this::route;
+    private long connEvents, dnsEvents, allowlistedEvents, allowlistedAlerts;
+
+    public DetectorEngine(List<Detector> detectors, Allowlist allowlist, AlertGate gate, AlertSink sink) {
+        this.detectors = detectors.toArray(new Detector[0]);
+        this.errors = new long[this.detectors.length];
+        this.allowlist = allowlist;
+        this.gate = gate;
+        this.downstream = sink;
+    }
+
+    /** The network detectors enabled in {@code s}, plus {@code extra} ones (e.g. DGA) built elsewhere. */
+    public static DetectorEngine standard(DetectorSettings s, AlertSink sink, Detector... extra) {
+        List<Detector> list = new ArrayList<>();
+        if (s.beacon.enabled) list.add(new BeaconDetector(s.beacon));
+        if (s.relay.enabled) list.add(new RelayDetector(s.relay));
+        if (s.fanout.enabled) list.add(new FanoutDetector(s.fanout));
+        if (s.c2Port.enabled) list.add(new C2PortDetector(s.c2Port));
+        list.addAll(List.of(extra));
+        return new DetectorEngine(list, new Allowlist(s.allowlist), new AlertGate(s.gate), sink);
+    }
+
+    @Override
+    public void onConn(ConnEvent event) {
+        connEvents++;
+        if (allowlist.allowsConn(event)) {
+            allowlistedEvents++;
+            return;
+        }
+        for (int i = 0; i < detectors.length; i++) {
+            try {
+                detectors[i].onConn(event, gated);
+            } catch (RuntimeException e) {
+                errors[i]++;
+            }
+        }
+    }
+
+    @Override
+    public void onDns(DnsEvent event) {
+        dnsEvents++;
+        if (allowlist.allowsDns(event)) {
+            allowlistedEvents++;
+            return;
+        }
+        for (int i = 0; i < detectors.length; i++) {
+            try {
+                detectors[i].onDns(event, gated);
+            } catch (RuntimeException e) {
+                errors[i]++;
+            }
+        }
+    }
+
+    private void route(Alert a) {
+        if (allowlist.allowsAlert(a)) {
+            allowlistedAlerts++;
+            return;
+        }
+        if (gate.admit(a)) downstream.onAlert(a);
+    }
+
+    public List<Detector> detectors() {
+        return List.of(detectors);
+    }
+
+    /** Engine counters under "engine", each detector's under its label. */
+    public Map<String, Map<String, Long>> stats() {
+        Map<String, Map<String, Long>> out = new LinkedHashMap<>();
+        Map<String, Long> engine = new LinkedHashMap<>();
+        engine.put("conn_events", connEvents);
+        engine.put("dns_events", dnsEvents);
+        engine.put("allowlisted_events", allowlistedEvents);
+        engine.put("allowlisted_alerts", allowlistedAlerts);
+        engine.put("alerts_passed", gate.passed());
+        engine.put("alerts_suppressed", gate.suppressed());
+        engine.put("gate_evictions", gate.evictions());
+        out.put("engine", engine);
+        for (int i = 0; i < detectors.length; i++) {
+            Map<String, Long> m = new LinkedHashMap<>(detectors[i].stats());
+            m.put("errors", errors[i]);
+            out.put(detectors[i].kind().label, m);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,180 @@
+package io.netsensor.detectors.fanout;
+
+import io.netsensor.detectors.Alert;
+import io.netsensor.detectors.AlertIds;
+import io.netsensor.detectors.AlertSink;
+import io.netsensor.detectors.BoundedStates;
+import io.netsensor.detectors.ConnView;
+import io.netsensor.detectors.Detector;
+import io.netsensor.detectors.DetectorKind;
+import io.netsensor.detectors.DetectorSettings;
+import io.netsensor.detectors.PairKey;
+import io.netsensor.detectors.Severity;
+import io.netsensor.events.ConnEvent;
+import io.netsensor.events.ConnState;
+import io.netsensor.events.Ip;
+import io.netsensor.events.Transport;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Spreader / scanner fan-out (seed atomic test 4): one local endpoint connecting to many distinct
+ * external addresses on the same port within the window (default >= 30 in 5 min; busy ports such as
+ * DNS and web need 300). Every attempt counts, once (TCP at OPEN when established, failures and UDP at
+ * END), and failures (rejected, unanswered) are reported: scanners mostly fail. Alerts the moment the
+ * threshold is reached: Medium at 1x, High at 2x, Critical at 4x the threshold.
+ *
+ * <p>Memory per (host, port): ~250 bytes (map entry, key, state, samples) plus 32 bytes per table slot
+ * (two arrays of time and hash, double-buffered so expiry does not allocate);
+ * the table starts at 16 slots (512 bytes) and grows, as distinct peers arrive, to the power of two
+ * above 2 x 4 x threshold: 256 slots (8 KB) for 30, 4096 slots (128 KB) for a busy port under a scan.
+ */
+public final class FanoutDetector implements Detector {
+    private static final int MAX_SAMPLES = 10;
+
+    private final DetectorSettings.Fanout cfg;
+    private final long windowNanos, sweepNanos;
+    private final BitSet busyPorts = new BitSet(65536);
+    private final BoundedStates<PairKey, PortFanout> states;
+    private final PairKey probe = new PairKey();
+    private long watermark = Long.MIN_VALUE;
+    private long attempts, alerts;
+
+    static final class PortFanout {
+        final RecentPeers peers;
+        final int threshold;
+        long lastSeen, firstSeen, nextSweep;
+        long attempts, rejected, noAnswer, established;
+        final long[] sampleHi = new long[MAX_SAMPLES], sampleLo = new long[MAX_SAMPLES];
+        int samples;
+        Severity alerted;
+
+        PortFanout(int threshold) {
+            this.threshold = threshold;
+            this.peers = new RecentPeers(4 * threshold);
+        }
+
+        void reset(long t) {
+            attempts = rejected = noAnswer = established = 0;
+            samples = 0;
+            alerted = null;
+            firstSeen = t;
+        }
+    }
+
+    public FanoutDetector(DetectorSettings.Fanout cfg) {
+        this.cfg = cfg;
+        this.windowNanos = cfg.window.toNanos();
+        this.sweepNanos = Math.max(1, windowNanos / 8);
+        for (int p : cfg.busyPorts) busyPorts.set(p);
+        this.states = new BoundedStates<>(cfg.maxKeys, windowNanos, f -> f.lastSeen);
+    }
+
+    @Override
+    public DetectorKind kind() {
+        return DetectorKind.FANOUT;
+    }
+
+    @Override
+    public void onConn(ConnEvent e, AlertSink out) {
+        if (!ConnView.countOnce(e) || !ConnView.localIsOriginator(e) || !ConnView.remoteIsExternal(e)) return;
+        long t = ConnView.time(e);
+        if (t > watermark) watermark = t;
+        states.expire(watermark);
+        attempts++;
+        ConnView.local(e, probe.host);
+        probe.set(0, 0, e.respPort, e.transport.ianaNumber);
+        PortFanout f = states.get(probe);
+        if (f == null) {
+            f = new PortFanout(busyPorts.get(e.respPort) ? cfg.busyMinUnique : cfg.minUnique);
+            f.reset(t);
+            f.nextSweep = t + sweepNanos;
+            states.put(probe.copy(), f);
+        }
+        f.lastSeen = Math.max(f.lastSeen, t);
+        long cutoff = watermark - windowNanos;
+        if (watermark >= f.nextSweep) {
+            f.nextSweep = watermark + sweepNanos;
+            f.peers.expire(cutoff);
+            if (f.peers.size == 0) f.reset(t); // the previous episode is over
+        }
+        f.attempts++;
+        ConnState.Outcome o = e.phase == ConnEvent.Phase.OPEN ? ConnState.Outcome.ESTABLISHED : e.state.outcome();
+        if (o == ConnState.Outcome.REJECTED) f.rejected++;
+        else if (o == ConnState.Outcome.NO_ANSWER) f.noAnswer++;
+        else if (o == ConnState.Outcome.ESTABLISHED) f.established++;
+        if (!f.peers.touch(RecentPeers.hash(e.respIpHi, e.respIpLo), t)) return;
+        if (f.samples < MAX_SAMPLES) {
+            f.sampleHi[f.samples] = e.respIpHi;
+            f.sampleLo[f.samples] = e.respIpLo;
+            f.samples++;
+        }
+        int approx = f.peers.size; // may include peers up to one sweep interval stale
+        Severity sev = severity(approx, f.threshold);
+        if (sev == null || (f.alerted != null && sev.compareTo(f.alerted) <= 0)) return;
+        int exact = f.peers.countSince(cutoff);
+        sev = severity(exact, f.threshold);
+        if (sev == null || (f.alerted != null && sev.compareTo(f.alerted) <= 0)) {
+            f.peers.expire(cutoff); // make the cheap count exact again so this scan is not repeated
+            return;
+        }
+        f.alerted = sev;
+        alerts++;
+        out.onAlert(alert(f, sev, exact, e.transport));
+    }
+
+    static Severity severity(int unique, int threshold) {
+        if (unique >= 4 * threshold) return Severity.CRITICAL;
+        if (unique >= 2 * threshold) return Severity.HIGH;
+        if (unique >= threshold) return Severity.MEDIUM;
+        return null;
+    }
+
+    private Alert alert(PortFanout f, Severity sev, int unique, Transport transport) {
+        Alert a = new Alert();
+        a.detector = DetectorKind.FANOUT;
+        a.severity = sev;
+        double failRatio = f.attempts == 0 ? 0 : (double) (f.rejected + f.noAnswer) / f.attempts;
+        double ratio = (double) unique / f.threshold;
+        a.score = Math.max(0, Math.min(1, 0.5 + 0.2 * (Math.log(ratio) / Math.log(2)) + 0.2 * failRatio));
+        a.hostIp = probe.host.ipText();
+        a.hostMac = probe.host.macText();
+        a.remotePort = probe.remotePort;
+        a.firstSeenNanos = f.firstSeen;
+        a.lastSeenNanos = f.lastSeen;
+        a.count = unique;
+        Map<String, Object> ev = a.evidence;
+        ev.put(AlertIds.SUBJECT, transport.ecsName);
+        ev.put("transport", transport.ecsName);
+        ev.put("unique_external_ips", unique);
+        ev.put("threshold", f.threshold);
+        ev.put("window_minutes", cfg.window.toSeconds() / 60.0);
+        ev.put("attempts", f.attempts);
+        ev.put("established", f.established);
+        ev.put("rejected", f.rejected);
+        ev.put("no_answer", f.noAnswer);
+        ev.put("failed", f.rejected + f.noAnswer);
+        ev.put("untracked_new_peers", f.peers.overflow);
+        List<String> samples = new ArrayList<>(f.samples);
+        for (int i = 0; i < f.samples; i++) samples.add(Ip.toString(f.sampleHi[i], f.sampleLo[i]));
+        ev.put("sample_targets", samples);
+        a.summary = String.format(java.util.Locale.ROOT,
+                "connected to %d distinct external addresses on %s/%d within %d min (%d of %d attempts failed)",
+                unique, transport.ecsName, probe.remotePort, cfg.window.toMinutes(), f.rejected + f.noAnswer, f.attempts);
+        return a;
+    }
+
+    @Override
+    public Map<String, Long> stats() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("keys", (long) states.size());
+        m.put("evictions", states.evictions());
+        m.put("expirations", states.expirations());
+        m.put("alerts", alerts);
+        m.put("attempts", attempts);
+        return m;
+    }
+}

@@ -1,0 +1,191 @@
+package io.netsensor.detectors.relay;
+
+import io.netsensor.detectors.Alert;
+import io.netsensor.detectors.AlertIds;
+import io.netsensor.detectors.AlertSink;
+import io.netsensor.detectors.BoundedStates;
+import io.netsensor.detectors.ConnView;
+import io.netsensor.detectors.Detector;
+import io.netsensor.detectors.DetectorKind;
+import io.netsensor.detectors.DetectorSettings;
+import io.netsensor.detectors.HostKey;
+import io.netsensor.detectors.Severity;
+import io.netsensor.events.ConnEvent;
+import io.netsensor.events.Direction;
+import io.netsensor.events.Ip;
+import io.netsensor.events.Transport;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * ORB relay (seed query 3, atomic test 2): a host that accepts connections from external peers and,
+ * within the window, connects out to external peers on non-standard ports. Legs are counted once and
+ * in time (TCP at OPEN, so a long-lived relay leg counts while it is still up; failed and UDP attempts
+ * at END). Inbound legs must be established; outbound legs are attempts, as the seed's connect events.
+ *
+ * <p>Alerts when the window holds an inbound leg and either >= 3 outbound legs (the seed) or one
+ * outbound leg that follows an inbound accept within {@code followWithin} (the atomic test's single
+ * relayed connection: the timing is the stronger evidence). Severity is the seed's relay_score table;
+ * the score rises the closer an outbound leg follows an inbound one. An ordinary web server stays quiet
+ * because its outbound 80/443 are standard ports. Port 53: the seed excludes it but its own test relays
+ * to 8.8.8.8:53; udp/53 (ordinary resolution) is excluded, tcp/53 counts as a non-standard leg.
+ *
+ * <p>Memory per host: ~250 bytes (map entry, key, state) plus 24 bytes per inbound and 36 per outbound
+ * leg held, each ring growing from 4 up to {@code legsPerHost} (64: ~4 KB at most).
+ */
+public final class RelayDetector implements Detector {
+    private static final int MAX_LISTED = 10;
+
+    private final DetectorSettings.Relay cfg;
+    private final long windowNanos, followNanos;
+    private final BitSet standardPorts = new BitSet(65536);
+    private final BoundedStates<HostKey, HostLegs> states;
+    private final HostKey probe = new HostKey();
+    private long watermark = Long.MIN_VALUE;
+    private long inboundLegs, outboundLegs, alerts;
+
+    static final class HostLegs {
+        final LegRing in, out;
+        long lastSeen;
+        Severity alerted;
+
+        HostLegs(int legs) {
+            in = new LegRing(legs);
+            out = new LegRing(legs);
+        }
+    }
+
+    public RelayDetector(DetectorSettings.Relay cfg) {
+        this.cfg = cfg;
+        this.windowNanos = cfg.window.toNanos();
+        this.followNanos = cfg.followWithin.toNanos();
+        for (int p : cfg.standardPorts) standardPorts.set(p);
+        this.states = new BoundedStates<>(cfg.maxKeys, windowNanos, h -> h.lastSeen);
+    }
+
+    @Override
+    public DetectorKind kind() {
+        return DetectorKind.RELAY;
+    }
+
+    @Override
+    public void onConn(ConnEvent e, AlertSink out) {
+        if (!ConnView.countOnce(e) || !ConnView.remoteIsExternal(e)) return;
+        boolean inbound = e.direction == Direction.INBOUND;
+        if (inbound) {
+            if (!ConnView.established(e)) return;
+        } else {
+            int p = e.respPort;
+            if (standardPorts.get(p)) return;
+            if (cfg.ignoreUdpDns && p == 53 && e.transport == Transport.UDP) return;
+        }
+        long t = ConnView.time(e);
+        if (t > watermark) watermark = t;
+        states.expire(watermark);
+        ConnView.local(e, probe);
+        HostLegs h = states.get(probe);
+        if (h == null) {
+            h = new HostLegs(cfg.legsPerHost);
+            states.put(probe.copy(), h);
+        }
+        h.lastSeen = Math.max(h.lastSeen, t);
+        long cutoff = watermark - windowNanos;
+        h.in.expire(cutoff);
+        h.out.expire(cutoff);
+        if (h.in.size == 0 && h.out.size == 0) h.alerted = null; // a new episode may alert again
+        if (inbound) {
+            inboundLegs++;
+            h.in.add(t, e.origIpHi, e.origIpLo, e.respPort, -1);
+        } else {
+            outboundLegs++;
+            long prev = h.in.latestAtOrBefore(t);
+            long gap = prev == Long.MIN_VALUE ? -1 : t - prev;
+            h.out.add(t, e.respIpHi, e.respIpLo, e.respPort, gap);
+        }
+        evaluate(h, out);
+    }
+
+    private void evaluate(HostLegs h, AlertSink out) {
+        int in = h.in.size, outCount = h.out.size;
+        if (in == 0 || outCount == 0) return;
+        long bestGap = Long.MAX_VALUE;
+        for (int i = 0; i < outCount; i++) {
+            long g = h.out.gap[h.out.at(i)];
+            if (g >= 0 && g <= followNanos && g < bestGap) bestGap = g;
+        }
+        boolean followed = bestGap != Long.MAX_VALUE;
+        if (outCount < cfg.minOutbound && !followed) return;
+        Severity sev = seedSeverity(in, outCount);
+        if (h.alerted != null && sev.compareTo(h.alerted) <= 0) return;
+        h.alerted = sev;
+        alerts++;
+        out.onAlert(alert(h, sev, followed ? bestGap : -1));
+    }
+
+    /** The seed's relay_score case(). */
+    static Severity seedSeverity(int inbound, int outbound) {
+        if (inbound > 10 && outbound > 10) return Severity.CRITICAL;
+        if (inbound > 5 || outbound > 5) return Severity.HIGH;
+        return Severity.MEDIUM;
+    }
+
+    private Alert alert(HostLegs h, Severity sev, long gap) {
+        Alert a = new Alert();
+        a.detector = DetectorKind.RELAY;
+        a.severity = sev;
+        double base = sev == Severity.CRITICAL ? 0.8 : sev == Severity.HIGH ? 0.65 : 0.5;
+        double follow = gap < 0 ? 0 : 0.2 * (1 - (double) gap / Math.max(1, followNanos));
+        a.score = Math.min(1, base + follow);
+        a.hostIp = probe.ipText();
+        a.hostMac = probe.macText();
+        // one id per host (the targets change as the relay runs): derive it before naming the latest target
+        a.id = AlertIds.of(a);
+        LegRing lastOut = h.out;
+        int last = lastOut.at(lastOut.size - 1);
+        a.remoteIp = Ip.toString(lastOut.hi[last], lastOut.lo[last]);
+        a.remotePort = lastOut.port[last];
+        a.firstSeenNanos = Math.min(h.in.ts[h.in.at(0)], lastOut.ts[lastOut.at(0)]);
+        a.lastSeenNanos = h.lastSeen;
+        a.count = h.in.size + (long) h.out.size;
+        Set<String> sources = new LinkedHashSet<>(), targets = new LinkedHashSet<>();
+        Set<Integer> inPorts = new LinkedHashSet<>();
+        for (int i = h.in.size - 1; i >= 0 && sources.size() < MAX_LISTED; i--) {
+            int at = h.in.at(i);
+            sources.add(Ip.toString(h.in.hi[at], h.in.lo[at]));
+            inPorts.add(h.in.port[at]);
+        }
+        for (int i = lastOut.size - 1; i >= 0 && targets.size() < MAX_LISTED; i--) {
+            int at = lastOut.at(i);
+            targets.add(Ip.toString(lastOut.hi[at], lastOut.lo[at]) + ":" + lastOut.port[at]);
+        }
+        Map<String, Object> ev = a.evidence;
+        ev.put("inbound_count", h.in.size);
+        ev.put("outbound_count", h.out.size);
+        ev.put("inbound_sources", new ArrayList<>(sources));
+        ev.put("inbound_ports", new ArrayList<>(inPorts));
+        ev.put("outbound_targets", new ArrayList<>(targets));
+        ev.put("window_minutes", cfg.window.toSeconds() / 60.0);
+        if (gap >= 0) ev.put("follow_gap_s", Math.round(gap / 1e6) / 1e3);
+        a.summary = String.format(java.util.Locale.ROOT,
+                "host accepts external connections (%d) and connects out on non-standard ports (%d) within %d min%s",
+                h.in.size, h.out.size, cfg.window.toMinutes(),
+                gap >= 0 ? String.format(java.util.Locale.ROOT, ", outbound %.1f s after inbound", gap / 1e9) : "");
+        return a;
+    }
+
+    @Override
+    public Map<String, Long> stats() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("keys", (long) states.size());
+        m.put("evictions", states.evictions());
+        m.put("expirations", states.expirations());
+        m.put("alerts", alerts);
+        m.put("inbound_legs", inboundLegs);
+        m.put("outbound_legs", outboundLegs);
+        return m;
+    }
+}
