@@ -15,6 +15,7 @@ import io.netsensor.events.IpRanges;
 import java.nio.file.Path;
 import java.util.List;
 import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.rollcycles.LargeRollCycles;
 
 /** Wires the capture side from settings: decoder, trackers, and the journal they write to. */
 final class Sensor implements AutoCloseable {
@@ -50,9 +51,9 @@ final class Sensor implements AutoCloseable {
                 .maxBytes(Units.bytes(settings.journal.maxBytes))
                 .maxAge(Units.duration(settings.journal.maxAge));
         switch (settings.journal.rollCycle) {
-            case "daily": b.rollCycle(RollCycles.LARGE_DAILY); break;
-            case "minutely": b.rollCycle(RollCycles.FAST_MINUTELY); break;
-            default: b.rollCycle(RollCycles.LARGE_HOURLY);
+            case "daily": b.rollCycle(LargeRollCycles.LARGE_DAILY); break;
+            case "five-minutely": b.rollCycle(RollCycles.FIVE_MINUTELY); break;
+            default: b.rollCycle(LargeRollCycles.LARGE_HOURLY);
         }
         return b.open();
     }

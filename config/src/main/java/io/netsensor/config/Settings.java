@@ -28,7 +28,7 @@ public final class Settings {
     public Detectors detectors = new Detectors();
 
     public static final class Journal {
-        /** hourly | daily (cycle files roll at this period; retention deletes whole cycles). */
+        /** hourly | daily | five-minutely (cycle files roll at this period; retention deletes whole cycles). */
         public String rollCycle = "hourly";
         /** Cap on real disk bytes of the journal; oldest cycles are deleted first. */
         public String maxBytes = "2GiB";

@@ -62,7 +62,7 @@ public final class SettingsLoader {
         check(file, "conntrack.max_flows", s.conntrack.maxFlows >= 16, "must be at least 16");
         check(file, "dns.max_pending", s.dns.maxPending >= 16, "must be at least 16");
         check(file, "journal.roll_cycle", s.journal.rollCycle.equals("hourly") || s.journal.rollCycle.equals("daily")
-                || s.journal.rollCycle.equals("minutely"), "must be hourly, daily or minutely");
+                || s.journal.rollCycle.equals("five-minutely"), "must be hourly, daily or five-minutely");
         check(file, "detectors.profile", s.detectors.profile.equals("default") || s.detectors.profile.equals("short-window"),
                 "must be default or short-window");
         parse(file, "journal.max_bytes", () -> Units.bytes(s.journal.maxBytes));

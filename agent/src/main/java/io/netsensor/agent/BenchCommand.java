@@ -1,0 +1,107 @@
+package io.netsensor.agent;
+
+import io.netsensor.capture.decode.FrameDecoder;
+import io.netsensor.capture.decode.PacketView;
+import io.netsensor.capture.source.FrameHandler;
+import io.netsensor.capture.source.PacketSource;
+import io.netsensor.capture.source.PcapFileSource;
+import io.netsensor.capture.source.PcapHandleSource;
+import io.netsensor.config.Settings;
+import io.netsensor.config.SettingsLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Throughput figures on a generated mixed capture: file read alone (our memory-mapped reader, and libpcap
+ * through pcap4j for comparison), decode, and the full path decode + track + DNS + journal append.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Replay a generated capture of mixed traffic and print packets per second per stage.")
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--packets", defaultValue = "2000000", description = "Packets in the generated capture (default ${DEFAULT-VALUE}).")
+    long packets;
+
+    @Option(names = "--iterations", defaultValue = "5", description = "Runs per stage; the median and best are printed (default ${DEFAULT-VALUE}).")
+    int iterations;
+
+    @Option(names = "--file", paramLabel = "PCAP", description = "Benchmark this capture instead of a generated one.")
+    Path file;
+
+    @Override
+    public Integer call() throws Exception {
+        Path dir = Files.createTempDirectory("netsensor-bench-");
+        try {
+            Path pcap = file;
+            if (pcap == null) {
+                pcap = dir.resolve("mixed.pcap");
+                long t0 = System.nanoTime();
+                long n = new SyntheticCapture(42).write(pcap, packets);
+                System.out.printf("generated %d packets (%d MiB) of mixed TCP/UDP/DNS, IPv4/IPv6, VLAN in %.1f s%n", n,
+                        Files.size(pcap) >> 20, (System.nanoTime() - t0) / 1e9);
+            }
+            Path capture = pcap;
+            stage("read (mmap reader)", () -> count(PcapFileSource.open(capture)));
+            stage("read (libpcap via pcap4j)", () -> count(PcapHandleSource.openOffline(capture.toString(), null)));
+            stage("decode", () -> decodeOnly(capture));
+            Settings settings = SettingsLoader.defaults();
+            stage("decode+track+dns+journal", () -> {
+                Path data = Files.createTempDirectory(dir, "journal");
+                try (Sensor sensor = Sensor.open(settings, data, List.of()); PacketSource src = PcapFileSource.open(capture)) {
+                    long n = src.run(sensor.pipeline);
+                    sensor.pipeline.finish(sensor.pipeline.lastTimestamp());
+                    return n;
+                } finally {
+                    FileTrees.deleteQuietly(data);
+                }
+            });
+        } finally {
+            FileTrees.deleteQuietly(dir);
+        }
+        return 0;
+    }
+
+    private static long count(PacketSource src) throws Exception {
+        long[] n = {0};
+        try (src) {
+            src.run((ts, lt, b, off, cap, wire) -> n[0]++);
+        }
+        return n[0];
+    }
+
+    private static long decodeOnly(Path pcap) throws Exception {
+        FrameDecoder decoder = new FrameDecoder();
+        PacketView view = new PacketView();
+        long[] ok = {0};
+        FrameHandler h = (ts, lt, b, off, cap, wire) -> {
+            if (decoder.decode(view, ts, lt, b, off, cap, wire).hasIp()) {
+                ok[0]++;
+                while (decoder.nextLayer(view)) ok[0]++;
+            }
+        };
+        try (PacketSource src = PcapFileSource.open(pcap)) {
+            return src.run(h);
+        }
+    }
+
+    private interface Stage {
+        long run() throws Exception;
+    }
+
+    private void stage(String name, Stage s) throws Exception {
+        double[] rates = new double[iterations];
+        long n = 0;
+        for (int i = 0; i < iterations; i++) {
+            long t0 = System.nanoTime();
+            n = s.run();
+            rates[i] = n / ((System.nanoTime() - t0) / 1e9);
+        }
+        Arrays.sort(rates);
+        System.out.printf("%-28s %10d packets  median %6.2f M packets/s  best %6.2f M packets/s%n", name, n,
+                rates[iterations / 2] / 1e6, rates[iterations - 1] / 1e6);
+    }
+}

@@ -1,0 +1,93 @@
+package io.netsensor.agent;
+
+import io.netsensor.capture.journal.Journal;
+import io.netsensor.capture.journal.JournalReader;
+import io.netsensor.config.Settings;
+import io.netsensor.config.Units;
+import io.netsensor.events.ConnEvent;
+import io.netsensor.events.DnsEvent;
+import io.netsensor.events.EventHandler;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Prints the journal of a running or past agent as JSON lines. */
+@Command(name = "events", mixinStandardHelpOptions = true,
+        description = "Print the events journaled by a running or past agent as JSON lines.")
+final class EventsCommand implements Callable<Integer> {
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "The agent's data directory (default: the config's data_dir).")
+    Path dataDir;
+
+    @Option(names = "--follow", description = "Keep printing new events as the agent writes them (until Ctrl-C).")
+    boolean follow;
+
+    @Option(names = "--since", paramLabel = "DURATION", description = "Only events from the last DURATION of event time (e.g. 15m, 2h).")
+    String since;
+
+    @Option(names = "--type", paramLabel = "conn|dns", description = "Only this kind of event.")
+    String type;
+
+    @Mixin
+    SettingsOptions settingsOptions;
+
+    @Override
+    public Integer call() {
+        Settings settings = settingsOptions.load();
+        Path dir = dataDir != null ? dataDir : Path.of(settings.dataDir);
+        if (!Files.isDirectory(dir.resolve("journal"))) {
+            throw new Main.UserError(dir + ": no journal here (expected " + dir.resolve("journal") + ")");
+        }
+        if (type != null && !type.equals("conn") && !type.equals("dns")) throw new Main.UserError("--type must be conn or dns");
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false);
+        EventJson json = new EventJson(out);
+        EventHandler printer = new EventHandler() {
+            @Override
+            public void onConn(ConnEvent e) {
+                if (type == null || type.equals("conn")) json.conn(e);
+            }
+
+            @Override
+            public void onDns(DnsEvent e) {
+                if (type == null || type.equals("dns")) json.dns(e);
+            }
+        };
+        AtomicBoolean stop = new AtomicBoolean(!follow);
+        if (follow) Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.set(true)));
+        try (Journal journal = Sensor.openJournal(settings, dir); JournalReader reader = journal.reader()) {
+            if (since != null) {
+                long last = lastEventTime(journal);
+                reader.seekToTime(last - Units.duration(since).toNanos());
+            }
+            EventPump.drain(reader, printer, stop::get);
+        }
+        json.close();
+        out.flush();
+        return 0;
+    }
+
+    private static long lastEventTime(Journal journal) {
+        long[] max = {Long.MIN_VALUE};
+        try (JournalReader r = journal.reader()) {
+            r.moveToIndex(journal.lastIndex());
+            r.poll(new EventHandler() {
+                @Override
+                public void onConn(ConnEvent e) {
+                    max[0] = Math.max(max[0], e.endNanos);
+                }
+
+                @Override
+                public void onDns(DnsEvent e) {
+                    max[0] = Math.max(max[0], e.tsNanos);
+                }
+            }, 1);
+        }
+        return max[0] == Long.MIN_VALUE ? System.currentTimeMillis() * 1_000_000L : max[0];
+    }
+}

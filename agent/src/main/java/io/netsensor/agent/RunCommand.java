@@ -1,0 +1,130 @@
+package io.netsensor.agent;
+
+import io.netsensor.capture.journal.JournalReader;
+import io.netsensor.capture.source.DefaultRoute;
+import io.netsensor.capture.source.PcapHandleSource;
+import io.netsensor.config.Settings;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Live capture: the agent's main job, as a service runs it. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Capture live from an interface (libpcap via pcap4j), journal connection and DNS events,",
+                "run the detectors and print alerts (and events with --events) as JSON lines on stdout.",
+                "SIGINT/SIGTERM flush open flows and close the journal cleanly."})
+final class RunCommand implements Callable<Integer> {
+    @Option(names = {"-i", "--interface"}, paramLabel = "IF",
+            description = "Interface to capture on (default: the config's, else the interface of the default route; 'any' for all).")
+    String iface;
+
+    @Option(names = {"-f", "--filter"}, paramLabel = "BPF", description = "BPF capture filter (libpcap syntax).")
+    String filter;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Journal location (default: the config's data_dir, /var/lib/netsensor).")
+    Path dataDir;
+
+    @Option(names = "--events", description = "Print every connection and DNS event as a JSON line.")
+    boolean events;
+
+    @Option(names = "--promiscuous", description = "Capture in promiscuous mode (gateways, SPAN ports).")
+    boolean promiscuous;
+
+    @Option(names = "--snaplen", paramLabel = "BYTES", description = "Bytes captured per packet (default: the config's, 65535).")
+    Integer snaplen;
+
+    @Option(names = "--no-detect", description = "Only capture and journal; run no detectors.")
+    boolean noDetect;
+
+    @Mixin
+    SettingsOptions settingsOptions;
+
+    @Override
+    public Integer call() throws Exception {
+        Settings settings = settingsOptions.load();
+        String device = iface != null ? iface : settings.captureInterface != null ? settings.captureInterface
+                : DefaultRoute.interfaceName().orElseThrow(() -> new Main.UserError(
+                        "no default route to pick an interface from; pass --interface IF"));
+        String bpf = filter != null ? filter : settings.bpf;
+        Path dir = dataDir != null ? dataDir : Path.of(settings.dataDir);
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false);
+
+        PcapHandleSource source = PcapHandleSource.openLive(device, snaplen != null ? snaplen : settings.snaplen,
+                promiscuous || settings.promiscuous, bpf);
+        AtomicBoolean captureDone = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        CountDownLatch finished = new CountDownLatch(1);
+        try (Sensor sensor = Sensor.open(settings, dir, hostAddresses());
+             JournalReader reader = sensor.journal.reader().toEnd();
+             Consumers consumers = new Consumers(out, events, false, noDetect ? null : settings)) {
+            Thread capture = new Thread(() -> {
+                try {
+                    source.run(sensor.pipeline);
+                    sensor.pipeline.finish(Math.max(System.currentTimeMillis() * 1_000_000L, sensor.pipeline.lastTimestamp()));
+                } catch (Throwable t) {
+                    failure.set(t);
+                } finally {
+                    captureDone.set(true);
+                }
+            }, "netsensor-capture");
+            Thread shutdown = new Thread(() -> {
+                source.stop();
+                try {
+                    finished.await(); // let the pump drain and the journal close before the JVM exits
+                } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "netsensor-shutdown");
+            Runtime.getRuntime().addShutdownHook(shutdown);
+            capture.start();
+            System.err.println("netsensor: capturing on " + device + (bpf.isBlank() ? "" : " with filter '" + bpf + "'")
+                    + ", linktype " + source.linkType() + ", journal " + sensor.journal.dir());
+            EventPump.drain(reader, consumers, captureDone::get);
+            capture.join();
+            consumers.finish();
+            out.flush();
+            System.err.printf("netsensor: stopped; %d events journaled, %d alerts, %d dropped by the kernel, decode %s%n",
+                    sensor.writer.appended(), consumers.alertCount(), source.droppedByKernel(),
+                    sensor.pipeline.decoder().stats().summary());
+        } finally {
+            source.close();
+            finished.countDown();
+        }
+        Throwable t = failure.get();
+        if (t instanceof IOException) throw (IOException) t;
+        if (t != null) throw new IllegalStateException(t);
+        return 0;
+    }
+
+    /** This host's addresses, which are local whatever home_net says. */
+    static List<String> hostAddresses() {
+        List<String> out = new ArrayList<>();
+        try {
+            for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                for (InetAddress a : Collections.list(ni.getInetAddresses())) {
+                    String s = a.getHostAddress();
+                    int pct = s.indexOf('%');
+                    out.add(pct < 0 ? s : s.substring(0, pct));
+                }
+            }
+        } catch (SocketException e) {
+            System.err.println("netsensor: cannot list this host's addresses (" + e.getMessage() + "); using home_net only");
+        }
+        return out;
+    }
+}
