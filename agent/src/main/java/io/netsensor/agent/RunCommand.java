@@ -89,6 +89,10 @@ final class RunCommand implements Callable<Integer> {
                 } catch (InterruptedException ignored) {
                     Thread.currentThread().interrupt();
                 }
+                // Everything is flushed and closed: a requested stop is a success, not "killed by signal" (143).
+                System.err.flush();
+                System.out.flush();
+                Runtime.getRuntime().halt(failure.get() == null ? 0 : 1);
             }, "netsensor-shutdown");
             Runtime.getRuntime().addShutdownHook(shutdown);
             capture.start();
@@ -101,6 +105,7 @@ final class RunCommand implements Callable<Integer> {
             System.err.printf("netsensor: stopped; %d events journaled, %d alerts, %d dropped by the kernel, decode %s%n",
                     sensor.writer.appended(), consumers.alertCount(), source.droppedByKernel(),
                     sensor.pipeline.decoder().stats().summary());
+            System.err.flush();
         } finally {
             source.close();
             finished.countDown();
