@@ -139,7 +139,10 @@ public final class DnsTracker implements TcpDnsStreams.MessageSink {
         ev.direction = direction(cHi, cLo, sHi, sLo);
         ev.responded = true;
         ev.vlan = v.vlan;
-        int s = pending.find(tr, cHi, cLo, cPort, sHi, sLo, sPort, ev.transId);
+        // Multicast DNS answers with id 0 are announcements, not replies to a particular query (RFC 6762
+        // 18.1); Zeek does not associate them with a query either.
+        boolean unsolicited = ev.transId == 0 && (sPort == 5353 || cPort == 5353);
+        int s = unsolicited ? -1 : pending.find(tr, cHi, cLo, cPort, sHi, sLo, sPort, ev.transId);
         if (s >= 0) {
             ev.tsNanos = pending.tsNanos[s];
             ev.rttNanos = v.tsNanos - pending.tsNanos[s];
