@@ -23,7 +23,9 @@ final class OurRows {
         all.put("id.resp_p", Integer.toString(e.serverPort));
         all.put("proto", e.transport.ecsName);
         all.put("trans_id", Integer.toString(e.transId));
-        all.put("query", e.qnameLen == 0 ? ZeekLog.UNSET : ZeekLog.unescape(e.qnameLower()));
+        // Zeek lower-cases DNS names but prints decoded NetBIOS names (udp/137) as they are
+        boolean netbios = e.serverPort == 137 || e.clientPort == 137;
+        all.put("query", e.qnameLen == 0 ? ZeekLog.UNSET : ZeekLog.unescape(netbios ? e.qnameString() : e.qnameLower()));
         all.put("qtype", Integer.toString(e.qtype));
         all.put("qtype_name", DnsAnswerText.typeName(e.qtype));
         all.put("rcode", e.rcode < 0 ? ZeekLog.UNSET : Integer.toString(e.rcode));
@@ -35,7 +37,7 @@ final class OurRows {
         }
         all.put("answers", Row.join(answers));
         all.put("TTLs", Row.join(ttls));
-        return new Row(select(all, fields), e, null);
+        return new Row(select(all, fields), e, null, null);
     }
 
     static Row conn(ConnEvent e, List<String> fields) {
@@ -55,7 +57,7 @@ final class OurRows {
         boolean timed = e.durationNanos() > 0;
         all.put("orig_bytes", timed ? Long.toString(e.origBytes) : ZeekLog.UNSET);
         all.put("resp_bytes", timed ? Long.toString(e.respBytes) : ZeekLog.UNSET);
-        return new Row(select(all, fields), null, e);
+        return new Row(select(all, fields), null, e, null);
     }
 
     private static Map<String, String> select(Map<String, String> all, List<String> fields) {

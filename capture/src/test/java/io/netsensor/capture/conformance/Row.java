@@ -9,16 +9,17 @@ import java.util.Map;
 
 /**
  * One log row reduced to the compared fields, as Zeek would print them (unset is "-", list elements
- * joined by ','). Our rows also keep the event they came from, for the exception table's projections.
+ * joined by ','). Rows also keep what they came from (our event, or Zeek's whole row), for the exception
+ * table's projections.
  */
-record Row(Map<String, String> values, DnsEvent dns, ConnEvent conn) {
+record Row(Map<String, String> values, DnsEvent dns, ConnEvent conn, Map<String, String> zeekRow) {
     static Row zeek(Map<String, String> row, List<String> fields) {
         Map<String, String> v = new LinkedHashMap<>();
         for (String f : fields) {
             if (isList(f)) v.put(f, join(ZeekLog.list(row, f)));
             else v.put(f, orUnset(ZeekLog.scalar(row, f)));
         }
-        return new Row(v, null, null);
+        return new Row(v, null, null, row);
     }
 
     static boolean isList(String field) {
@@ -41,7 +42,7 @@ record Row(Map<String, String> values, DnsEvent dns, ConnEvent conn) {
     Row with(String field, String value) {
         Map<String, String> v = new LinkedHashMap<>(values);
         v.put(field, value);
-        return new Row(v, dns, conn);
+        return new Row(v, dns, conn, zeekRow);
     }
 
     /** The compared key: field values in order (field names are the same on both sides). */
