@@ -25,8 +25,13 @@ import io.netsensor.events.Ip;
  * dispatches on header fields rather than a protocol-object graph, so the JIT can inline it.
  */
 public final class FrameDecoder {
-    /** Zeek's Tunnel::max_depth default. */
+    /** Zeek's Tunnel::max_depth default; Zeek enforces it for IP-carried tunnels (IP-in-IP, GRE). */
     public static final int DEFAULT_MAX_TUNNEL_DEPTH = 2;
+    /**
+     * Zeek does not apply max_depth to UDP-carried tunnels (its own max-depth test decodes DNS inside three
+     * VXLAN layers with default settings); this cap only bounds the work per packet.
+     */
+    static final int MAX_UDP_TUNNEL_DEPTH = 8;
 
     private static final int MAX_VLAN_TAGS = 8, MAX_MPLS_LABELS = 16, MAX_IPV6_EXT_HEADERS = 16;
 
@@ -97,7 +102,7 @@ public final class FrameDecoder {
             r = DecodeResult.BAD_TUNNEL_HEADER;
         } else if (t == TunnelParser.UNSUPPORTED) {
             r = DecodeResult.UNSUPPORTED_TUNNEL;
-        } else if (v.tunnelDepth >= maxTunnelDepth) {
+        } else if (v.tunnelDepth >= (v.protocol == 17 ? Math.max(maxTunnelDepth, MAX_UDP_TUNNEL_DEPTH) : maxTunnelDepth)) {
             r = DecodeResult.TUNNEL_TOO_DEEP;
         } else {
             capEnd = v.payloadOff + v.payloadLen;

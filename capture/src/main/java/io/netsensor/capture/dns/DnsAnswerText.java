@@ -34,9 +34,9 @@ public final class DnsAnswerText {
             case DnsEvent.RDATA_ADDRESS:
                 return address(d, off, len);
             case DnsEvent.RDATA_NAME:
-                return new String(d, off, len, StandardCharsets.ISO_8859_1);
+                return lowerAscii(new String(d, off, len, StandardCharsets.ISO_8859_1));
             case DnsEvent.RDATA_MX:
-                return new String(d, off + 2, len - 2, StandardCharsets.ISO_8859_1);
+                return lowerAscii(new String(d, off + 2, len - 2, StandardCharsets.ISO_8859_1));
             default:
                 try {
                     return raw(ev.answerType[i], ev.answerClass[i], ev.answerTtl[i], d, off, len);
@@ -56,10 +56,11 @@ public final class DnsAnswerText {
         switch (type) {
             case DnsMessageParser.TYPE_A: case DnsMessageParser.TYPE_AAAA: case A6: case DnsMessageParser.TYPE_NS:
             case DnsMessageParser.TYPE_CNAME: case DnsMessageParser.TYPE_PTR: case DnsMessageParser.TYPE_MX:
-            case DnsMessageParser.TYPE_SOA: case TXT: case SPF: case DnsMessageParser.TYPE_SRV: case WKS:
+            case DnsMessageParser.TYPE_SOA: case TXT: case SPF: case DnsMessageParser.TYPE_SRV:
             case RRSIG: case DNSKEY: case NSEC: case NSEC3: case NSEC3PARAM: case DS: case BINDS: case SSHFP:
             case LOC: case NAPTR:
                 return true;
+            case WKS: // Zeek decodes WKS but logs no answer text for it (scripts.base.protocols.dns.wks baseline)
             default:
                 return false;
         }
@@ -162,8 +163,30 @@ public final class DnsAnswerText {
         return sb.toString();
     }
 
-    /** Appends an uncompressed wire name as text (escaped like query names); returns the position after it. */
+    /** Zeek lower-cases every name it decodes (answers too); only ASCII letters, as DNS compares names. */
+    static String lowerAscii(String s) {
+        char[] c = s.toCharArray();
+        for (int i = 0; i < c.length; i++) if (c[i] >= 'A' && c[i] <= 'Z') c[i] += 32;
+        return new String(c);
+    }
+
+    /**
+     * Appends an uncompressed wire name as text (escaped like query names, lower-cased as Zeek prints
+     * names); returns the position after it.
+     */
     private static int wireName(StringBuilder sb, byte[] d, int p, int end) {
+        int from = sb.length();
+        try {
+            return wireNameCased(sb, d, p, end);
+        } finally {
+            for (int i = from; i < sb.length(); i++) {
+                char c = sb.charAt(i);
+                if (c >= 'A' && c <= 'Z') sb.setCharAt(i, (char) (c + 32));
+            }
+        }
+    }
+
+    private static int wireNameCased(StringBuilder sb, byte[] d, int p, int end) {
         boolean first = true;
         while (true) {
             if (p >= end) throw new IllegalArgumentException("name past rdata");

@@ -133,6 +133,12 @@ public final class DnsMessageParser {
         section = SECTION_ANSWER;
         if (ev.ancount > DnsEvent.MAX_ANSWERS) ev.answersTruncated = true;
         for (int i = 0; i < ev.ancount; i++) {
+            if (i == 0 && qdcount == 0 && response) {
+                // No question (mDNS announcements): Zeek logs the first answer's owner as the query.
+                int r = readName(buf, off, end, p, end, ev.qname, 0, MODE_TEXT, false);
+                if (r != OK) return status = r;
+                ev.qnameLen = outLen;
+            }
             int r = readRecord(buf, off, end, p, ev, true);
             if (r != OK) return status = r;
             p = nameEnd;

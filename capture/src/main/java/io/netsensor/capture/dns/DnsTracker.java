@@ -20,7 +20,7 @@ import java.util.Map;
  * destination), except for a response sent to a multicast group (mDNS), which keeps its own direction as
  * Zeek does. Behaviour, compared with Zeek:
  * <ul>
- * <li>a retransmitted query (same key) increments queryCount of the pending transaction (Zeek logs one
+ * <li>a retransmitted query (same key and question) increments queryCount of the pending transaction (Zeek logs one
  *     extra unanswered row per retransmission instead);</li>
  * <li>a response with no pending query (never seen, already answered, or timed out) is an event with
  *     queried=false, its query fields taken from the response's question: a duplicate response therefore
@@ -100,10 +100,15 @@ public final class DnsTracker implements TcpDnsStreams.MessageSink {
     private void onQuery(PacketView v, int tr) {
         queries++;
         int s = pending.find(tr, v.srcHi, v.srcLo, v.srcPort, v.dstHi, v.dstLo, v.dstPort, event.transId);
-        if (s >= 0) {
+        if (s >= 0 && sameQuestion(s)) {
             pending.queryCount[s]++;
             retransmittedQueries++;
             return;
+        }
+        if (s >= 0) {
+            // Same id on the same ports but another question (mDNS always uses id 0): a new transaction.
+            // Zeek logs both; the earlier one can no longer be told apart from it, so it is reported now.
+            reportUnanswered(s);
         }
         if (pending.full()) {
             evictions++;
@@ -120,6 +125,12 @@ public final class DnsTracker implements TcpDnsStreams.MessageSink {
         pending.flags[s] = event.flags;
         pending.qnameLen[s] = event.qnameLen;
         System.arraycopy(event.qname, 0, pending.qnames, s * DnsEvent.MAX_NAME, event.qnameLen);
+    }
+
+    private boolean sameQuestion(int s) {
+        if (pending.qtype[s] != event.qtype || pending.qnameLen[s] != event.qnameLen) return false;
+        return java.util.Arrays.equals(pending.qnames, s * DnsEvent.MAX_NAME, s * DnsEvent.MAX_NAME + event.qnameLen,
+                event.qname, 0, event.qnameLen);
     }
 
     private void onResponse(PacketView v, int tr) {
@@ -139,7 +150,10 @@ public final class DnsTracker implements TcpDnsStreams.MessageSink {
         ev.direction = direction(cHi, cLo, sHi, sLo);
         ev.responded = true;
         ev.vlan = v.vlan;
-        int s = pending.find(tr, cHi, cLo, cPort, sHi, sLo, sPort, ev.transId);
+        // Multicast DNS answers with id 0 are announcements, not replies to a particular query (RFC 6762
+        // 18.1); Zeek does not associate them with a query either.
+        boolean unsolicited = ev.transId == 0 && (sPort == 5353 || cPort == 5353);
+        int s = unsolicited ? -1 : pending.find(tr, cHi, cLo, cPort, sHi, sLo, sPort, ev.transId);
         if (s >= 0) {
             ev.tsNanos = pending.tsNanos[s];
             ev.rttNanos = v.tsNanos - pending.tsNanos[s];

@@ -23,11 +23,12 @@ import java.util.Map;
  *
  * <p>Timers run on event time. Each flow sits in one timer class list kept in expiry order, so expiry
  * only looks at list heads: established TCP (5 min idle), TCP still in its handshake (1 min idle), UDP
- * (1 min idle), and fixed deadlines (unanswered SYN 5 s after the first SYN; close/reset linger 5 s).
+ * (1 min idle), UDP DNS (10 s idle: Zeek's DNS analyzer shortens the connection's inactivity timeout to
+ * dns_session_timeout, so a resolver port reused after a pause is a new connection), and fixed deadlines (unanswered SYN 5 s after the first SYN; close/reset linger 5 s).
  * Timestamps that go backwards never move a flow's clock back, so durations never turn negative.
  */
 public final class ConnTracker {
-    private static final int TCP_ACTIVE = 0, TCP_HANDSHAKE = 1, UDP = 2, DEADLINE = 3, LISTS = 4;
+    private static final int TCP_ACTIVE = 0, TCP_HANDSHAKE = 1, UDP = 2, DEADLINE = 3, UDP_DNS = 4, LISTS = 5;
     private static final int PROTO_TCP = 6, PROTO_UDP = 17;
 
     private final ConnTrackerSettings settings;
@@ -213,7 +214,12 @@ public final class ConnTracker {
         int len = Math.max(0, v.payloadWireLen);
         if (isOrig) origUdpBytes[slot] += len; else respUdpBytes[slot] += len;
         history.check(slot, FlowHistory.DATA, 'D', isOrig);
-        table.append(slot, UDP);
+        table.append(slot, isDnsPort(table.aPort(slot)) || isDnsPort(table.bPort(slot)) ? UDP_DNS : UDP);
+    }
+
+    /** Ports Zeek's DNS analyzer attaches to (DNS, NetBIOS name service, mDNS, LLMNR). */
+    private static boolean isDnsPort(int port) {
+        return port == 53 || port == 137 || port == 5353 || port == 5355;
     }
 
     /** Ends flows whose timers ran out by {@code nowNanos} (event time). */
@@ -232,6 +238,7 @@ public final class ConnTracker {
             case TCP_ACTIVE: return now - activeNs[slot] >= settings.tcpInactivityNanos();
             case TCP_HANDSHAKE: return now - activeNs[slot] >= settings.tcpHandshakeInactivityNanos();
             case UDP: return now - activeNs[slot] >= settings.udpInactivityNanos();
+            case UDP_DNS: return now - activeNs[slot] >= settings.dnsInactivityNanos();
             default: return false;
         }
     }

@@ -12,18 +12,21 @@ import java.util.concurrent.TimeUnit;
  * @param tcpHandshakeInactivityNanos idle timeout while neither side got past the handshake (Zeek applies
  *                                   udp_inactivity_timeout to TCP connections until then)
  * @param udpInactivityNanos         idle timeout of UDP flows (udp_inactivity_timeout)
+ * @param dnsInactivityNanos         idle timeout of UDP flows on DNS ports (53, 137, 5353, 5355), which
+ *                                   Zeek's DNS analyzer sets to dns_session_timeout
  * @param tcpAttemptDelayNanos       an unanswered SYN ends (S0) this long after the first SYN
  *                                   (tcp_attempt_delay)
  * @param tcpCloseDelayNanos         a closed or reset flow is kept this long for stray packets
  *                                   (tcp_close_delay, tcp_reset_delay)
  */
 public record ConnTrackerSettings(int maxFlows, long tcpInactivityNanos, long tcpHandshakeInactivityNanos,
-                                  long udpInactivityNanos, long tcpAttemptDelayNanos, long tcpCloseDelayNanos) {
+                                  long udpInactivityNanos, long dnsInactivityNanos, long tcpAttemptDelayNanos,
+                                  long tcpCloseDelayNanos) {
 
     public ConnTrackerSettings {
         if (maxFlows < 1) throw new IllegalArgumentException("maxFlows must be >= 1: " + maxFlows);
         if (maxFlows > (1 << 26)) throw new IllegalArgumentException("maxFlows too large: " + maxFlows);
-        if (tcpInactivityNanos <= 0 || tcpHandshakeInactivityNanos <= 0 || udpInactivityNanos <= 0
+        if (tcpInactivityNanos <= 0 || tcpHandshakeInactivityNanos <= 0 || udpInactivityNanos <= 0 || dnsInactivityNanos <= 0
                 || tcpAttemptDelayNanos <= 0 || tcpCloseDelayNanos <= 0) {
             throw new IllegalArgumentException("timeouts must be positive");
         }
@@ -31,21 +34,22 @@ public record ConnTrackerSettings(int maxFlows, long tcpInactivityNanos, long tc
 
     public static ConnTrackerSettings defaults() {
         return new ConnTrackerSettings(262_144, TimeUnit.MINUTES.toNanos(5), TimeUnit.MINUTES.toNanos(1),
-                TimeUnit.MINUTES.toNanos(1), TimeUnit.SECONDS.toNanos(5), TimeUnit.SECONDS.toNanos(5));
+                TimeUnit.MINUTES.toNanos(1), TimeUnit.SECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(5),
+                TimeUnit.SECONDS.toNanos(5));
     }
 
     public ConnTrackerSettings withMaxFlows(int n) {
         return new ConnTrackerSettings(n, tcpInactivityNanos, tcpHandshakeInactivityNanos, udpInactivityNanos,
-                tcpAttemptDelayNanos, tcpCloseDelayNanos);
+                dnsInactivityNanos, tcpAttemptDelayNanos, tcpCloseDelayNanos);
     }
 
     public ConnTrackerSettings withTcpInactivityNanos(long n) {
         return new ConnTrackerSettings(maxFlows, n, tcpHandshakeInactivityNanos, udpInactivityNanos,
-                tcpAttemptDelayNanos, tcpCloseDelayNanos);
+                dnsInactivityNanos, tcpAttemptDelayNanos, tcpCloseDelayNanos);
     }
 
     public ConnTrackerSettings withUdpInactivityNanos(long n) {
         return new ConnTrackerSettings(maxFlows, tcpInactivityNanos, tcpHandshakeInactivityNanos, n,
-                tcpAttemptDelayNanos, tcpCloseDelayNanos);
+                dnsInactivityNanos, tcpAttemptDelayNanos, tcpCloseDelayNanos);
     }
 }

@@ -91,6 +91,18 @@ class TunnelDecodeTest {
     }
 
     @Test
+    void threeVxlanLayersReachTheInnerPacketAsInZeek() {
+        // Zeek's core.tunnels.max-depth baseline: DNS inside three VXLAN layers is logged with default settings
+        byte[] frame = Frames.ipv4("4.4.4.4", "4.4.4.9").udp(53, 53).payload("dns").build();
+        for (int i = 3; i >= 1; i--) {
+            frame = Frames.ipv4(i + "." + i + "." + i + "." + i, i + "." + i + "." + i + ".9").udp(4789, 4789)
+                    .payload(Frames.vxlan(i, frame)).build();
+        }
+        assertThat(layers(frame)).hasSize(4).last().isEqualTo("3 17 4.4.4.4:53>4.4.4.9:53");
+        assertThat(decoder.stats().get(DecodeResult.TUNNEL_TOO_DEEP)).isZero();
+    }
+
+    @Test
     void brokenTunnelHeadersAreCounted() {
         layers(Frames.ipv4("10.0.0.1", "10.0.0.2").protocol(47).payload(new byte[] {0, 0}).build());
         assertThat(decoder.stats().get(DecodeResult.BAD_TUNNEL_HEADER)).isEqualTo(1);

@@ -45,6 +45,24 @@ class DnsAnswerTextTest {
     }
 
     @Test
+    void namesInAnswersAreLowerCasedAsInZeekButTextKeepsItsCase() {
+        // Zeek's duplicate-responses baseline prints the server's WWW-CMU.ANDREW.cmu.edu as www-cmu.andrew.cmu.edu
+        assertThat(renderOnly(cname("www.cmu.edu", "WWW-CMU.ANDREW.cmu.edu"))).isEqualTo("www-cmu.andrew.cmu.edu");
+        assertThat(renderOnly(mx("cmu.edu", 10, "MX.CMU.edu"))).isEqualTo("mx.cmu.edu");
+        Instant now = Instant.ofEpochSecond(1_700_000_000L);
+        assertThat(renderOnly(new RRSIGRecord(name("x.CMU.edu"), DClass.IN, 5, Type.A, 5, 86400,
+                now.plusSeconds(86400), now, 1234, name("CMU.edu"), new byte[] {1, 2, 3}))).isEqualTo("RRSIG 1 cmu.edu");
+        assertThat(renderOnly(txt("t.example", "MiXed"))).isEqualTo("TXT 5 MiXed");
+    }
+
+    @Test
+    void wksAnswersAreNotInZeeksLog() {
+        // scripts.base.protocols.dns.wks baseline: a NOERROR response with two WKS records logs no answers
+        assertThat(DnsAnswerText.loggedByZeek(Type.WKS)).isFalse();
+        assertThat(DnsAnswerText.loggedByZeek(Type.A)).isTrue();
+    }
+
+    @Test
     void txtWithNonPrintableBytesIsEscaped() {
         assertThat(renderOnly(txt("t.example", "a\tb\\\\c"))) // dnsjava unescapes \\ to one backslash
                .isEqualTo("TXT 5 a\\x09b\\\\c");

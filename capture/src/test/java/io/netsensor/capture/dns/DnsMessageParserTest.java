@@ -50,6 +50,25 @@ class DnsMessageParserTest {
     }
 
     @Test
+    void responseWithoutQuestionTakesTheFirstAnswersOwnerAsQuery() {
+        // mDNS announcements carry no question; Zeek logs the first answer's owner name as the query
+        Message m = new Message(0);
+        m.getHeader().setFlag(Flags.QR);
+        m.getHeader().setFlag(Flags.AA);
+        m.addRecord(a("Host-A.local", "192.168.0.2"), Section.ANSWER);
+        byte[] wire = m.toWire();
+        assertThat(parser.parse(wire, 0, wire.length, ev)).isEqualTo(OK);
+        assertThat(parser.qdcount).isZero();
+        assertThat(ev.qnameString()).isEqualTo("Host-A.local");
+        assertThat(ev.qtype).isZero();
+        assertThat(DnsAnswerText.render(ev, 0)).isEqualTo("192.168.0.2");
+
+        byte[] query = new Message(0).toWire(); // neither question nor answer: no name to log
+        assertThat(parser.parse(query, 0, query.length, ev)).isEqualTo(OK);
+        assertThat(ev.qnameLen).isZero();
+    }
+
+    @Test
     void mxTxtAaaaAndSoaRenderLikeZeek() {
         byte[] mxWire = response(3, "example.com", Type.MX, mx("example.com", 10, "mail.example.com")).toWire();
         parser.parse(mxWire, 0, mxWire.length, ev);

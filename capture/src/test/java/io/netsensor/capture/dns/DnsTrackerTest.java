@@ -60,6 +60,39 @@ class DnsTrackerTest {
     }
 
     @Test
+    void multicastDnsAnswersWithIdZeroAreNotPairedWithQueries() {
+        // Zeek's mdns-no-assoc baseline: the query stays unanswered, the unrelated answer is its own row
+        udp(T0, "10.0.0.2", 5353, "224.0.0.251", 5353, query(0, "initial-query-a.local", Type.A).toWire());
+        udp(T0 + 1, "10.0.0.2", 5353, "224.0.0.251", 5353,
+                response(0, "unrelated-reply-a.local", Type.A, a("unrelated-reply-a.local", "10.0.0.2")).toWire());
+        assertThat(events).hasSize(1);
+        assertThat(events.get(0).queried).isFalse();
+        assertThat(events.get(0).qnameString()).isEqualTo("unrelated-reply-a.local");
+        tracker.flush(T0 + 2);
+        assertThat(events).hasSize(2);
+        assertThat(events.get(1).qnameString()).isEqualTo("initial-query-a.local");
+        assertThat(events.get(1).responded).isFalse();
+    }
+
+    @Test
+    void anotherQuestionOnTheSameKeyIsANewTransactionNotARetransmission() {
+        // mdns-no-assoc baseline: A and AAAA queries from 5353 with id 0 are two rows
+        udp(T0, "10.0.0.2", 5353, "224.0.0.251", 5353, query(0, "initial-query-a.local", Type.A).toWire());
+        udp(T0 + 1, "10.0.0.2", 5353, "224.0.0.251", 5353, query(0, "initial-query-aaaa.local", Type.AAAA).toWire());
+        udp(T0 + 2, "10.0.0.2", 5353, "224.0.0.251", 5353, query(0, "initial-query-aaaa.local", Type.AAAA).toWire());
+        tracker.flush(T0 + 3);
+        assertThat(events).extracting(e -> e.qnameString() + " " + e.qtype + " x" + e.queryCount)
+                .containsExactly("initial-query-a.local 1 x1", "initial-query-aaaa.local 28 x2");
+    }
+
+    @Test
+    void unicastDnsWithIdZeroStillPairs() {
+        udp(T0, CLIENT, 40000, SERVER, 53, query(0, "zero.example", Type.A).toWire());
+        udp(T0 + 1, SERVER, 53, CLIENT, 40000, response(0, "zero.example", Type.A, a("zero.example", "192.0.2.1")).toWire());
+        assertThat(events).extracting(e -> e.queried).containsExactly(true);
+    }
+
+    @Test
     void responseFromAnotherPortOrIdDoesNotPair() {
         udp(T0, CLIENT, 40000, SERVER, 53, query(1, "a.example", Type.A).toWire());
         udp(T0 + 1, SERVER, 53, CLIENT, 40001, response(1, "a.example", Type.A).toWire());

@@ -18,16 +18,17 @@ class ConnTrackerUdpTest {
             new HomeNetLocality(IpRanges.defaultHomeNet()), rec);
 
     @Test
-    void requestResponseIsSfAndEndsAfterOneMinuteIdle() {
+    void dnsRequestResponseIsSfAndEndsAfterTenSecondsIdle() {
         // Teredo.pcap baseline: 192.168.2.16:1920 -> 192.168.2.1:53, "Dd" SF, 2+2 packets
         tracker.onPacket(Packets.udp("192.168.2.16", 1920, "192.168.2.1", 53, ms(0), 33));
         tracker.onPacket(Packets.udp("192.168.2.1", 53, "192.168.2.16", 1920, ms(5), 200));
         tracker.onPacket(Packets.udp("192.168.2.16", 1920, "192.168.2.1", 53, ms(100), 33));
         tracker.onPacket(Packets.udp("192.168.2.1", 53, "192.168.2.16", 1920, ms(223), 238));
 
-        tracker.expire(ms(223 + 59_999));
+        // Zeek's DNS analyzer sets the connection's inactivity timeout to dns_session_timeout (10 s)
+        tracker.expire(ms(223 + 9_999));
         assertThat(rec.ends()).isEmpty();
-        tracker.expire(ms(223 + 60_000));
+        tracker.expire(ms(223 + 10_000));
 
         ConnEvent e = rec.onlyEnd();
         assertThat(e.transport).isEqualTo(Transport.UDP);
@@ -44,6 +45,26 @@ class ConnTrackerUdpTest {
         assertThat(e.endReason).isEqualTo(EndReason.IDLE);
         assertThat(e.direction.ecsName).isEqualTo("internal");
         assertThat(rec.opens()).isEmpty();
+    }
+
+    @Test
+    void resolverPortReusedAfterAPauseIsANewConnection() {
+        // Teredo.pcap baseline: 192.168.2.16:1920 -> :53 is two conn.log rows (2+2 and 3+3 packets), 15.7 s apart
+        tracker.onPacket(Packets.udp("192.168.2.16", 1920, "192.168.2.1", 53, ms(0), 33));
+        tracker.onPacket(Packets.udp("192.168.2.1", 53, "192.168.2.16", 1920, ms(87), 200));
+        tracker.onPacket(Packets.udp("192.168.2.16", 1920, "192.168.2.1", 53, ms(15_914), 35));
+        tracker.onPacket(Packets.udp("192.168.2.1", 53, "192.168.2.16", 1920, ms(16_076), 35));
+        tracker.flush(ms(16_076));
+        assertThat(rec.ends()).extracting(e -> e.origPkts + "+" + e.respPkts).containsExactly("1+1", "1+1");
+    }
+
+    @Test
+    void otherUdpFlowsEndAfterOneMinuteIdle() {
+        tracker.onPacket(Packets.udp("192.168.2.16", 3797, "83.170.1.38", 32900, ms(0), 100));
+        tracker.expire(ms(59_999));
+        assertThat(rec.ends()).isEmpty();
+        tracker.expire(ms(60_000));
+        assertThat(rec.onlyEnd().endReason).isEqualTo(EndReason.IDLE);
     }
 
     @Test
