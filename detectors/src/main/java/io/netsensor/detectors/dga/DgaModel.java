@@ -12,31 +12,42 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * The per-domain lexical DGA model: a character n-gram table learnt from benign names plus a logistic
- * regression over {@link DgaFeatures}. Immutable and shareable; scoring goes through a {@link Scorer}
- * (one per thread) that owns the scratch arrays. Built by {@link TrainDgaModel}.
+ * The per-domain lexical DGA model: one logistic regression over (a) hashed character n-grams of the
+ * label ({@link HashedNgrams}, the discriminative part) and (b) the dense {@link DgaFeatures}, which
+ * include the label's log-likelihood under a character n-gram table learnt from benign names (the
+ * generative part, which generalizes to unseen random families). Immutable and shareable; scoring
+ * goes through a {@link Scorer} (one per thread) that owns the scratch arrays. Built by {@link TrainDgaModel}.
  */
 public final class DgaModel {
     public static final String RESOURCE = "/io/netsensor/detectors/dga/dga-model.bin.gz";
     private static final int MAGIC = 0x4E534447; // "NSDG"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     final NgramTable lm;
     final double[] mean;
     final double[] std;
     /** weights[0..COUNT) per standardized feature, weights[COUNT] = bias. */
     final double[] weights;
+    /** log2 of the number of hashed n-gram weights. */
+    final int hashBits;
+    /** Hashed n-gram weights, quantized: weight = hashed[i] * hashScale (16 bits keep ~5 significant digits). */
+    final short[] hashed;
+    final double hashScale;
     /** Scores at which 1 % and 0.1 % of benign calibration names score higher. */
     public final double threshold1pct;
     public final double threshold01pct;
     public final String description;
 
-    DgaModel(NgramTable lm, double[] mean, double[] std, double[] weights, double threshold1pct,
-            double threshold01pct, String description) {
+    DgaModel(NgramTable lm, double[] mean, double[] std, double[] weights, int hashBits, short[] hashed,
+            double hashScale, double threshold1pct, double threshold01pct, String description) {
+        if (hashed.length != 1 << hashBits) throw new IllegalArgumentException("hashed weights " + hashed.length);
         this.lm = lm;
         this.mean = mean;
         this.std = std;
         this.weights = weights;
+        this.hashBits = hashBits;
+        this.hashed = hashed;
+        this.hashScale = hashScale;
         this.threshold1pct = threshold1pct;
         this.threshold01pct = threshold01pct;
         this.description = description;
@@ -67,35 +78,50 @@ public final class DgaModel {
         return new Scorer();
     }
 
-    /** Probability-like score from standardized features (training uses the same function). */
-    double scoreFeatures(double[] f) {
-        return 1 / (1 + Math.exp(-logitFeatures(f)));
-    }
-
-    /** The regression's log-odds; unlike the score it does not saturate, so evaluation ranks on it. */
-    double logitFeatures(double[] f) {
+    /** The dense part of the log-odds (standardizes the raw features itself). */
+    double denseLogit(double[] f) {
         double z = weights[DgaFeatures.COUNT];
         for (int i = 0; i < DgaFeatures.COUNT; i++) z += weights[i] * (f[i] - mean[i]) / std[i];
         return z;
+    }
+
+    /** The hashed n-gram part of the log-odds for {@code count} indices. */
+    double hashedLogit(int[] idx, int count) {
+        long sum = 0;
+        for (int i = 0; i < count; i++) sum += hashed[idx[i]];
+        return sum * hashScale * ngramValue(count);
+    }
+
+    /**
+     * Input value of each n-gram occurrence: counts scaled by 1/sqrt(total), so a long benign name does
+     * not pile up evidence just by being long (length is a dense feature of its own).
+     */
+    static double ngramValue(int count) {
+        return count == 0 ? 0 : 1 / Math.sqrt(count);
+    }
+
+    static double sigmoid(double z) {
+        return 1 / (1 + Math.exp(-z));
     }
 
     /** Scores names; holds scratch buffers, so one per thread. */
     public final class Scorer {
         private final double[] features = new double[DgaFeatures.COUNT];
         private final int[] counts = new int[Chars.SIZE];
+        private final int[] ngrams = new int[HashedNgrams.MAX_INDICES];
         private final DomainName name = new DomainName();
 
         /** Score 0..1 of a lower-case label {@code b[from, to)}: high = improbable (DGA-like). */
         public double scoreLabel(byte[] b, int from, int to) {
             if (to <= from) return 0;
-            DgaFeatures.extract(lm, b, from, to, features, counts);
-            return scoreFeatures(features);
+            return sigmoid(logitLabel(b, from, to));
         }
 
-        /** Log-odds of a lower-case label (for ranking in evaluation). */
+        /** Log-odds of a lower-case label; unlike the score it does not saturate, so evaluation ranks on it. */
         public double logitLabel(byte[] b, int from, int to) {
             DgaFeatures.extract(lm, b, from, to, features, counts);
-            return logitFeatures(features);
+            int k = HashedNgrams.fill(b, from, to, hashBits, ngrams);
+            return denseLogit(features) + hashedLogit(ngrams, k);
         }
 
         /** Log-odds of a domain's registered label, or NaN when it has none (allocates: tools only). */
@@ -131,6 +157,9 @@ public final class DgaModel {
             for (double v : mean) out.writeDouble(v);
             for (double v : std) out.writeDouble(v);
             for (double v : weights) out.writeDouble(v);
+            out.writeInt(hashBits);
+            out.writeDouble(hashScale);
+            for (short v : hashed) out.writeShort(v);
             out.writeDouble(threshold1pct);
             out.writeDouble(threshold01pct);
         }
@@ -138,7 +167,10 @@ public final class DgaModel {
 
     static DgaModel read(InputStream is) throws IOException {
         DataInputStream in = new DataInputStream(new BufferedInputStream(new GZIPInputStream(is)));
-        if (in.readInt() != MAGIC || in.readInt() != VERSION) throw new IOException("not a DGA model v" + VERSION);
+        if (in.readInt() != MAGIC) throw new IOException("not a DGA model");
+        int version = in.readInt();
+        // v1 (dense features only) stays readable so EvalDga can compare an old model on today's splits
+        if (version != VERSION && version != 1) throw new IOException("unsupported DGA model v" + version);
         String description = in.readUTF();
         int order = in.readInt();
         if (in.readInt() != Chars.SIZE) throw new IOException("alphabet size mismatch");
@@ -148,9 +180,15 @@ public final class DgaModel {
         double[] mean = readDoubles(in, DgaFeatures.COUNT);
         double[] std = readDoubles(in, DgaFeatures.COUNT);
         double[] weights = readDoubles(in, DgaFeatures.COUNT + 1);
+        int bits = version == 1 ? 0 : in.readInt();
+        if (bits < 0 || bits > 26) throw new IOException("bad hash size 2^" + bits);
+        double scale = version == 1 ? 0 : in.readDouble();
+        short[] hashed = new short[1 << bits];
+        for (int i = 0; version > 1 && i < hashed.length; i++) hashed[i] = in.readShort();
         double t1 = in.readDouble();
         double t01 = in.readDouble();
-        return new DgaModel(new NgramTable(order, table), mean, std, weights, t1, t01, description);
+        return new DgaModel(new NgramTable(order, table), mean, std, weights, bits, hashed, scale, t1, t01,
+                description);
     }
 
     private static double[] readDoubles(DataInputStream in, int n) throws IOException {

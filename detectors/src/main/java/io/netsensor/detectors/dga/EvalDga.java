@@ -39,12 +39,80 @@ public final class EvalDga {
         }
         DgaCorpus corpus = new DgaCorpus(Path.of(args[0]));
         System.out.println("== benign: popular lists " + DgaCorpus.BENIGN_POPULAR);
-        evaluate(corpus, model, DgaCorpus.BENIGN_POPULAR).print(true);
+        Result popular = evaluate(corpus, model, DgaCorpus.BENIGN_POPULAR);
+        popular.print(true);
+        System.out.println();
+        System.out.println("highest-scoring benign (popular lists): " + popular.topBenign(40));
+        System.out.println();
+        System.out.println("== benign: recent popular lists " + DgaCorpus.BENIGN_RECENT
+                + " (without the 2014 OpenDNS top list and its DGA look-ups)");
+        Result recent = evaluate(corpus, model, DgaCorpus.BENIGN_RECENT);
+        recent.print(false);
+        System.out.println();
+        System.out.println("highest-scoring benign (recent lists): " + recent.topBenign(40));
+        System.out.println();
+        System.out.println("== benign: popular lists, only registered labels absent from the training list"
+                + " (the lists share their most popular names with Alexa)");
+        evaluate(corpus, model, unseenBenign(corpus, DgaCorpus.BENIGN_POPULAR)).print(false);
         System.out.println();
         System.out.println("== benign: all held-out lists " + DgaCorpus.BENIGN_EVAL
                 + " (the 2014 random sample contains DGA look-ups, so this bounds FPR from above)");
         evaluate(corpus, model, DgaCorpus.BENIGN_EVAL).print(false);
+        System.out.println();
+        System.out.println("== benign: Alexa held-out bucket 9 of " + DgaCorpus.BENIGN_TRAIN
+                + " (never fitted; the published anchors' setting: Alexa vs feeds)");
+        evaluate(corpus, model, alexaHeldOut(corpus)).print(true);
+        System.out.println();
+        throughput(corpus, model);
         System.out.printf("(%.1f s)%n", (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Registered domains of {@code lists} whose registered label the training list does not contain. */
+    static Set<String> unseenBenign(DgaCorpus corpus, List<String> lists) throws IOException {
+        DomainName d = new DomainName();
+        Set<String> trained = TrainDgaModel.benignLabels(corpus, d);
+        Set<String> out = new LinkedHashSet<>();
+        for (String reg : benignDomains(corpus, lists, new int[1])) {
+            if (!trained.contains(DgaCorpus.registeredLabel(d, reg))) out.add(reg);
+        }
+        return out;
+    }
+
+    /** Registered domains of the training list whose label falls in the calibration bucket 9. */
+    static Set<String> alexaHeldOut(DgaCorpus corpus) throws IOException {
+        DomainName d = new DomainName();
+        Set<String> out = new LinkedHashSet<>();
+        for (String reg : benignDomains(corpus, List.of(DgaCorpus.BENIGN_TRAIN), new int[1])) {
+            String label = DgaCorpus.registeredLabel(d, reg);
+            if (label != null && DgaCorpus.bucket(label) == 9) out.add(reg);
+        }
+        return out;
+    }
+
+    /** Scoring speed on the held-out gen/ names (registered label already split, as in the detector). */
+    static void throughput(DgaCorpus corpus, DgaModel model) throws IOException {
+        List<byte[]> names = new ArrayList<>();
+        DomainName d = new DomainName();
+        for (DgaCorpus.Family f : corpus.families()) {
+            for (String dom : f.domains()) {
+                String label = DgaCorpus.registeredLabel(d, dom);
+                if (label != null) names.add(label.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            }
+        }
+        DgaModel.Scorer scorer = model.newScorer();
+        double sink = 0;
+        long scored = 0, start = 0;
+        for (int round = 0; round < 30; round++) {
+            if (round == 10) { // first rounds warm up the JIT
+                start = System.nanoTime();
+                scored = 0;
+            }
+            for (byte[] b : names) sink += scorer.scoreLabel(b, 0, b.length);
+            scored += names.size();
+        }
+        double secs = (System.nanoTime() - start) / 1e9;
+        System.out.printf("scoring throughput: %.2f M labels/s (one thread, mean label length %.1f; checksum %.3f)%n",
+                scored / secs / 1e6, names.stream().mapToInt(b -> b.length).average().orElse(0), sink);
     }
 
     /** Per-family and per-group results. */
@@ -52,12 +120,24 @@ public final class EvalDga {
         public final List<String> rows = new ArrayList<>();
         public final Map<DgaCorpus.Group, double[]> groupScores = new EnumMap<>(DgaCorpus.Group.class);
         public double[] benign;
+        /** Benign domains with their log-odds, highest first. */
+        final List<Map.Entry<String, Double>> benignRanked = new ArrayList<>();
+        /** Random-character families never trained on (all names held out). */
+        public double[] unseenRandom;
         public int benignCdnSkipped;
         public double thr01, thr1;
         public double randomAuc, randomDet01, randomDet1;
 
+        String topBenign(int k) {
+            StringBuilder sb = new StringBuilder();
+            for (Map.Entry<String, Double> e : benignRanked.subList(0, Math.min(k, benignRanked.size()))) {
+                sb.append(String.format("%s %.1f, ", e.getKey(), e.getValue()));
+            }
+            return sb.toString();
+        }
+
         void print(boolean families) {
-            System.out.printf("benign held-out registered domains: %d (skipped %d under CDN suffixes)%n",
+            System.out.printf("benign held-out registered domains: %d (skipped %d names under CDN suffixes)%n",
                     benign.length, benignCdnSkipped);
             System.out.printf("thresholds on held-out benign: 0.1%% FPR = score %.6f, 1%% FPR = score %.6f%n%n",
                     1 / (1 + Math.exp(-thr01)), 1 / (1 + Math.exp(-thr1)));
@@ -74,6 +154,7 @@ public final class EvalDga {
                 if (g.randomCharacter()) random.add(s);
             });
             groupRow("ALL random-character", concat(random));
+            groupRow("  of which never-trained fams", unseenRandom);
             groupRow("ALL families", concat(new ArrayList<>(groupScores.values())));
         }
 
@@ -83,27 +164,49 @@ public final class EvalDga {
         }
     }
 
-    /** Scores are compared as log-odds, which keep their order where the 0..1 score rounds to 1.0. */
-    public static Result evaluate(DgaCorpus corpus, DgaModel model, List<String> benignLists) throws IOException {
-        DgaModel.Scorer scorer = model.newScorer();
+    /**
+     * Distinct registered domains of the lists, minus names under {@link CdnSuffixes} (counted in
+     * {@code cdnSkipped[0]}) as the detector skips them.
+     */
+    static Set<String> benignDomains(DgaCorpus corpus, List<String> lists, int[] cdnSkipped) throws IOException {
         DomainName d = new DomainName();
         Set<String> registered = new LinkedHashSet<>();
-        Result r = new Result();
-        for (String list : benignLists) {
+        for (String list : lists) {
             for (String dom : corpus.read(list)) {
                 if (!d.parse(dom)) continue;
                 if (CdnSuffixes.matches(d)) {
-                    r.benignCdnSkipped++;
+                    cdnSkipped[0]++;
                     continue;
                 }
                 String reg = DgaCorpus.registeredDomain(d, dom);
                 if (reg != null) registered.add(reg);
             }
         }
-        r.benign = registered.stream().mapToDouble(scorer::logit).sorted().toArray();
+        return registered;
+    }
+
+    public static Result evaluate(DgaCorpus corpus, DgaModel model, List<String> benignLists) throws IOException {
+        int[] skipped = new int[1];
+        Set<String> benign = benignDomains(corpus, benignLists, skipped);
+        Result r = evaluate(corpus, model, benign);
+        r.benignCdnSkipped = skipped[0];
+        return r;
+    }
+
+    /** Scores are compared as log-odds, which keep their order where the 0..1 score rounds to 1.0. */
+    public static Result evaluate(DgaCorpus corpus, DgaModel model, Set<String> benignDomains) throws IOException {
+        DgaModel.Scorer scorer = model.newScorer();
+        Result r = new Result();
+        for (String dom : benignDomains) {
+            double v = scorer.logit(dom);
+            if (!Double.isNaN(v)) r.benignRanked.add(Map.entry(dom, v));
+        }
+        r.benignRanked.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+        r.benign = r.benignRanked.stream().mapToDouble(Map.Entry::getValue).sorted().toArray();
         r.thr01 = quantile(r.benign, 0.999);
         r.thr1 = quantile(r.benign, 0.99);
         Map<DgaCorpus.Group, List<Double>> pooled = new EnumMap<>(DgaCorpus.Group.class);
+        List<Double> unseenRandom = new ArrayList<>();
         for (DgaCorpus.Family f : corpus.families()) {
             List<Double> s = new ArrayList<>();
             for (String dom : f.domains()) {
@@ -114,11 +217,13 @@ public final class EvalDga {
             if (s.size() < 20) continue; // too few held-out names to say anything
             double[] a = s.stream().mapToDouble(Double::doubleValue).toArray();
             pooled.computeIfAbsent(f.group(), g -> new ArrayList<>()).addAll(s);
-            boolean trained = f.fromFeed() && f.group() != DgaCorpus.Group.DICTIONARY;
+            if (f.group().randomCharacter() && !DgaCorpus.trainable(f)) unseenRandom.addAll(s);
+            boolean trained = DgaCorpus.trainable(f);
             r.rows.add(String.format("%-42s %-17s %5d %6s %7.1f%% %7.1f%% %7.4f", f.id(), f.group().label, a.length,
                     trained ? "split" : "no", 100 * detection(a, r.thr01), 100 * detection(a, r.thr1), auc(r.benign, a)));
         }
         pooled.forEach((g, s) -> r.groupScores.put(g, s.stream().mapToDouble(Double::doubleValue).toArray()));
+        r.unseenRandom = unseenRandom.stream().mapToDouble(Double::doubleValue).toArray();
         List<double[]> random = new ArrayList<>();
         r.groupScores.forEach((g, s) -> {
             if (g.randomCharacter()) random.add(s);

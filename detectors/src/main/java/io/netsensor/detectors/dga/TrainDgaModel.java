@@ -9,34 +9,44 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 
 /**
  * Rebuilds the bundled DGA model from {@code shared/dga}. Deterministic: the splits are hash buckets
- * of the names and the fit is full-batch Newton (no sampling), so the same data gives the same bytes.
+ * of the names, the SGD order comes from a fixed seed and the arithmetic is single-threaded, so the
+ * same data gives the same bytes.
  *
- * <pre>usage: TrainDgaModel SHARED_DIR OUTPUT_FILE [ngram-order, default 4]</pre>
+ * <pre>usage: TrainDgaModel SHARED_DIR OUTPUT_FILE</pre>
  *
- * Benign labels of {@link DgaCorpus#BENIGN_TRAIN} are split by hash bucket: 0-7 train the n-gram
- * table, 8 trains the regression (so its n-gram features are out-of-sample, as at run time), 9
- * calibrates the 1 % / 0.1 % thresholds. Malicious: the training split of the feed families except
- * dictionary ones (words look benign to a lexical model; teaching it otherwise only costs false
- * positives; the detector catches them by behaviour).
+ * Benign labels of {@link DgaCorpus#BENIGN_TRAIN} are split by hash bucket. The n-gram table bundled
+ * with the model learns from buckets 0-3; the regression learns from buckets 0-8, and its n-gram
+ * log-likelihood features are always out-of-sample, as at run time (cross-fitting: buckets 0-3 are
+ * featurized with a second table learnt from buckets 4-7, the rest with the bundled one). Bucket 9
+ * calibrates the stored 1 % / 0.1 % thresholds. Malicious: the training split of every
+ * {@link DgaCorpus#trainable} family.
  */
 public final class TrainDgaModel {
     /** Dirichlet prior weight of the lower-order estimate when smoothing each n-gram order. */
     static final double BETA = 2.0;
-    /** L2 penalty of the regression, per unit of total sample weight. */
-    static final double L2 = 1e-4;
+    static final int ORDER = 4;
+    /** 2^20 hashed n-gram weights: collisions cost nothing measurable beyond this (see DGA.md). */
+    static final int HASH_BITS = Integer.getInteger("dga.bits", 20);
+    static final int EPOCHS = Integer.getInteger("dga.epochs", 6);
+    /** AdaGrad base learning rate and L2 penalty per update. */
+    static final double LEARNING_RATE = Double.parseDouble(System.getProperty("dga.lr", "0.1"));
+    static final double L2 = Double.parseDouble(System.getProperty("dga.l2", "1e-5"));
+    /** Total weight of the malicious class relative to the benign class. */
+    static final double POSITIVE_WEIGHT = Double.parseDouble(System.getProperty("dga.pos", "1.0"));
+    static final long SEED = 20240601L;
 
     public static void main(String[] args) throws IOException {
         if (args.length < 2) {
-            System.err.println("usage: TrainDgaModel SHARED_DIR OUTPUT_FILE [ngram-order]");
+            System.err.println("usage: TrainDgaModel SHARED_DIR OUTPUT_FILE");
             System.exit(2);
         }
-        int order = args.length > 2 ? Integer.parseInt(args[2]) : 4;
         long t0 = System.nanoTime();
-        DgaModel model = train(new DgaCorpus(Path.of(args[0])), order, System.out);
+        DgaModel model = train(new DgaCorpus(Path.of(args[0])), System.out);
         Path out = Path.of(args[1]);
         if (out.getParent() != null) Files.createDirectories(out.getParent());
         try (OutputStream os = Files.newOutputStream(out)) {
@@ -45,58 +55,129 @@ public final class TrainDgaModel {
         System.out.printf("wrote %s (%d bytes) in %.1f s%n", out, Files.size(out), (System.nanoTime() - t0) / 1e9);
     }
 
-    static DgaModel train(DgaCorpus corpus, int order, java.io.PrintStream log) throws IOException {
+    static DgaModel train(DgaCorpus corpus, java.io.PrintStream log) throws IOException {
         DomainName d = new DomainName();
-        List<String> lmLabels = new ArrayList<>(), lrBenign = new ArrayList<>(), calib = new ArrayList<>();
+        List<String> lmA = new ArrayList<>(), lmB = new ArrayList<>(), benign = new ArrayList<>(),
+                calib = new ArrayList<>();
         for (String label : benignLabels(corpus, d)) {
             int b = DgaCorpus.bucket(label);
-            (b < 8 ? lmLabels : b == 8 ? lrBenign : calib).add(label);
+            if (b < 4) lmA.add(label); else if (b < 8) lmB.add(label);
+            (b < 9 ? benign : calib).add(label);
         }
-        Set<String> malicious = new LinkedHashSet<>();
+        Set<String> maliciousSet = new LinkedHashSet<>();
         for (DgaCorpus.Family f : corpus.families()) {
-            if (f.group() == DgaCorpus.Group.DICTIONARY) continue;
             for (String dom : f.domains()) {
                 if (!DgaCorpus.trainSplit(f, dom)) continue;
                 String label = DgaCorpus.registeredLabel(d, dom);
-                if (label != null) malicious.add(label);
+                if (label != null) maliciousSet.add(label);
             }
         }
-        NgramTable lm = ngrams(lmLabels, order);
-        log.printf("n-gram order %d from %d benign labels; regression on %d benign + %d malicious; calibration %d%n",
-                order, lmLabels.size(), lrBenign.size(), malicious.size(), calib.size());
+        List<String> malicious = new ArrayList<>(maliciousSet);
+        NgramTable tableA = ngrams(lmA, ORDER), tableB = ngrams(lmB, ORDER);
+        log.printf("n-gram order %d from %d (+%d cross-fit) benign labels; regression on %d benign + %d malicious;"
+                + " calibration %d%n", ORDER, lmA.size(), lmB.size(), benign.size(), malicious.size(), calib.size());
 
-        int n = lrBenign.size() + malicious.size();
+        int n = benign.size() + malicious.size();
+        String[] labels = new String[n];
         double[][] x = new double[n][DgaFeatures.COUNT];
-        double[] y = new double[n];
+        boolean[] positive = new boolean[n];
         int[] counts = new int[Chars.SIZE];
         int i = 0;
-        for (String s : lrBenign) features(lm, s, x[i++], counts);
+        for (String s : benign) {
+            labels[i] = s;
+            features(DgaCorpus.bucket(s) < 4 ? tableB : tableA, s, x[i++], counts);
+        }
         for (String s : malicious) {
-            y[i] = 1;
-            features(lm, s, x[i++], counts);
+            labels[i] = s;
+            positive[i] = true;
+            features(tableA, s, x[i++], counts);
         }
         double[] mean = new double[DgaFeatures.COUNT], std = new double[DgaFeatures.COUNT];
         standardize(x, mean, std);
-        // class-balanced weights: each class carries half of the total weight
-        double wPos = n / (2.0 * malicious.size()), wNeg = n / (2.0 * lrBenign.size());
-        double[] w = newton(x, y, wPos, wNeg);
-        // weights were fitted on standardized x; DgaModel standardizes itself, so store as is
-        DgaModel untuned = new DgaModel(lm, mean, std, w, 0, 0, "");
-        double[] f = new double[DgaFeatures.COUNT];
+        double wPos = POSITIVE_WEIGHT * benign.size() / malicious.size();
+        Fit fit = adagrad(labels, x, positive, wPos);
+
+        // quantize, then calibrate on exactly what will be shipped
+        double max = 0;
+        for (double v : fit.hashed) max = Math.max(max, Math.abs(v));
+        double scale = max == 0 ? 1 : max / Short.MAX_VALUE;
+        short[] q = new short[fit.hashed.length];
+        for (int j = 0; j < q.length; j++) q[j] = (short) Math.round(fit.hashed[j] / scale);
+        DgaModel untuned = new DgaModel(tableA, mean, std, fit.dense, HASH_BITS, q, scale, 0, 0, "");
+        DgaModel.Scorer scorer = untuned.newScorer();
         double[] cs = new double[calib.size()];
         for (int j = 0; j < cs.length; j++) {
-            features(lm, calib.get(j), f, counts);
-            cs[j] = untuned.scoreFeatures(f);
+            byte[] b = calib.get(j).getBytes(StandardCharsets.ISO_8859_1);
+            cs[j] = scorer.scoreLabel(b, 0, b.length);
         }
         Arrays.sort(cs);
         double t1 = cs[(int) Math.floor(cs.length * 0.99)], t01 = cs[(int) Math.floor(cs.length * 0.999)];
-        StringBuilder desc = new StringBuilder("order=" + order + " beta=" + BETA + " l2=" + L2 + " benign="
-                + DgaCorpus.BENIGN_TRAIN + " weights:");
-        for (int k = 0; k < DgaFeatures.COUNT; k++) desc.append(String.format(" %s=%.3f", DgaFeatures.NAMES[k], w[k]));
-        desc.append(String.format(" bias=%.3f", w[DgaFeatures.COUNT]));
+        StringBuilder desc = new StringBuilder("order=" + ORDER + " beta=" + BETA + " hashBits=" + HASH_BITS
+                + " maxN=" + HashedNgrams.MAX_N + " epochs=" + EPOCHS + " lr=" + LEARNING_RATE + " l2=" + L2
+                + " pos=" + POSITIVE_WEIGHT + " seed=" + SEED + " benign=" + DgaCorpus.BENIGN_TRAIN + " dense weights:");
+        for (int k = 0; k < DgaFeatures.COUNT; k++) {
+            desc.append(String.format(" %s=%.3f", DgaFeatures.NAMES[k], fit.dense[k]));
+        }
+        desc.append(String.format(" bias=%.3f", fit.dense[DgaFeatures.COUNT]));
         log.println(desc);
-        log.printf("thresholds: 1%% FPR %.4f, 0.1%% FPR %.4f (calibration bucket)%n", t1, t01);
-        return new DgaModel(lm, mean, std, w, t1, t01, desc.toString());
+        log.printf("thresholds: 1%% FPR %.6f, 0.1%% FPR %.6f (calibration bucket)%n", t1, t01);
+        return new DgaModel(tableA, mean, std, fit.dense, HASH_BITS, q, scale, t1, t01, desc.toString());
+    }
+
+    /** Fitted weights: dense (standardized features, then bias) and hashed n-grams. */
+    record Fit(double[] dense, double[] hashed) {}
+
+    /**
+     * Logistic regression by AdaGrad SGD over the hashed n-grams and the standardized dense features,
+     * in a seeded shuffled order per epoch. Hand-written because the model is tiny and dependency-free
+     * training keeps the rebuild a single `java` command; L2 is applied lazily to the touched weights.
+     */
+    static Fit adagrad(String[] labels, double[][] x, boolean[] positive, double wPos) {
+        int n = labels.length, d = DgaFeatures.COUNT;
+        double[] dense = new double[d + 1], gDense = new double[d + 1];
+        double[] hashed = new double[1 << HASH_BITS], gHashed = new double[1 << HASH_BITS];
+        int[] idx = new int[HashedNgrams.MAX_INDICES];
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        Random rnd = new Random(SEED);
+        byte[][] bytes = new byte[n][];
+        for (int i = 0; i < n; i++) bytes[i] = labels[i].getBytes(StandardCharsets.ISO_8859_1);
+        for (int epoch = 0; epoch < EPOCHS; epoch++) {
+            for (int i = n - 1; i > 0; i--) { // Fisher-Yates with the seeded generator
+                int j = rnd.nextInt(i + 1);
+                int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+            double loss = 0;
+            for (int r = 0; r < n; r++) {
+                int s = order[r];
+                int k = HashedNgrams.fill(bytes[s], 0, bytes[s].length, HASH_BITS, idx);
+                double v = DgaModel.ngramValue(k);
+                double z = dense[d];
+                for (int j = 0; j < d; j++) z += dense[j] * x[s][j];
+                double hz = 0;
+                for (int j = 0; j < k; j++) hz += hashed[idx[j]];
+                z += hz * v;
+                double p = DgaModel.sigmoid(z);
+                double sw = positive[s] ? wPos : 1;
+                loss += sw * (positive[s] ? -Math.log(Math.max(p, 1e-15)) : -Math.log(Math.max(1 - p, 1e-15)));
+                double g = sw * (p - (positive[s] ? 1 : 0));
+                for (int j = 0; j <= d; j++) {
+                    double gj = g * (j < d ? x[s][j] : 1) + (j < d ? L2 * dense[j] : 0);
+                    gDense[j] += gj * gj;
+                    dense[j] -= LEARNING_RATE * gj / (Math.sqrt(gDense[j]) + 1e-8);
+                }
+                for (int j = 0; j < k; j++) {
+                    int h = idx[j];
+                    double gj = g * v + L2 * hashed[h];
+                    gHashed[h] += gj * gj;
+                    hashed[h] -= LEARNING_RATE * gj / (Math.sqrt(gHashed[h]) + 1e-8);
+                }
+            }
+            System.out.printf("epoch %d: weighted log-loss %.5f%n", epoch + 1, loss / n);
+        }
+        return new Fit(dense, hashed);
     }
 
     /** Distinct registered labels of the benign training list, in file order. */
@@ -158,70 +239,5 @@ public final class TrainDgaModel {
         for (double[] r : x) for (int j = 0; j < d; j++) std[j] += (r[j] - mean[j]) * (r[j] - mean[j]) / n;
         for (int j = 0; j < d; j++) std[j] = Math.max(1e-9, Math.sqrt(std[j]));
         for (double[] r : x) for (int j = 0; j < d; j++) r[j] = (r[j] - mean[j]) / std[j];
-    }
-
-    /** Weighted L2-regularized logistic regression by Newton's method; returns weights then bias. */
-    static double[] newton(double[][] x, double[] y, double wPos, double wNeg) {
-        int d = x[0].length + 1, n = x.length;
-        double[] w = new double[d];
-        for (int iter = 0; iter < 25; iter++) {
-            double[] grad = new double[d];
-            double[][] hess = new double[d][d];
-            for (int i = 0; i < n; i++) {
-                double z = w[d - 1];
-                for (int j = 0; j < d - 1; j++) z += w[j] * x[i][j];
-                double p = 1 / (1 + Math.exp(-z));
-                double sw = y[i] > 0 ? wPos : wNeg;
-                double g = sw * (p - y[i]), h = sw * p * (1 - p);
-                for (int j = 0; j < d; j++) {
-                    double xj = j < d - 1 ? x[i][j] : 1;
-                    grad[j] += g * xj;
-                    for (int k = 0; k <= j; k++) hess[j][k] += h * xj * (k < d - 1 ? x[i][k] : 1);
-                }
-            }
-            for (int j = 0; j < d; j++) {
-                for (int k = 0; k < j; k++) hess[k][j] = hess[j][k];
-                if (j < d - 1) {
-                    grad[j] += L2 * n * w[j];
-                    hess[j][j] += L2 * n;
-                }
-            }
-            double[] step = solve(hess, grad);
-            double norm = 0;
-            for (int j = 0; j < d; j++) {
-                w[j] -= step[j];
-                norm += step[j] * step[j];
-            }
-            if (norm < 1e-12) break;
-        }
-        return w;
-    }
-
-    /** Gaussian elimination with partial pivoting (d is ~13, so no library is worth it). */
-    static double[] solve(double[][] m, double[] b) {
-        int d = b.length;
-        double[][] a = new double[d][];
-        for (int i = 0; i < d; i++) {
-            a[i] = Arrays.copyOf(m[i], d + 1);
-            a[i][d] = b[i];
-        }
-        for (int c = 0; c < d; c++) {
-            int piv = c;
-            for (int r = c + 1; r < d; r++) if (Math.abs(a[r][c]) > Math.abs(a[piv][c])) piv = r;
-            double[] t = a[c];
-            a[c] = a[piv];
-            a[piv] = t;
-            for (int r = c + 1; r < d; r++) {
-                double f = a[r][c] / a[c][c];
-                for (int k = c; k <= d; k++) a[r][k] -= f * a[c][k];
-            }
-        }
-        double[] x = new double[d];
-        for (int r = d - 1; r >= 0; r--) {
-            double s = a[r][d];
-            for (int k = r + 1; k < d; k++) s -= a[r][k] * x[k];
-            x[r] = s / a[r][r];
-        }
-        return x;
     }
 }

@@ -40,6 +40,20 @@ class DgaModelTest {
     }
 
     @Test
+    void scoringALabelAllocatesNothing() {
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        byte[] label = "qktdrpfpzvltjxq1".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        double sink = 0;
+        for (int i = 0; i < 20_000; i++) sink += scorer.scoreLabel(label, 0, label.length - (i & 7)); // warm-up
+        long before = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
+        for (int i = 0; i < 20_000; i++) sink += scorer.scoreLabel(label, 0, label.length - (i & 7));
+        long allocated = mx.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
+        assertThat(sink).isPositive();
+        assertThat(allocated).as("bytes allocated by 20k scorings").isLessThan(1_000);
+    }
+
+    @Test
     void thresholdsAreOrdered() {
         assertThat(model.threshold1pct).isBetween(0.0, 1.0);
         assertThat(model.threshold01pct).isGreaterThan(model.threshold1pct).isLessThan(1.0);
