@@ -26,6 +26,9 @@ final class Consumers implements EventHandler, AutoCloseable {
     private final List<Alert> alerts = new ArrayList<>();
     private final PrintStream out;
     private long alertCount;
+    /** While true (rebuilding state from the journal after a restart) nothing is printed. */
+    private boolean silent;
+    private long rebuiltEvents, rebuiltAlerts;
 
     /** @param settings detector settings source, or null to run no detectors */
     Consumers(PrintStream out, boolean printEvents, boolean table, Settings settings) {
@@ -52,6 +55,10 @@ final class Consumers implements EventHandler, AutoCloseable {
     }
 
     private void onAlert(Alert a) {
+        if (silent) {
+            rebuiltAlerts++; // raised before the restart already; the gate now remembers it
+            return;
+        }
         alertCount++;
         if (table) {
             alerts.add(a);
@@ -62,14 +69,32 @@ final class Consumers implements EventHandler, AutoCloseable {
 
     @Override
     public void onConn(ConnEvent event) {
-        if (printEvents) json.conn(event);
+        if (silent) rebuiltEvents++;
+        else if (printEvents) json.conn(event);
         if (engine != null) engine.onConn(event);
     }
 
     @Override
     public void onDns(DnsEvent event) {
-        if (printEvents) json.dns(event);
+        if (silent) rebuiltEvents++;
+        else if (printEvents) json.dns(event);
         if (engine != null) engine.onDns(event);
+    }
+
+    boolean detecting() {
+        return engine != null;
+    }
+
+    void silent(boolean on) {
+        silent = on;
+    }
+
+    long rebuiltEvents() {
+        return rebuiltEvents;
+    }
+
+    long rebuiltAlerts() {
+        return rebuiltAlerts;
     }
 
     long alertCount() {

@@ -73,21 +73,6 @@ final class EventsCommand implements Callable<Integer> {
     }
 
     private static long lastEventTime(Journal journal) {
-        long[] max = {Long.MIN_VALUE};
-        try (JournalReader r = journal.reader()) {
-            r.moveToIndex(journal.lastIndex());
-            r.poll(new EventHandler() {
-                @Override
-                public void onConn(ConnEvent e) {
-                    max[0] = Math.max(max[0], e.endNanos);
-                }
-
-                @Override
-                public void onDns(DnsEvent e) {
-                    max[0] = Math.max(max[0], e.tsNanos);
-                }
-            }, 1);
-        }
-        return max[0] == Long.MIN_VALUE ? System.currentTimeMillis() * 1_000_000L : max[0];
+        return DetectorRebuild.lastEventTime(journal);
     }
 }

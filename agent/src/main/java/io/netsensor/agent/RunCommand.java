@@ -70,8 +70,14 @@ final class RunCommand implements Callable<Integer> {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         CountDownLatch finished = new CountDownLatch(1);
         try (Sensor sensor = Sensor.open(settings, dir, hostAddresses());
-             JournalReader reader = sensor.journal.reader().toEnd();
+             JournalReader reader = sensor.journal.reader();
              Consumers consumers = new Consumers(out, events, false, noDetect ? null : settings)) {
+            long rebuilt = DetectorRebuild.run(sensor.journal, reader, consumers,
+                    io.netsensor.config.Units.duration(settings.detectors.rebuildWindow));
+            if (rebuilt > 0) {
+                System.err.printf("netsensor: detector state rebuilt from the journal's last %s (%d events, %d earlier alerts)%n",
+                        settings.detectors.rebuildWindow, rebuilt, consumers.rebuiltAlerts());
+            }
             Thread capture = new Thread(() -> {
                 try {
                     source.run(sensor.pipeline);

@@ -55,6 +55,8 @@ public final class Settings {
         /** default | short-window (for captures of minutes rather than hours). */
         public String profile = "default";
         public boolean enabled = true;
+        /** On start, detectors re-read this much of the journal so state (e.g. a beacon) survives a restart. */
+        public String rebuildWindow = "2h";
         public Allowlist allowlist = new Allowlist();
         /** Ports treated as botnet C2 channels by the c2_port detector; null = built-in list. */
         public List<Integer> c2Ports;

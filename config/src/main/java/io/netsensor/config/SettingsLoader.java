@@ -71,6 +71,7 @@ public final class SettingsLoader {
         parse(file, "conntrack.udp_inactivity", () -> Units.duration(s.conntrack.udpInactivity));
         parse(file, "conntrack.tcp_close_delay", () -> Units.duration(s.conntrack.tcpCloseDelay));
         parse(file, "dns.timeout", () -> Units.duration(s.dns.timeout));
+        parse(file, "detectors.rebuild_window", () -> Units.duration(s.detectors.rebuildWindow));
         parse(file, "home_net", () -> IpRanges.of(s.homeNet));
         parse(file, "detectors.allowlist.remote_cidrs", () -> IpRanges.of(s.detectors.allowlist.remoteCidrs));
     }

@@ -1,0 +1,63 @@
+package io.netsensor.agent;
+
+import io.netsensor.capture.journal.Journal;
+import io.netsensor.capture.journal.JournalReader;
+import io.netsensor.events.ConnEvent;
+import io.netsensor.events.DnsEvent;
+import io.netsensor.events.EventHandler;
+import java.time.Duration;
+
+/**
+ * After a restart, replays the last window of the journal into the detectors before live events, so a
+ * beacon that began before the restart is still caught after it. Nothing is printed while rebuilding:
+ * those events and alerts were output by the previous run (the alert gate relearns them, so they are
+ * not raised twice).
+ */
+final class DetectorRebuild {
+    private DetectorRebuild() {}
+
+    /**
+     * Positions {@code reader} at the start of the window ending at the journal's last event, feeds every
+     * event up to the current end to {@code consumers} silently, and leaves the reader at the end.
+     *
+     * @return events replayed
+     */
+    static long run(Journal journal, JournalReader reader, Consumers consumers, Duration window) {
+        long end = journal.lastIndex();
+        if (end < 0 || !consumers.detecting()) {
+            reader.toEnd();
+            return 0;
+        }
+        long last = lastEventTime(journal);
+        // seekToTime lands on a boundary of a nearly time-ordered journal: start a minute earlier.
+        reader.seekToTime(last - window.toNanos() - 60_000_000_000L);
+        consumers.silent(true);
+        long n = 0;
+        try {
+            int got;
+            while (reader.index() <= end && (got = reader.poll(consumers, 4096)) > 0) n += got;
+        } finally {
+            consumers.silent(false);
+        }
+        return n;
+    }
+
+    static long lastEventTime(Journal journal) {
+        long[] max = {Long.MIN_VALUE};
+        try (JournalReader r = journal.reader()) {
+            if (!r.moveToIndex(journal.lastIndex())) return System.currentTimeMillis() * 1_000_000L;
+            r.poll(new EventHandler() {
+                @Override
+                public void onConn(ConnEvent e) {
+                    max[0] = Math.max(max[0], e.endNanos);
+                }
+
+                @Override
+                public void onDns(DnsEvent e) {
+                    max[0] = Math.max(max[0], e.tsNanos);
+                }
+            }, 1);
+        }
+        return max[0] == Long.MIN_VALUE ? System.currentTimeMillis() * 1_000_000L : max[0];
+    }
+}
