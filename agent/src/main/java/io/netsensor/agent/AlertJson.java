@@ -59,8 +59,7 @@ final class AlertJson {
             gen.writeStringField("name", "Botnet");
             gen.writeEndObject();
             gen.writeEndObject();
-            gen.writeEndObject();
-            gen.flush();
+            EventJson.endRecord(gen);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

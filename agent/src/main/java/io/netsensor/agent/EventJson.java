@@ -25,7 +25,7 @@ public final class EventJson implements AutoCloseable {
     public EventJson(OutputStream out) {
         try {
             gen = new JsonFactory().createGenerator(out);
-            gen.setRootValueSeparator(new com.fasterxml.jackson.core.io.SerializedString("\n"));
+            gen.setRootValueSeparator(null); // each record ends with its own newline (see endRecord)
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -89,8 +89,7 @@ public final class EventJson implements AutoCloseable {
             gen.writeNumberField("orig_bytes", e.origBytes);
             gen.writeNumberField("resp_bytes", e.respBytes);
             gen.writeEndObject();
-            gen.writeEndObject();
-            gen.flush();
+            endRecord(gen);
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
@@ -194,11 +193,17 @@ public final class EventJson implements AutoCloseable {
             if (e.answersTruncated) gen.writeBooleanField("answers_truncated", true);
             gen.writeEndObject();
             gen.writeEndObject();
-            gen.writeEndObject();
-            gen.flush();
+            endRecord(gen);
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
+    }
+
+    /** Closes the top-level object and ends the line, so every record is a complete JSON line. */
+    static void endRecord(JsonGenerator gen) throws IOException {
+        gen.writeEndObject();
+        gen.writeRaw('\n');
+        gen.flush();
     }
 
     private void flag(DnsEvent e, int bit, String name) throws IOException {
