@@ -35,6 +35,17 @@ final class Replayed {
         }
     }
 
+    /** How many lines of this text are JSON objects (what a JSON-lines consumer would accept). */
+    static long parses(String text) {
+        return text.lines().filter(l -> {
+            try {
+                return JSON.readTree(l).isObject();
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }).count();
+    }
+
     /** Runs the CLI with these arguments and parses stdout as JSON lines. */
     static Replayed run(String... args) {
         return new Replayed(CliRunner.run(args));
