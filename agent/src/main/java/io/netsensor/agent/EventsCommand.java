@@ -7,8 +7,6 @@ import io.netsensor.config.Units;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.EventHandler;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +43,7 @@ final class EventsCommand implements Callable<Integer> {
             throw new Main.UserError(dir + ": no journal here (expected " + dir.resolve("journal") + ")");
         }
         if (type != null && !type.equals("conn") && !type.equals("dns")) throw new Main.UserError("--type must be conn or dns");
-        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false);
+        PrintStream out = System.out; // not FileDescriptor.out: tests and embedders redirect System.out
         EventJson json = new EventJson(out);
         EventHandler printer = new EventHandler() {
             @Override

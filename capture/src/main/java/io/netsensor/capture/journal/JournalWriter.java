@@ -45,7 +45,12 @@ public final class JournalWriter implements EventHandler, AutoCloseable {
             rejected++; // an event the layout cannot hold (producer bug): counted, never thrown
             return;
         }
-        if (appender == null) appender = queue.createAppender();
+        if (appender == null) {
+            appender = queue.createAppender();
+            // built on the thread that opened the journal, used on the producing one: hand it over, or
+            // Chronicle's single-thread check (active when assertions are on) throws on the first event
+            document.singleThreadedCheckReset();
+        }
         document.readPositionRemaining(0, length);
         appender.writeBytes(document);
         appended++;

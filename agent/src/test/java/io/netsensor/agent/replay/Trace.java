@@ -1,0 +1,57 @@
+package io.netsensor.agent.replay;
+
+import io.netsensor.capture.testing.PcapWriter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Timestamped frames of one link type, written as the capture file a test replays. */
+final class Trace {
+    /** 2023-11-14T22:13:20Z: event time of the first packet of every test trace. */
+    static final long T0 = 1_700_000_000_000_000_000L;
+
+    private final List<Long> times = new ArrayList<>();
+    private final List<byte[]> frames = new ArrayList<>();
+    private final List<Integer> capLens = new ArrayList<>();
+
+    /** Adds a frame at T0 + offset (milliseconds). */
+    Trace at(double offsetMillis, byte[] frame) {
+        return add(T0 + (long) (offsetMillis * 1_000_000L), frame, frame.length);
+    }
+
+    /** Adds the frames one millisecond apart, the first at T0 + offset. */
+    Trace at(double offsetMillis, List<byte[]> frames) {
+        for (int i = 0; i < frames.size(); i++) at(offsetMillis + i, frames.get(i));
+        return this;
+    }
+
+    /** Adds a frame of which only the first capLen bytes were captured (a snap length cut). */
+    Trace cut(double offsetMillis, byte[] frame, int capLen) {
+        return add(T0 + (long) (offsetMillis * 1_000_000L), frame, capLen);
+    }
+
+    private Trace add(long ts, byte[] frame, int capLen) {
+        times.add(ts);
+        frames.add(frame);
+        capLens.add(capLen);
+        return this;
+    }
+
+    int size() {
+        return frames.size();
+    }
+
+    /** Writes a classic little-endian microsecond pcap with the given link type. */
+    Path pcap(Path file, int linkType) throws IOException {
+        try (PcapWriter w = PcapWriter.pcap(file, linkType)) {
+            writeTo(w, 0);
+        }
+        return file;
+    }
+
+    /** Writes the frames as packets of one interface of an open pcapng writer (or as classic records). */
+    void writeTo(PcapWriter w, int iface) {
+        for (int i = 0; i < frames.size(); i++) w.write(iface, times.get(i), frames.get(i), capLens.get(i));
+    }
+}
