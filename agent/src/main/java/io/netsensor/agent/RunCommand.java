@@ -62,7 +62,7 @@ final class RunCommand implements Callable<Integer> {
                         "no default route to pick an interface from; pass --interface IF"));
         String bpf = filter != null ? filter : settings.bpf;
         Path dir = dataDir != null ? dataDir : Path.of(settings.dataDir);
-        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false);
+        PrintStream out = System.out;
 
         PcapHandleSource source = PcapHandleSource.openLive(device, snaplen != null ? snaplen : settings.snaplen,
                 promiscuous || settings.promiscuous, bpf);

@@ -31,10 +31,11 @@ final class Sensor implements AutoCloseable {
         this.writer = journal.writer();
         this.locality = new HomeNetLocality(IpRanges.of(settings.homeNet));
         if (!hostAddresses.isEmpty()) locality.setHostAddresses(hostAddresses);
-        ConnTrackerSettings ct = ConnTrackerSettings.defaults()
-                .withMaxFlows(settings.conntrack.maxFlows)
-                .withTcpInactivityNanos(Units.duration(settings.conntrack.tcpInactivity).toNanos())
-                .withUdpInactivityNanos(Units.duration(settings.conntrack.udpInactivity).toNanos());
+        ConnTrackerSettings d = ConnTrackerSettings.defaults();
+        ConnTrackerSettings ct = new ConnTrackerSettings(settings.conntrack.maxFlows,
+                Units.duration(settings.conntrack.tcpInactivity).toNanos(), d.tcpHandshakeInactivityNanos(),
+                Units.duration(settings.conntrack.udpInactivity).toNanos(), d.dnsInactivityNanos(), d.tcpAttemptDelayNanos(),
+                Units.duration(settings.conntrack.tcpCloseDelay).toNanos());
         DnsTrackerSettings dt = new DnsTrackerSettings(settings.dns.maxPending,
                 Units.duration(settings.dns.timeout).toNanos(), DnsTrackerSettings.DEFAULT_TCP_STREAMS,
                 DnsTrackerSettings.DEFAULT_TCP_BUFFER);
