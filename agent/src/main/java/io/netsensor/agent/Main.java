@@ -1,6 +1,10 @@
 package io.netsensor.agent;
 
 import io.netsensor.config.ConfigException;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStream;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,6 +22,12 @@ public final class Main implements Runnable {
         System.setProperty("chronicle.analytics.disable", "true");
         System.setProperty("chronicle.announcer.disable", "true");
     }
+
+    /**
+     * Where commands print results (JSON lines, tables): standard output as a raw stream (Jackson buffers;
+     * System.out would add a lock and a second buffer). In-process tests substitute a buffer.
+     */
+    static Supplier<OutputStream> stdout = () -> new FileOutputStream(FileDescriptor.out);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -55,7 +55,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         boolean tempDir = dataDir == null;
         Path dir = tempDir ? Files.createTempDirectory("netsensor-replay-") : dataDir;
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false);
+        PrintStream out = new PrintStream(Main.stdout.get(), false);
         long started = System.nanoTime();
         ReplayStats totals = new ReplayStats();
         try (Sensor sensor = Sensor.open(settings, dir, List.of());

@@ -8,8 +8,10 @@ import java.util.Arrays;
  *   <li>interval symmetry: Bowley (quartile) skewness of the intervals; a beacon with symmetric jitter
  *       has ~0, human activity (many short gaps, few long) is right-skewed;</li>
  *   <li>interval dispersion: median absolute deviation relative to the median interval; robust to a
- *       missed beacon or a sleep gap, unlike the standard deviation; ±30 % uniform jitter gives 0.15,
- *       memoryless (Poisson) traffic ~0.7;</li>
+ *       missed beacon or a sleep gap, unlike the standard deviation; ±20 % uniform jitter gives 0.10,
+ *       ±30 % 0.15, memoryless (Poisson) traffic ~0.7. Dispersion up to 0.10 costs nothing: implants
+ *       are configured with such jitter precisely to look less regular, and benign traffic sits far
+ *       above it, so penalising it only delays alerts on real beacons;</li>
  *   <li>spread over time: connections counted in equal time buckets over the span; a beacon fills them
  *       evenly (coefficient of variation near 0), bursts leave most empty;</li>
  *   <li>concentration: the share of intervals within ±40 % of the median; a jittered beacon keeps nearly
@@ -21,8 +23,9 @@ import java.util.Arrays;
  */
 final class Regularity {
     static final int HISTOGRAM_BUCKETS = 10;
-    /** Relative MAD at which the dispersion sub-score reaches 0 (memoryless traffic sits above it). */
-    static final double MAD_CUTOFF = 0.6;
+    /** Relative MAD up to which the dispersion sub-score is 1, and at which it reaches 0 (memoryless
+     *  traffic sits above the cutoff). */
+    static final double MAD_FREE = 0.10, MAD_CUTOFF = 0.6;
     static final double W_MAD = 0.25, W_SKEW = 0.15, W_SPREAD = 0.20, W_SIZE = 0.15, W_CONCENTRATION = 0.25;
     static final double CONCENTRATION_BAND = 0.4;
 
@@ -68,7 +71,7 @@ final class Regularity {
         madSize = mad(sizes, n, medianSize);
 
         skewScore = 1 - Math.min(1, Math.abs(skew));
-        madScore = 1 - Math.min(1, relMad / MAD_CUTOFF);
+        madScore = 1 - Math.min(1, Math.max(0, relMad - MAD_FREE) / (MAD_CUTOFF - MAD_FREE));
         spreadScore = 1 - Math.min(1, spreadCv);
         // 32 bytes of absolute slack: small beacons vary by a few bytes (ids, timestamps) and are still regular
         double sizeMadScore = 1 - Math.min(1, madSize / (32 + 0.25 * medianSize));
