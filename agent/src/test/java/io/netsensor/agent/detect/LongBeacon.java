@@ -15,6 +15,11 @@ final class LongBeacon {
     private LongBeacon() {}
 
     static Path write(Path file) throws IOException {
+        return traffic().write(file);
+    }
+
+    /** The beacon's conversations, to which a test may add others before writing. */
+    static Traffic traffic() {
         Random rnd = new Random(42);
         Traffic t = new Traffic();
         double time = 0;
@@ -22,6 +27,6 @@ final class LongBeacon {
             t.tcpSession(time, HOST, C2, 443, 310 + rnd.nextInt(24), 180 + rnd.nextInt(40), 0.3);
             time += 60 * (0.7 + 0.6 * rnd.nextDouble());
         }
-        return t.write(file);
+        return t;
     }
 }
