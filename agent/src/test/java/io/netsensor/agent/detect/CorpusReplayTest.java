@@ -77,10 +77,22 @@ class CorpusReplayTest {
         Path corpus = corpus();
         List<Path> files = captures(corpus);
         assertThat(files).hasSizeGreaterThan(10);
-        Map<String, List<JsonNode>> outcome = new LinkedHashMap<>();
-        for (Path f : files) outcome.put(corpus.relativize(f).toString(), Replays.alerts(f));
-        writeReport(outcome);
+        Map<String, List<JsonNode>> byDefault = new LinkedHashMap<>(), byShortWindow = new LinkedHashMap<>();
+        for (Path f : files) {
+            String name = corpus.relativize(f).toString();
+            byDefault.put(name, Replays.alerts(f));
+            byShortWindow.put(name, Replays.alerts(f, "--profile", "short-window"));
+        }
+        writeReport(byDefault, byShortWindow);
 
+        assertThat(unexpected(byDefault)).as("default profile: alerts on captures without such activity").isEmpty();
+        assertThat(unexpected(byShortWindow)).as("short-window: alerts on captures without such activity").isEmpty();
+        // capture-1 curls every 2 s for 11 min: a fast regular series even the default profile reports
+        List<JsonNode> slips = byDefault.get("slips-beacon-cc/test-cc-capture-1.pcap");
+        assertThat(Replays.of(slips, "beacon")).as("slips capture-1:%s", Replays.describe(slips)).isNotEmpty();
+    }
+
+    private static List<String> unexpected(Map<String, List<JsonNode>> outcome) {
         List<String> wrong = new ArrayList<>();
         outcome.forEach((file, alerts) -> {
             Set<String> allowed = MALICIOUS.getOrDefault(file, Set.of());
@@ -88,21 +100,24 @@ class CorpusReplayTest {
                 if (!allowed.contains(a.path("detector").asText())) wrong.add(file + ":" + Replays.describe(List.of(a)));
             }
         });
-        assertThat(wrong).as("alerts on captures without such activity").isEmpty();
-        // capture-1 curls every 2 s for 11 min: a fast regular series even the default profile reports
-        List<JsonNode> slips = outcome.get("slips-beacon-cc/test-cc-capture-1.pcap");
-        assertThat(Replays.of(slips, "beacon")).as("slips capture-1:%s", Replays.describe(slips)).isNotEmpty();
+        return wrong;
     }
 
-    private static void writeReport(Map<String, List<JsonNode>> outcome) throws IOException {
-        StringBuilder sb = new StringBuilder("file\talerts\n");
-        outcome.forEach((file, alerts) -> sb.append(file).append('\t').append(alerts.isEmpty() ? "none"
-                : alerts.stream().map(a -> a.path("detector").asText() + "/" + a.path("severity").asText() + " "
-                        + a.path("host").path("ip").asText() + "->" + a.path("remote").path("ip").asText() + ":"
-                        + a.path("remote").path("port").asText() + " " + a.path("summary").asText())
-                        .collect(Collectors.joining(" | "))).append('\n'));
+    private static void writeReport(Map<String, List<JsonNode>> byDefault, Map<String, List<JsonNode>> byShortWindow)
+            throws IOException {
+        StringBuilder sb = new StringBuilder("file\tdefault\tshort-window\n");
+        byDefault.forEach((file, alerts) -> sb.append(file).append('\t').append(brief(alerts)).append('\t')
+                .append(brief(byShortWindow.get(file))).append('\n'));
         Path out = Path.of("target", "corpus-detections.tsv");
         Files.createDirectories(out.getParent());
         Files.writeString(out, sb.toString());
+    }
+
+    private static String brief(List<JsonNode> alerts) {
+        if (alerts.isEmpty()) return "none";
+        return alerts.stream().map(a -> a.path("detector").asText() + "/" + a.path("severity").asText() + " "
+                + a.path("host").path("ip").asText() + "->" + a.path("remote").path("ip").asText() + ":"
+                + a.path("remote").path("port").asText() + " " + a.path("summary").asText())
+                .collect(Collectors.joining(" | "));
     }
 }

@@ -60,6 +60,18 @@ class SeedAtomicReplayTest {
     }
 
     @Test
+    void atomic2_relayIsFoundOnALinuxAnyCaptureWhereInboundPacketsLackTheHostMac() throws Exception {
+        Traffic t = new Traffic().linuxCooked()
+                .tcpSession(0, "203.0.113.77", HOST, 19876, 64, 0, 2)
+                .tcpSession(5, HOST, "8.8.8.8", 53, 0, 0, 1);
+        List<JsonNode> alerts = Replays.alerts(t.write(dir.resolve("atomic2-any.pcap")));
+        List<JsonNode> relays = Replays.of(alerts, "relay");
+        assertThat(relays).as(Replays.describe(alerts)).hasSize(1);
+        assertThat(relays.get(0).path("host").path("ip").asText()).isEqualTo(HOST);
+        assertThat(relays.get(0).path("evidence").path("inbound_sources").toString()).contains("203.0.113.77");
+    }
+
+    @Test
     void atomic2_sameLegsOverUdpDnsAreOrdinaryResolution() throws Exception {
         Traffic t = new Traffic()
                 .tcpSession(0, "203.0.113.77", HOST, 19876, 64, 0, 2)

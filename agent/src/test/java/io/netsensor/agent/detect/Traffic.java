@@ -38,8 +38,18 @@ final class Traffic {
     private record Packet(long ts, long order, byte[] frame) {}
 
     private final List<Packet> packets = new ArrayList<>();
+    private boolean linuxCooked;
     private int nextPort = 40_000;
     private int nextDnsId = 1;
+
+    /**
+     * Writes Linux cooked v2 frames (what libpcap gives for the "any" device) instead of Ethernet: each
+     * frame carries only its sender's MAC, so a host's own MAC is missing from the packets it receives.
+     */
+    Traffic linuxCooked() {
+        linuxCooked = true;
+        return this;
+    }
 
     static long at(double seconds) {
         return T0 + Math.round(seconds * 1e9);
@@ -178,9 +188,25 @@ final class Traffic {
     /** Writes all packets, in time order, as an Ethernet pcap. */
     Path write(Path file) throws IOException {
         packets.sort(Comparator.comparingLong(Packet::ts).thenComparingLong(Packet::order));
-        try (PcapWriter w = PcapWriter.pcap(file, LinkTypes.ETHERNET)) {
-            for (Packet p : packets) w.write(p.ts, p.frame);
+        try (PcapWriter w = PcapWriter.pcap(file, linuxCooked ? LinkTypes.LINUX_SLL2 : LinkTypes.ETHERNET)) {
+            for (Packet p : packets) w.write(p.ts, linuxCooked ? cooked(p.frame) : p.frame);
         }
         return file;
+    }
+
+    /** The Ethernet frame as Linux cooked v2: protocol, ifindex 2, ARPHRD_ETHER, packet type, sender MAC. */
+    private static byte[] cooked(byte[] eth) {
+        byte[] f = new byte[20 + eth.length - 14];
+        f[0] = eth[12];
+        f[1] = eth[13];
+        f[7] = 2; // ifindex
+        f[9] = 1; // ARPHRD_ETHER
+        long src = 0;
+        for (int i = 6; i < 12; i++) src = src << 8 | (eth[i] & 0xFF);
+        f[10] = (byte) (src == GATEWAY_MAC ? 0 : 4); // PACKET_HOST (to us) or PACKET_OUTGOING
+        f[11] = 6;
+        System.arraycopy(eth, 6, f, 12, 6);
+        System.arraycopy(eth, 14, f, 20, eth.length - 14);
+        return f;
     }
 }
