@@ -29,7 +29,7 @@ final class AlertTable {
             out.println("no alerts");
             return;
         }
-        String fmt = "%-8s %5s  %-7s  %-39s  %-45s %6s  %-19s  %-19s  %-12s  %s%n";
+        String fmt = "%-8s %5s  %-8s  %-39s  %-45s %6s  %-19s  %-19s  %-12s  %s%n";
         out.printf(fmt, "SEVERITY", "SCORE", "DETECTOR", "HOST / PROCESS", "REMOTE", "COUNT", "FIRST SEEN", "LAST SEEN",
                 "PATTERN", "SUMMARY");
         for (Alert a : rows) {

@@ -19,6 +19,7 @@ public final class Main implements Runnable {
         System.setProperty("chronicle.announcer.disable", "true");
     }
 
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

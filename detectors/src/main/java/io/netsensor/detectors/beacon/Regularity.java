@@ -6,25 +6,32 @@ import java.util.Arrays;
  * How machine-like a series of connection times and sizes is, in the spirit of RITA's beacon analysis:
  * <ul>
  *   <li>interval symmetry: Bowley (quartile) skewness of the intervals; a beacon with symmetric jitter
- *       has ~0, human activity (many short gaps, few long) is right-skewed;</li>
+ *       has ~0, human activity (many short gaps, few long) is right-skewed. Only skew beyond one
+ *       standard error of a symmetric sample (~1.4/sqrt(n)) counts: on 30 samples of uniform jitter
+ *       the raw value is ±0.26 by chance alone, which otherwise decides whether a beacon alerts;</li>
  *   <li>interval dispersion: median absolute deviation relative to the median interval; robust to a
- *       missed beacon or a sleep gap, unlike the standard deviation; ±30 % uniform jitter gives 0.15,
- *       memoryless (Poisson) traffic ~0.7;</li>
+ *       missed beacon or a sleep gap, unlike the standard deviation; ±20 % uniform jitter gives 0.10,
+ *       ±30 % 0.15, memoryless (Poisson) traffic ~0.7. Dispersion up to 0.10 costs nothing: implants
+ *       are configured with such jitter precisely to look less regular, and benign traffic sits far
+ *       above it, so penalising it only delays alerts on real beacons;</li>
  *   <li>spread over time: connections counted in equal time buckets over the span; a beacon fills them
  *       evenly (coefficient of variation near 0), bursts leave most empty;</li>
  *   <li>concentration: the share of intervals within ±40 % of the median; a jittered beacon keeps nearly
  *       all (a missed beacon costs one), bursts mix second-long and minutes-long gaps;</li>
- *   <li>size regularity: skew and relative MAD of the bytes the local side sent.</li>
+ *   <li>size regularity: skew (beyond chance, as above) and relative MAD of the bytes the local side sent.</li>
  * </ul>
  * Each sub-score is 0..1 (1 = regular); the score is their weighted mean. One instance owns scratch arrays
  * and is reused for every evaluation (not thread-safe), so evaluating allocates nothing.
  */
 final class Regularity {
     static final int HISTOGRAM_BUCKETS = 10;
-    /** Relative MAD at which the dispersion sub-score reaches 0 (memoryless traffic sits above it). */
-    static final double MAD_CUTOFF = 0.6;
+    /** Relative MAD up to which the dispersion sub-score is 1, and at which it reaches 0 (memoryless
+     *  traffic sits above the cutoff). */
+    static final double MAD_FREE = 0.10, MAD_CUTOFF = 0.6;
     static final double W_MAD = 0.25, W_SKEW = 0.15, W_SPREAD = 0.20, W_SIZE = 0.15, W_CONCENTRATION = 0.25;
     static final double CONCENTRATION_BAND = 0.4;
+    /** Standard error of the Bowley skewness of n samples of a symmetric (uniform) distribution, times sqrt(n). */
+    static final double SKEW_NOISE = 1.4;
 
     private final long[] ts, sizes, intervals, devs;
     private final int[] bucketCounts = new int[10];
@@ -67,12 +74,12 @@ final class Regularity {
         sizeSkew = bowley(sizes, n);
         madSize = mad(sizes, n, medianSize);
 
-        skewScore = 1 - Math.min(1, Math.abs(skew));
-        madScore = 1 - Math.min(1, relMad / MAD_CUTOFF);
+        skewScore = 1 - Math.min(1, excess(skew, m));
+        madScore = 1 - Math.min(1, Math.max(0, relMad - MAD_FREE) / (MAD_CUTOFF - MAD_FREE));
         spreadScore = 1 - Math.min(1, spreadCv);
         // 32 bytes of absolute slack: small beacons vary by a few bytes (ids, timestamps) and are still regular
         double sizeMadScore = 1 - Math.min(1, madSize / (32 + 0.25 * medianSize));
-        sizeScore = 0.5 * (1 - Math.min(1, Math.abs(sizeSkew))) + 0.5 * sizeMadScore;
+        sizeScore = 0.5 * (1 - Math.min(1, excess(sizeSkew, n))) + 0.5 * sizeMadScore;
         long lo = (long) (medianInterval * (1 - CONCENTRATION_BAND)), hi = (long) (medianInterval * (1 + CONCENTRATION_BAND));
         int inBand = 0;
         for (int i = 0; i < m; i++) if (intervals[i] >= lo && intervals[i] <= hi) inBand++;
@@ -87,6 +94,11 @@ final class Regularity {
             histogram[Math.min(HISTOGRAM_BUCKETS - 1, b)]++;
         }
         return score;
+    }
+
+    /** |skew| beyond what chance gives a symmetric sample of this size. */
+    static double excess(double skew, int samples) {
+        return Math.max(0, Math.abs(skew) - SKEW_NOISE / Math.sqrt(Math.max(1, samples)));
     }
 
     /** Nearest-rank quantile of sorted values. */

@@ -34,6 +34,11 @@ import java.util.Set;
  * because its outbound 80/443 are standard ports. Port 53: the seed excludes it but its own test relays
  * to 8.8.8.8:53; udp/53 (ordinary resolution) is excluded, tcp/53 counts as a non-standard leg.
  *
+ * <p>Hosts are keyed by address (and process, once attributed), not MAC: on a Linux "any" capture
+ * (cooked headers carry only the sender's MAC) a host's MAC is missing from the inbound legs it
+ * receives, so keying by MAC would never join them with its outbound legs. The MAC, when seen, is
+ * still reported.
+ *
  * <p>Memory per host: ~250 bytes (map entry, key, state) plus 24 bytes per inbound and 36 per outbound
  * leg held, each ring growing from 4 up to {@code legsPerHost} (64: ~4 KB at most).
  */
@@ -51,6 +56,8 @@ public final class RelayDetector implements Detector {
     static final class HostLegs {
         final LegRing in, out;
         long lastSeen;
+        /** The host's MAC as last seen on one of its legs (0: none seen). */
+        long mac;
         Severity alerted;
 
         HostLegs(int legs) {
@@ -87,11 +94,14 @@ public final class RelayDetector implements Detector {
         if (t > watermark) watermark = t;
         states.expire(watermark);
         ConnView.local(e, probe);
+        long mac = probe.mac;
+        probe.mac = 0;
         HostLegs h = states.get(probe);
         if (h == null) {
             h = new HostLegs(cfg.legsPerHost);
             states.put(probe.copy(), h);
         }
+        if (mac != 0) h.mac = mac;
         h.lastSeen = Math.max(h.lastSeen, t);
         long cutoff = watermark - windowNanos;
         h.in.expire(cutoff);
@@ -141,9 +151,10 @@ public final class RelayDetector implements Detector {
         double follow = gap < 0 ? 0 : 0.2 * (1 - (double) gap / Math.max(1, followNanos));
         a.score = Math.min(1, base + follow);
         a.hostIp = probe.ipText();
-        a.hostMac = probe.macText();
-        // one id per host (the targets change as the relay runs): derive it before naming the latest target
+        // one id per host (the targets change as the relay runs, the MAC may be learnt late): derive it
+        // before naming the MAC and the latest target
         a.id = AlertIds.of(a);
+        a.hostMac = ConnView.macText(h.mac);
         LegRing lastOut = h.out;
         int last = lastOut.at(lastOut.size - 1);
         a.remoteIp = Ip.toString(lastOut.hi[last], lastOut.lo[last]);

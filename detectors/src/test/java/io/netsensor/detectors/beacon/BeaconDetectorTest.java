@@ -104,8 +104,9 @@ class BeaconDetectorTest {
             BeaconSeries beacon = series(periodic(C2, 8443, 60 * SEC, 0.30, 100, seed));
             BeaconSeries human = series(bursty(C2, 8443, 3 * HOUR, seed));
             double b = r.evaluate(beacon), h = r.evaluate(human);
-            assertThat(b).as("seed %d", seed).isGreaterThan(0.8);
-            assertThat(h).as("seed %d", seed).isLessThan(0.6);
+            assertThat(b).as("seed %d", seed).isGreaterThan(0.85);
+            // well below the score any beacon alert needs (0.70, 0.90 on web ports)
+            assertThat(h).as("seed %d", seed).isLessThan(DetectorSettings.defaults().beacon.minScore - 0.05);
         }
     }
 
@@ -113,6 +114,17 @@ class BeaconDetectorTest {
         BeaconSeries s = new BeaconSeries(128);
         for (ConnEvent e : events) s.add(e.startNanos, (int) e.origBytes, SEC);
         return s;
+    }
+
+    @Test
+    void jitteredHttpsBeaconReachesHighOnTheSeedCountWhateverTheDraw() {
+        // ±30 % jitter every 60 s to 443: High needs > 50 connections and the web score (0.90); chance
+        // skew in 50 samples must not decide it (it did for about a third of draws before skew noise
+        // was discounted)
+        for (long seed = 1; seed <= 20; seed++) {
+            List<Alert> alerts = run(detector(), periodic(C2, 443, 60 * SEC, 0.30, 52, seed));
+            assertThat(alerts).as("seed %d", seed).extracting(a -> a.severity).contains(Severity.HIGH);
+        }
     }
 
     @Test

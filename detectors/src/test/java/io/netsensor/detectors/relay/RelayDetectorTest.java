@@ -38,6 +38,24 @@ class RelayDetectorTest {
     }
 
     @Test
+    void legsJoinWhenOnlyOneCarriesTheHostMac() {
+        // Linux "any" capture: cooked headers carry only the sender's MAC, so the inbound leg lacks the host's
+        long mac = 0x0200_0a00_0005L;
+        feed(Conns.in("198.51.100.20", HOST, 19876).at(T0).open().build());
+        feed(Conns.out(HOST, "8.8.8.8", 53).mac(mac).at(T0 + 10 * SEC).open().build());
+        assertThat(sink.alerts).hasSize(1);
+        assertThat(sink.last().hostMac).isEqualTo("02:00:0a:00:00:05");
+        assertThat(sink.last().id).isEqualTo(io.netsensor.detectors.AlertIds.of(withoutMac(sink.last())));
+    }
+
+    private static Alert withoutMac(Alert a) {
+        Alert c = new Alert();
+        c.detector = a.detector;
+        c.hostIp = a.hostIp;
+        return c;
+    }
+
+    @Test
     void closerFollowScoresHigher() {
         feed(Conns.in("198.51.100.20", HOST, 19876).at(T0).open().build());
         feed(Conns.out(HOST, "203.0.113.9", 9001).at(T0 + 2 * SEC).open().build());

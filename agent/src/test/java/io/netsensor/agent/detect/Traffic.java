@@ -1,0 +1,212 @@
+package io.netsensor.agent.detect;
+
+import io.netsensor.capture.decode.LinkTypes;
+import io.netsensor.capture.decode.PacketView;
+import io.netsensor.capture.testing.Frames;
+import io.netsensor.capture.testing.PcapWriter;
+import io.netsensor.events.Ip;
+import io.netsensor.events.IpRanges;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * Builds a capture of whole conversations (TCP sessions with handshake, data and close; refused and
+ * unanswered attempts; UDP request/response; DNS lookups) at given event times, then writes them as a
+ * pcap in time order. Times are seconds from {@link #T0}; client ports are assigned automatically.
+ */
+final class Traffic {
+    /** 2024-03-01T00:00:00Z: any fixed instant; detectors only use event time. */
+    static final long T0 = 1_709_251_200L * 1_000_000_000L;
+    private static final long RTT = 20_000_000L; // 20 ms
+
+    private static final IpRanges HOME_NET = IpRanges.defaultHomeNet();
+    private static final long GATEWAY_MAC = 0x0200_00FE_FEFEL;
+
+    private record Packet(long ts, long order, byte[] frame) {}
+
+    private final List<Packet> packets = new ArrayList<>();
+    private boolean linuxCooked;
+    private int nextPort = 40_000;
+    private int nextDnsId = 1;
+
+    /**
+     * Writes Linux cooked v2 frames (what libpcap gives for the "any" device) instead of Ethernet: each
+     * frame carries only its sender's MAC, so a host's own MAC is missing from the packets it receives.
+     */
+    Traffic linuxCooked() {
+        linuxCooked = true;
+        return this;
+    }
+
+    static long at(double seconds) {
+        return T0 + Math.round(seconds * 1e9);
+    }
+
+    private int ephemeral() {
+        int p = nextPort++;
+        if (nextPort > 60_999) nextPort = 40_000;
+        return p;
+    }
+
+    /**
+     * Queues a frame with the MACs a capture on the local link shows: home-net hosts have their own,
+     * everything else comes and goes through the gateway's (Frames uses one fixed pair for all frames,
+     * which would make the same host look like two).
+     */
+    private void add(long ts, String src, String dst, byte[] frame) {
+        writeMac(frame, 0, mac(dst));
+        writeMac(frame, 6, mac(src));
+        packets.add(new Packet(ts, packets.size(), frame));
+    }
+
+    private static long mac(String ip) {
+        long[] a = Ip.parse(ip);
+        if (!HOME_NET.contains(a[0], a[1])) return GATEWAY_MAC;
+        return 0x0200_0000_0000L | (a[1] & 0xFFFF_FFFFL);
+    }
+
+    private static void writeMac(byte[] frame, int at, long mac) {
+        for (int i = 0; i < 6; i++) frame[at + i] = (byte) (mac >>> (8 * (5 - i)));
+    }
+
+    /**
+     * A complete TCP session from client to server starting at {@code seconds}: handshake, {@code sent}
+     * bytes from the client, {@code received} bytes back, then FIN from both sides {@code duration}
+     * seconds later.
+     */
+    Traffic tcpSession(double seconds, String client, String server, int port, int sent, int received, double duration) {
+        long t = at(seconds);
+        int cp = ephemeral();
+        long cs = 1000, ss = 5000;
+        add(t, client, server, Frames.ipv4(client, server).tcp(cp, port).flags(PacketView.SYN).seq(cs).build());
+        add(t + RTT, server, client, Frames.ipv4(server, client).tcp(port, cp).flags(PacketView.SYN | PacketView.ACK).seq(ss).ack(cs + 1).build());
+        add(t + RTT + 1000, client, server, Frames.ipv4(client, server).tcp(cp, port).flags(PacketView.ACK).seq(cs + 1).ack(ss + 1).build());
+        long c = cs + 1, s = ss + 1;
+        long td = t + RTT + 2000;
+        if (sent > 0) {
+            add(td, client, server, Frames.ipv4(client, server).tcp(cp, port).flags(PacketView.PSH | PacketView.ACK).seq(c).ack(s)
+                    .payload(new byte[sent]).build());
+            c += sent;
+        }
+        if (received > 0) {
+            add(td + RTT, server, client, Frames.ipv4(server, client).tcp(port, cp).flags(PacketView.PSH | PacketView.ACK).seq(s).ack(c)
+                    .payload(new byte[received]).build());
+            s += received;
+        }
+        long tf = Math.max(td + 2 * RTT, t + Math.round(duration * 1e9));
+        add(tf, client, server, Frames.ipv4(client, server).tcp(cp, port).flags(PacketView.FIN | PacketView.ACK).seq(c).ack(s).build());
+        add(tf + RTT, server, client, Frames.ipv4(server, client).tcp(port, cp).flags(PacketView.FIN | PacketView.ACK).seq(s).ack(c + 1).build());
+        add(tf + RTT + 1000, client, server, Frames.ipv4(client, server).tcp(cp, port).flags(PacketView.ACK).seq(c + 1).ack(s + 1).build());
+        return this;
+    }
+
+    /** A connection attempt the server refuses (SYN, RST-ACK). */
+    Traffic tcpRefused(double seconds, String client, String server, int port) {
+        long t = at(seconds);
+        int cp = ephemeral();
+        add(t, client, server, Frames.ipv4(client, server).tcp(cp, port).flags(PacketView.SYN).seq(1000).build());
+        add(t + RTT, server, client, Frames.ipv4(server, client).tcp(port, cp).flags(PacketView.RST | PacketView.ACK).ack(1001).build());
+        return this;
+    }
+
+    /** A connection attempt nobody answers (a lone SYN). */
+    Traffic tcpUnanswered(double seconds, String client, String server, int port) {
+        add(at(seconds), client, server, Frames.ipv4(client, server).tcp(ephemeral(), port).flags(PacketView.SYN).seq(1000).build());
+        return this;
+    }
+
+    /** One UDP request and its reply, from a fixed client port (NTP clients use 123 both sides). */
+    Traffic udpExchange(double seconds, String client, int clientPort, String server, int port, int sent, int received) {
+        long t = at(seconds);
+        add(t, client, server, Frames.ipv4(client, server).udp(clientPort, port).payload(new byte[sent]).build());
+        add(t + RTT, server, client, Frames.ipv4(server, client).udp(port, clientPort).payload(new byte[received]).build());
+        return this;
+    }
+
+    /** An A lookup over UDP answered NXDOMAIN. */
+    Traffic dnsNxdomain(double seconds, String client, String resolver, String name) {
+        return dns(seconds, client, resolver, name, Rcode.NXDOMAIN, List.of());
+    }
+
+    /** An A lookup answered with a CNAME chain ending in an address: {@code chain} = cname targets. */
+    Traffic dnsResolved(double seconds, String client, String resolver, String name, List<String> chain, String address) {
+        List<Record> answers = new ArrayList<>();
+        try {
+            Name owner = Name.fromString(dot(name));
+            for (String c : chain) {
+                Name target = Name.fromString(dot(c));
+                answers.add(new CNAMERecord(owner, DClass.IN, 300, target));
+                owner = target;
+            }
+            answers.add(new ARecord(owner, DClass.IN, 60, java.net.InetAddress.getByName(address)));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+        return dns(seconds, client, resolver, name, Rcode.NOERROR, answers);
+    }
+
+    private Traffic dns(double seconds, String client, String resolver, String name, int rcode, List<Record> answers) {
+        long t = at(seconds);
+        int id = nextDnsId++ & 0xFFFF;
+        int cp = ephemeral();
+        try {
+            Record question = Record.newRecord(Name.fromString(dot(name)), Type.A, DClass.IN);
+            Message query = Message.newQuery(question);
+            query.getHeader().setID(id);
+            Message response = new Message(id);
+            response.getHeader().setFlag(Flags.QR);
+            response.getHeader().setFlag(Flags.RD);
+            response.getHeader().setFlag(Flags.RA);
+            response.getHeader().setRcode(rcode);
+            response.addRecord(question, Section.QUESTION);
+            for (Record r : answers) response.addRecord(r, Section.ANSWER);
+            add(t, client, resolver, Frames.ipv4(client, resolver).udp(cp, 53).payload(query.toWire()).build());
+            add(t + RTT, resolver, client, Frames.ipv4(resolver, client).udp(53, cp).payload(response.toWire()).build());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+        return this;
+    }
+
+    private static String dot(String name) {
+        return name.endsWith(".") ? name : name + ".";
+    }
+
+    /** Writes all packets, in time order, as an Ethernet pcap. */
+    Path write(Path file) throws IOException {
+        packets.sort(Comparator.comparingLong(Packet::ts).thenComparingLong(Packet::order));
+        try (PcapWriter w = PcapWriter.pcap(file, linuxCooked ? LinkTypes.LINUX_SLL2 : LinkTypes.ETHERNET)) {
+            for (Packet p : packets) w.write(p.ts, linuxCooked ? cooked(p.frame) : p.frame);
+        }
+        return file;
+    }
+
+    /** The Ethernet frame as Linux cooked v2: protocol, ifindex 2, ARPHRD_ETHER, packet type, sender MAC. */
+    private static byte[] cooked(byte[] eth) {
+        byte[] f = new byte[20 + eth.length - 14];
+        f[0] = eth[12];
+        f[1] = eth[13];
+        f[7] = 2; // ifindex
+        f[9] = 1; // ARPHRD_ETHER
+        long src = 0;
+        for (int i = 6; i < 12; i++) src = src << 8 | (eth[i] & 0xFF);
+        f[10] = (byte) (src == GATEWAY_MAC ? 0 : 4); // PACKET_HOST (to us) or PACKET_OUTGOING
+        f[11] = 6;
+        System.arraycopy(eth, 6, f, 12, 6);
+        System.arraycopy(eth, 14, f, 20, eth.length - 14);
+        return f;
+    }
+}
