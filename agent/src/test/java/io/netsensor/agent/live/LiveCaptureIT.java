@@ -28,6 +28,7 @@ class LiveCaptureIT {
             net.startInNs("nc", "-6", "-lk", TestNet.SERVER_IP6, "8080");
             net.startDns("/beacon.test/198.51.100.7", "/beacon.test/2001:db8::7");
             net.awaitListening(8080, false);
+            net.awaitListening(TestNet.SERVER_IP6, 8080, false);
             net.awaitListening(53, true);
             Path data = Files.createTempDirectory("live-journal");
             try (AgentProcess agent = AgentProcess.start(net.workDir(), "run", "--interface", net.hostIf,

@@ -96,12 +96,18 @@ public final class TestNet implements AutoCloseable {
 
     /** Waits until something listens on SERVER_IP:port inside the namespace (UDP or TCP). */
     public void awaitListening(int port, boolean udp) throws InterruptedException {
+        awaitListening(SERVER_IP, port, udp);
+    }
+
+    /** Waits until something listens on address:port inside the namespace (as `ss` prints it). */
+    public void awaitListening(String address, int port, boolean udp) throws InterruptedException {
+        String needle = (address.indexOf(':') >= 0 ? "[" + address + "]" : address) + ":" + port + " ";
         for (int i = 0; i < 100; i++) {
             String out = Sh.exec(5, Sh.inNs(ns, "ss", udp ? "-lun" : "-ltn").toArray(String[]::new)).output;
-            if (out.contains(":" + port + " ")) return;
+            if (out.contains(needle)) return;
             TimeUnit.MILLISECONDS.sleep(50);
         }
-        throw new IllegalStateException("nothing listens on port " + port + " in " + ns);
+        throw new IllegalStateException("nothing listens on " + needle.trim() + " in " + ns);
     }
 
     @Override

@@ -44,7 +44,7 @@ class RelayDetectorTest {
         feed(Conns.in("198.51.100.20", HOST, 19876).at(T0).open().build());
         feed(Conns.out(HOST, "8.8.8.8", 53).mac(mac).at(T0 + 10 * SEC).open().build());
         assertThat(sink.alerts).hasSize(1);
-        assertThat(sink.last().hostMac).isEqualTo("02:00:0a:00:00:05");
+        assertThat(sink.last().hostMac).isEqualTo("02-00-0A-00-00-05");
         assertThat(sink.last().id).isEqualTo(io.netsensor.detectors.AlertIds.of(withoutMac(sink.last())));
     }
 
