@@ -29,6 +29,8 @@ final class Consumers implements EventHandler, AutoCloseable {
     /** While true (rebuilding state from the journal after a restart) nothing is printed. */
     private boolean silent;
     private long rebuiltEvents, rebuiltAlerts;
+    /** A new allowlist from a config reload (signal thread), applied on this consumer thread. */
+    private volatile io.netsensor.detectors.Allowlist pendingAllowlist;
 
     /** @param settings detector settings source, or null to run no detectors */
     Consumers(PrintStream out, boolean printEvents, boolean table, Settings settings) {
@@ -69,6 +71,7 @@ final class Consumers implements EventHandler, AutoCloseable {
 
     @Override
     public void onConn(ConnEvent event) {
+        if (pendingAllowlist != null) applyAllowlist();
         if (silent) rebuiltEvents++;
         else if (printEvents) json.conn(event);
         if (engine != null) engine.onConn(event);
@@ -76,9 +79,21 @@ final class Consumers implements EventHandler, AutoCloseable {
 
     @Override
     public void onDns(DnsEvent event) {
+        if (pendingAllowlist != null) applyAllowlist();
         if (silent) rebuiltEvents++;
         else if (printEvents) json.dns(event);
         if (engine != null) engine.onDns(event);
+    }
+
+    /** Hands a reloaded configuration's allowlist to the detectors (any thread); it applies to live state. */
+    void reloadAllowlist(Settings settings) {
+        pendingAllowlist = new io.netsensor.detectors.Allowlist(detectorSettings(settings).allowlist);
+    }
+
+    private void applyAllowlist() {
+        io.netsensor.detectors.Allowlist a = pendingAllowlist;
+        pendingAllowlist = null;
+        if (engine != null && a != null) engine.setAllowlist(a);
     }
 
     boolean detecting() {

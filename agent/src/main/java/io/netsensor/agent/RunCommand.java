@@ -101,6 +101,7 @@ final class RunCommand implements Callable<Integer> {
                 Runtime.getRuntime().halt(failure.get() == null ? 0 : 1);
             }, "netsensor-shutdown");
             Runtime.getRuntime().addShutdownHook(shutdown);
+            ConfigReload.onHangup(settingsOptions, consumers);
             capture.start();
             System.err.println("netsensor: capturing on " + device + (bpf.isBlank() ? "" : " with filter '" + bpf + "'")
                     + ", linktype " + source.linkType() + ", journal " + sensor.journal.dir());

@@ -87,8 +87,23 @@ public final class Allowlist {
                 || (name == null && executable != null && matches(nameGlobs, baseName(executable)));
     }
 
+    /**
+     * True when the alert's process, remote port or remote address is allowlisted. Events are filtered
+     * before detectors see them; this catches state built before an allowlist change (alerts are rare, so
+     * parsing the address text here is fine).
+     */
     public boolean allowsAlert(Alert a) {
-        return a.process != null && allowsProcess(a.process.name, a.process.executable);
+        if (a.process != null && allowsProcess(a.process.name, a.process.executable)) return true;
+        if (a.remotePort != null && ports.get(a.remotePort & 0xFFFF)) return true;
+        if (a.remoteIp != null && !cidrs.isEmpty()) {
+            try {
+                long[] ip = io.netsensor.events.Ip.parse(a.remoteIp);
+                return cidrs.contains(ip[0], ip[1]);
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        }
+        return false;
     }
 
     private static String baseName(String path) {

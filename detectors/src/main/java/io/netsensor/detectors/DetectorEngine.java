@@ -20,7 +20,8 @@ import java.util.Map;
 public final class DetectorEngine implements EventHandler {
     private final Detector[] detectors;
     private final long[] errors;
-    private final Allowlist allowlist;
+    /** Replaceable at run time (config reload): read on the detector thread only. */
+    private Allowlist allowlist;
     private final AlertGate gate;
     private final AlertSink downstream;
     private final AlertSink gated = this::route;
@@ -83,6 +84,14 @@ public final class DetectorEngine implements EventHandler {
             return;
         }
         if (gate.admit(a)) downstream.onAlert(a);
+    }
+
+    /**
+     * Applies a new allowlist to live state: later events are filtered by it, and alerts from state built
+     * before the change (an allowlisted remote, port or process) are suppressed. Call on the detector thread.
+     */
+    public void setAllowlist(Allowlist allowlist) {
+        this.allowlist = allowlist;
     }
 
     public List<Detector> detectors() {

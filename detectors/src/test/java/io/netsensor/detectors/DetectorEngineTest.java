@@ -42,6 +42,27 @@ class DetectorEngineTest {
     }
 
     @Test
+    void anAllowlistChangeAppliesToStateBuiltBeforeIt() {
+        DetectorEngine engine = DetectorEngine.standard(DetectorSettings.defaults(), sink);
+        for (int i = 0; i < 35; i++) {
+            engine.onConn(Conns.out(HOST, "198.51.100.7", 8443).at(T0 + i * 60 * SEC).build());
+        }
+        int before = sink.alerts.size();
+        assertThat(before).as("the beacon alerted at Medium before the change").isPositive();
+        DetectorSettings changed = DetectorSettings.defaults();
+        changed.allowlist.cidrs.add("198.51.100.0/24");
+        engine.setAllowlist(new Allowlist(changed.allowlist));
+        // The series goes on long enough to reach High and Critical: nothing more is raised.
+        for (int i = 35; i < 150; i++) {
+            engine.onConn(Conns.out(HOST, "198.51.100.7", 8443).at(T0 + i * 60 * SEC).build());
+        }
+        assertThat(sink.alerts).hasSize(before);
+        // Another destination still alerts.
+        beacon(engine, "203.0.113.9", 8443);
+        assertThat(sink.alerts).hasSizeGreaterThan(before);
+    }
+
+    @Test
     void allowlistedRemoteRangeAndPortNeverReachDetectors() {
         DetectorSettings s = DetectorSettings.defaults();
         s.allowlist.cidrs.add("198.51.100.0/24");
