@@ -12,11 +12,12 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * The per-domain lexical DGA model: one logistic regression over (a) hashed character n-grams of the
- * label ({@link HashedNgrams}, the discriminative part) and (b) the dense {@link DgaFeatures}, which
- * include the label's log-likelihood under a character n-gram table learnt from benign names (the
- * generative part, which generalizes to unseen random families). Immutable and shareable; scoring
- * goes through a {@link Scorer} (one per thread) that owns the scratch arrays. Built by {@link TrainDgaModel}.
+ * The per-domain lexical DGA model: the log-odds of (1) a logistic regression over hashed character
+ * n-grams of the label ({@link HashedNgrams}) and the dense {@link DgaFeatures}, which include the label's
+ * log-likelihood under a character n-gram table learnt from benign names (the part that generalizes to
+ * unseen random families), mixed with (2) a small character CNN ({@link CharCnn}) over the label and the
+ * same dense features. Immutable and shareable; scoring goes through a {@link Scorer} (one per thread)
+ * that owns the scratch arrays. Built by {@link TrainDgaModel}.
  */
 public final class DgaModel {
     public static final String RESOURCE = "/io/netsensor/detectors/dga/dga-model.bin.gz";

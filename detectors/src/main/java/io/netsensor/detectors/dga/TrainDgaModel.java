@@ -172,7 +172,7 @@ public final class TrainDgaModel {
         return net;
     }
 
-    /** Largest |CNN log-odds| difference between the float net and its int8 copy over the calibration labels. */
+    /** Largest |CNN log-odds| difference between the float net and its int16 copy over the calibration labels. */
     private static double quantizationError(CharCnn exact, CharCnn shipped, DgaModel model, List<String> calib) {
         CharCnn.Scratch a = exact.newScratch(), b = shipped.newScratch();
         double[] f = new double[DgaFeatures.COUNT];
