@@ -12,16 +12,17 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * The per-domain lexical DGA model: one logistic regression over (a) hashed character n-grams of the
- * label ({@link HashedNgrams}, the discriminative part) and (b) the dense {@link DgaFeatures}, which
- * include the label's log-likelihood under a character n-gram table learnt from benign names (the
- * generative part, which generalizes to unseen random families). Immutable and shareable; scoring
- * goes through a {@link Scorer} (one per thread) that owns the scratch arrays. Built by {@link TrainDgaModel}.
+ * The per-domain lexical DGA model: the log-odds of (1) a logistic regression over hashed character
+ * n-grams of the label ({@link HashedNgrams}) and the dense {@link DgaFeatures}, which include the label's
+ * log-likelihood under a character n-gram table learnt from benign names (the part that generalizes to
+ * unseen random families), mixed with (2) a small character CNN ({@link CharCnn}) over the label and the
+ * same dense features. Immutable and shareable; scoring goes through a {@link Scorer} (one per thread)
+ * that owns the scratch arrays. Built by {@link TrainDgaModel}.
  */
 public final class DgaModel {
     public static final String RESOURCE = "/io/netsensor/detectors/dga/dga-model.bin.gz";
     private static final int MAGIC = 0x4E534447; // "NSDG"
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
 
     final NgramTable lm;
     final double[] mean;
@@ -33,6 +34,10 @@ public final class DgaModel {
     /** Hashed n-gram weights, quantized: weight = hashed[i] * hashScale (16 bits keep ~5 significant digits). */
     final short[] hashed;
     final double hashScale;
+    /** Optional character CNN (v3); null in v1/v2 models. */
+    final CharCnn cnn;
+    /** Share of the CNN in the log-odds: (1 - cnnWeight) * regression + cnnWeight * CNN. */
+    final double cnnWeight;
     /** Scores at which 1 % and 0.1 % of benign calibration names score higher. */
     public final double threshold1pct;
     public final double threshold01pct;
@@ -40,6 +45,15 @@ public final class DgaModel {
 
     DgaModel(NgramTable lm, double[] mean, double[] std, double[] weights, int hashBits, short[] hashed,
             double hashScale, double threshold1pct, double threshold01pct, String description) {
+        this(lm, mean, std, weights, hashBits, hashed, hashScale, null, 0, threshold1pct, threshold01pct, description);
+    }
+
+    DgaModel(NgramTable lm, double[] mean, double[] std, double[] weights, int hashBits, short[] hashed,
+            double hashScale, CharCnn cnn, double cnnWeight, double threshold1pct, double threshold01pct,
+            String description) {
+        if (cnnWeight < 0 || cnnWeight > 1 || (cnnWeight > 0 && cnn == null)) {
+            throw new IllegalArgumentException("cnn weight " + cnnWeight);
+        }
         if (hashed.length != 1 << hashBits) throw new IllegalArgumentException("hashed weights " + hashed.length);
         this.lm = lm;
         this.mean = mean;
@@ -48,6 +62,8 @@ public final class DgaModel {
         this.hashBits = hashBits;
         this.hashed = hashed;
         this.hashScale = hashScale;
+        this.cnn = cnn;
+        this.cnnWeight = cnnWeight;
         this.threshold1pct = threshold1pct;
         this.threshold01pct = threshold01pct;
         this.description = description;
@@ -72,6 +88,12 @@ public final class DgaModel {
             }
         }
         return m;
+    }
+
+    /** The same weights mixed differently (evaluation of the parts; thresholds are left as they are). */
+    DgaModel withCnnWeight(double w) {
+        return new DgaModel(lm, mean, std, weights, hashBits, hashed, hashScale, cnn, w, threshold1pct,
+                threshold01pct, description);
     }
 
     public Scorer newScorer() {
@@ -110,6 +132,8 @@ public final class DgaModel {
         private final int[] counts = new int[Chars.SIZE];
         private final int[] ngrams = new int[HashedNgrams.MAX_INDICES];
         private final DomainName name = new DomainName();
+        private final float[] standardized = new float[DgaFeatures.COUNT];
+        private final CharCnn.Scratch cnnScratch = cnn == null ? null : cnn.newScratch();
 
         /** Score 0..1 of a lower-case label {@code b[from, to)}: high = improbable (DGA-like). */
         public double scoreLabel(byte[] b, int from, int to) {
@@ -120,8 +144,16 @@ public final class DgaModel {
         /** Log-odds of a lower-case label; unlike the score it does not saturate, so evaluation ranks on it. */
         public double logitLabel(byte[] b, int from, int to) {
             DgaFeatures.extract(lm, b, from, to, features, counts);
-            int k = HashedNgrams.fill(b, from, to, hashBits, ngrams);
-            return denseLogit(features) + hashedLogit(ngrams, k);
+            double z = 0;
+            if (cnnWeight < 1) {
+                int k = HashedNgrams.fill(b, from, to, hashBits, ngrams);
+                z = (1 - cnnWeight) * (denseLogit(features) + hashedLogit(ngrams, k));
+            }
+            if (cnnWeight > 0) {
+                for (int i = 0; i < DgaFeatures.COUNT; i++) standardized[i] = (float) ((features[i] - mean[i]) / std[i]);
+                z += cnnWeight * cnn.logit(cnnScratch, b, from, to, standardized);
+            }
+            return z;
         }
 
         /** Log-odds of a domain's registered label, or NaN when it has none (allocates: tools only). */
@@ -160,6 +192,9 @@ public final class DgaModel {
             out.writeInt(hashBits);
             out.writeDouble(hashScale);
             for (short v : hashed) out.writeShort(v);
+            out.writeBoolean(cnn != null);
+            if (cnn != null) cnn.write(out);
+            out.writeDouble(cnnWeight);
             out.writeDouble(threshold1pct);
             out.writeDouble(threshold01pct);
         }
@@ -169,8 +204,8 @@ public final class DgaModel {
         DataInputStream in = new DataInputStream(new BufferedInputStream(new GZIPInputStream(is)));
         if (in.readInt() != MAGIC) throw new IOException("not a DGA model");
         int version = in.readInt();
-        // v1 (dense features only) stays readable so EvalDga can compare an old model on today's splits
-        if (version != VERSION && version != 1) throw new IOException("unsupported DGA model v" + version);
+        // v1 (dense features only) and v2 (no CNN) stay readable so EvalDga can compare old models on today's splits
+        if (version < 1 || version > VERSION) throw new IOException("unsupported DGA model v" + version);
         String description = in.readUTF();
         int order = in.readInt();
         if (in.readInt() != Chars.SIZE) throw new IOException("alphabet size mismatch");
@@ -185,10 +220,13 @@ public final class DgaModel {
         double scale = version == 1 ? 0 : in.readDouble();
         short[] hashed = new short[1 << bits];
         for (int i = 0; version > 1 && i < hashed.length; i++) hashed[i] = in.readShort();
+        CharCnn cnn = version >= 3 && in.readBoolean() ? CharCnn.read(in) : null;
+        if (cnn != null && cnn.dense != DgaFeatures.COUNT) throw new IOException("CNN dense input mismatch");
+        double cnnWeight = version >= 3 ? in.readDouble() : 0;
         double t1 = in.readDouble();
         double t01 = in.readDouble();
-        return new DgaModel(new NgramTable(order, table), mean, std, weights, bits, hashed, scale, t1, t01,
-                description);
+        return new DgaModel(new NgramTable(order, table), mean, std, weights, bits, hashed, scale, cnn, cnnWeight,
+                t1, t01, description);
     }
 
     private static double[] readDoubles(DataInputStream in, int n) throws IOException {

@@ -37,6 +37,11 @@ public final class EvalDga {
         } else {
             model = DgaModel.bundled();
         }
+        String mix = System.getProperty("dga.cnn.weight");
+        if (mix != null) { // evaluate the parts of a model with a CNN: 0 = regression alone, 1 = CNN alone
+            model = model.withCnnWeight(Double.parseDouble(mix));
+        }
+        System.out.println("model: " + model.description + (model.cnn == null ? "" : "; cnn share " + model.cnnWeight));
         DgaCorpus corpus = new DgaCorpus(Path.of(args[0]));
         System.out.println("== benign: popular lists " + DgaCorpus.BENIGN_POPULAR);
         Result popular = evaluate(corpus, model, DgaCorpus.BENIGN_POPULAR);

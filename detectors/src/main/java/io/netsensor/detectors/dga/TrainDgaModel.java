@@ -39,6 +39,16 @@ public final class TrainDgaModel {
     /** Total weight of the malicious class relative to the benign class. */
     static final double POSITIVE_WEIGHT = Double.parseDouble(System.getProperty("dga.pos", "1.0"));
     static final long SEED = 20240601L;
+    /** Character CNN ({@link CharCnn}) shape and training; CNN_WEIGHT is its share of the shipped log-odds. */
+    static final int CNN_DIM = Integer.getInteger("dga.cnn.dim", 24);
+    static final int CNN_FILTERS = Integer.getInteger("dga.cnn.filters", 48);
+    static final int CNN_HIDDEN = Integer.getInteger("dga.cnn.hidden", 64);
+    static final int CNN_EPOCHS = Integer.getInteger("dga.cnn.epochs", 3);
+    static final int CNN_BATCH = Integer.getInteger("dga.cnn.batch", 256);
+    static final double CNN_LR = Double.parseDouble(System.getProperty("dga.cnn.lr", "0.002"));
+    /** Each malicious training label appears this many times per epoch (its weight shrinks to match). */
+    static final int CNN_REPEAT = Integer.getInteger("dga.cnn.repeat", 4);
+    static final double CNN_WEIGHT = Double.parseDouble(System.getProperty("dga.cnn.weight", "0.5"));
 
     public static void main(String[] args) throws IOException {
         if (args.length < 2) {
@@ -56,6 +66,7 @@ public final class TrainDgaModel {
     }
 
     static DgaModel train(DgaCorpus corpus, java.io.PrintStream log) throws IOException {
+        // fitted rows: benign first, then malicious (trainCnn relies on that order)
         DomainName d = new DomainName();
         List<String> lmA = new ArrayList<>(), lmB = new ArrayList<>(), benign = new ArrayList<>(),
                 calib = new ArrayList<>();
@@ -96,6 +107,11 @@ public final class TrainDgaModel {
         standardize(x, mean, std);
         double wPos = POSITIVE_WEIGHT * benign.size() / malicious.size();
         Fit fit = adagrad(labels, x, positive, wPos);
+        long tc = System.nanoTime();
+        CharCnn net = CNN_EPOCHS == 0 ? null : trainCnn(labels, x, positive, benign.size(), log);
+        if (net != null) log.printf("cnn: %d weights, trained in %.1f s%n", net.parameterCount(), (System.nanoTime() - tc) / 1e9);
+        CharCnn shipped = net == null ? null : net.quantized();
+        double cnnWeight = net == null ? 0 : CNN_WEIGHT;
 
         // quantize, then calibrate on exactly what will be shipped
         double max = 0;
@@ -103,13 +119,15 @@ public final class TrainDgaModel {
         double scale = max == 0 ? 1 : max / Short.MAX_VALUE;
         short[] q = new short[fit.hashed.length];
         for (int j = 0; j < q.length; j++) q[j] = (short) Math.round(fit.hashed[j] / scale);
-        DgaModel untuned = new DgaModel(tableA, mean, std, fit.dense, HASH_BITS, q, scale, 0, 0, "");
+        DgaModel untuned = new DgaModel(tableA, mean, std, fit.dense, HASH_BITS, q, scale, shipped, cnnWeight, 0, 0, "");
         DgaModel.Scorer scorer = untuned.newScorer();
         double[] cs = new double[calib.size()];
         for (int j = 0; j < cs.length; j++) {
             byte[] b = calib.get(j).getBytes(StandardCharsets.ISO_8859_1);
             cs[j] = scorer.scoreLabel(b, 0, b.length);
         }
+        if (net != null) log.printf("cnn int16 quantization: largest CNN log-odds change on the calibration set %.4f%n",
+                quantizationError(net, shipped, untuned, calib));
         Arrays.sort(cs);
         double t1 = cs[(int) Math.floor(cs.length * 0.99)], t01 = cs[(int) Math.floor(cs.length * 0.999)];
         StringBuilder desc = new StringBuilder("order=" + ORDER + " beta=" + BETA + " hashBits=" + HASH_BITS
@@ -119,9 +137,55 @@ public final class TrainDgaModel {
             desc.append(String.format(" %s=%.3f", DgaFeatures.NAMES[k], fit.dense[k]));
         }
         desc.append(String.format(" bias=%.3f", fit.dense[DgaFeatures.COUNT]));
+        if (net != null) {
+            desc.append(" cnn: dim=" + CNN_DIM + " filters=" + CNN_FILTERS + "x" + Arrays.toString(CharCnn.WIDTHS)
+                    + " hidden=" + CNN_HIDDEN + " epochs=" + CNN_EPOCHS + " batch=" + CNN_BATCH + " lr=" + CNN_LR
+                    + " repeat=" + CNN_REPEAT + " weight=" + CNN_WEIGHT);
+        }
         log.println(desc);
         log.printf("thresholds: 1%% FPR %.6f, 0.1%% FPR %.6f (calibration bucket)%n", t1, t01);
-        return new DgaModel(tableA, mean, std, fit.dense, HASH_BITS, q, scale, t1, t01, desc.toString());
+        return new DgaModel(tableA, mean, std, fit.dense, HASH_BITS, q, scale, shipped, cnnWeight, t1, t01,
+                desc.toString());
+    }
+
+    /**
+     * The CNN on the same rows as the regression ({@code x} already standardized); benign rows come
+     * first ({@code nBenign}). Each epoch sees every benign label once and every malicious one
+     * {@link #CNN_REPEAT} times, weighted so both classes carry equal total weight, as in the regression.
+     */
+    static CharCnn trainCnn(String[] labels, double[][] x, boolean[] positive, int nBenign, java.io.PrintStream log) {
+        int n = labels.length, nMal = n - nBenign;
+        byte[][] bytes = new byte[n][];
+        float[][] dense = new float[n][DgaFeatures.COUNT];
+        double[] w = new double[n];
+        double wPos = POSITIVE_WEIGHT * nBenign / ((double) nMal * CNN_REPEAT);
+        for (int i = 0; i < n; i++) {
+            bytes[i] = labels[i].getBytes(StandardCharsets.ISO_8859_1);
+            for (int j = 0; j < DgaFeatures.COUNT; j++) dense[i][j] = (float) x[i][j];
+            w[i] = positive[i] ? wPos : 1;
+        }
+        int[] order = new int[nBenign + nMal * CNN_REPEAT];
+        for (int i = 0; i < nBenign; i++) order[i] = i;
+        for (int r = 0, k = nBenign; r < CNN_REPEAT; r++) for (int i = nBenign; i < n; i++) order[k++] = i;
+        CharCnn net = CharCnn.initial(CNN_DIM, CNN_FILTERS, CNN_HIDDEN, DgaFeatures.COUNT, new Random(SEED + 1));
+        new CharCnnTrainer(net, bytes, dense, positive, w).train(order, CNN_EPOCHS, CNN_BATCH, CNN_LR, SEED + 2, log);
+        return net;
+    }
+
+    /** Largest |CNN log-odds| difference between the float net and its int16 copy over the calibration labels. */
+    private static double quantizationError(CharCnn exact, CharCnn shipped, DgaModel model, List<String> calib) {
+        CharCnn.Scratch a = exact.newScratch(), b = shipped.newScratch();
+        double[] f = new double[DgaFeatures.COUNT];
+        float[] z = new float[DgaFeatures.COUNT];
+        int[] counts = new int[Chars.SIZE];
+        double worst = 0;
+        for (String s : calib) {
+            byte[] l = s.getBytes(StandardCharsets.ISO_8859_1);
+            DgaFeatures.extract(model.lm, l, 0, l.length, f, counts);
+            for (int j = 0; j < f.length; j++) z[j] = (float) ((f[j] - model.mean[j]) / model.std[j]);
+            worst = Math.max(worst, Math.abs(exact.logit(a, l, 0, l.length, z) - shipped.logit(b, l, 0, l.length, z)));
+        }
+        return worst;
     }
 
     /** Fitted weights: dense (standardized features, then bias) and hashed n-grams. */

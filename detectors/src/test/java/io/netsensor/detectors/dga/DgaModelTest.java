@@ -54,6 +54,15 @@ class DgaModelTest {
     }
 
     @Test
+    void theCharacterCnnShapesTheScore() {
+        // a shipped model without its CNN part would score differently; a broken CNN forward pass would
+        // show up in the held-out tests, this one only checks that the CNN is really wired in
+        assertThat(model.cnn).isNotNull();
+        DgaModel.Scorer regressionOnly = model.withCnnWeight(0).newScorer();
+        assertThat(scorer.score("kgosquosixxhmfnjthb.net")).isNotEqualTo(regressionOnly.score("kgosquosixxhmfnjthb.net"));
+    }
+
+    @Test
     void thresholdsAreOrdered() {
         assertThat(model.threshold1pct).isBetween(0.0, 1.0);
         assertThat(model.threshold01pct).isGreaterThan(model.threshold1pct).isLessThan(1.0);
