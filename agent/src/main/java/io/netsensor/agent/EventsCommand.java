@@ -58,7 +58,7 @@ final class EventsCommand implements Callable<Integer> {
         };
         AtomicBoolean stop = new AtomicBoolean(!follow);
         if (follow) Runtime.getRuntime().addShutdownHook(new Thread(() -> stop.set(true)));
-        try (Journal journal = Sensor.openJournal(settings, dir); JournalReader reader = journal.reader()) {
+        try (Journal journal = Sensor.openJournal(settings, dir, false); JournalReader reader = journal.reader()) {
             if (since != null) {
                 long last = lastEventTime(journal);
                 reader.seekToTime(last - Units.duration(since).toNanos());

@@ -47,10 +47,20 @@ final class Sensor implements AutoCloseable {
         return new Sensor(settings, openJournal(settings, dataDir), hostAddresses);
     }
 
+    /** The journal as its writer opens it: with the configured retention. */
     static Journal openJournal(Settings settings, Path dataDir) {
-        Journal.Builder b = Journal.builder(dataDir.resolve("journal"))
-                .maxBytes(Units.bytes(settings.journal.maxBytes))
-                .maxAge(Units.duration(settings.journal.maxAge));
+        return openJournal(settings, dataDir, true);
+    }
+
+    /**
+     * @param enforceRetention false for readers (`events`): only the agent that writes the journal deletes
+     *                         cycles, so a reader started with other settings never removes data
+     */
+    static Journal openJournal(Settings settings, Path dataDir, boolean enforceRetention) {
+        Journal.Builder b = Journal.builder(dataDir.resolve("journal"));
+        if (enforceRetention) {
+            b.maxBytes(Units.bytes(settings.journal.maxBytes)).maxAge(Units.duration(settings.journal.maxAge));
+        }
         switch (settings.journal.rollCycle) {
             case "daily": b.rollCycle(LargeRollCycles.LARGE_DAILY); break;
             case "five-minutely": b.rollCycle(RollCycles.FIVE_MINUTELY); break;
