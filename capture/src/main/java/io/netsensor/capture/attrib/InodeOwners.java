@@ -2,18 +2,17 @@ package io.netsensor.capture.attrib;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * socket inode -> owning pid, learned by reading /proc/PID/fd links ("socket:[inode]"). The kernel has no
  * reverse index, so misses are searched in order of likelihood and cost:
  * <ol>
- * <li>pids not seen before (short-lived clients are new pids; a scan of only those is cheap and happens
- *     while the client still lives);</li>
+ * <li>young pids: not seen before, or first seen less than {@link #YOUNG_NANOS} ago (short-lived clients
+ *     are new pids; a pid seen between its fork and its connect must be looked at again); a scan of only
+ *     those is cheap and happens while the client still lives;</li>
  * <li>pids that recently owned resolved sockets (servers accepting, browsers, agents reconnecting);</li>
  * <li>a full rescan of every process, rate-limited ({@code minFullScanNanos}) because its cost grows with
  *     the host's processes and fds.</li>
@@ -24,11 +23,13 @@ import java.util.Set;
 final class InodeOwners {
     private static final int RECENT_PIDS = 64;
     private static final int MAX_MAPPINGS = 1 << 20;
+    static final long YOUNG_NANOS = 2_000_000_000L;
 
     private final ProcFs fs;
     private final long minFullScanNanos;
     private Map<Long, Integer> owner = new HashMap<>();
-    private Set<Integer> known = new HashSet<>();
+    /** pid -> when it was first listed. */
+    private Map<Integer, Long> firstSeen = new HashMap<>();
     private final LinkedHashMap<Integer, Boolean> recent = new LinkedHashMap<>(128, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Integer, Boolean> eldest) {
@@ -50,16 +51,19 @@ final class InodeOwners {
         return p == null ? 0 : p;
     }
 
-    /** Steps 1 and 2: scans new pids, then recently owning pids; the owner or 0. */
-    int findQuick(long inode) {
+    /** Steps 1 and 2: scans young pids, then recently owning pids; the owner or 0. */
+    int findQuick(long inode, long nowNanos) {
         newPidScans++;
-        List<Integer> now = new ArrayList<>();
-        fs.pids(now::add);
-        Set<Integer> current = new HashSet<>(now);
-        for (int pid : now) {
-            if (!known.contains(pid)) scan(pid);
+        List<Integer> pids = new ArrayList<>();
+        fs.pids(pids::add);
+        Map<Integer, Long> seen = new HashMap<>(pids.size() * 2);
+        for (int pid : pids) {
+            Long first = firstSeen.get(pid);
+            if (first == null) first = nowNanos;
+            seen.put(pid, first);
+            if (nowNanos - first < YOUNG_NANOS) scan(pid);
         }
-        known = current;
+        firstSeen = seen;
         int p = cached(inode);
         if (p != 0) return p;
         for (Integer pid : new ArrayList<>(recent.keySet())) {
@@ -80,10 +84,15 @@ final class InodeOwners {
         fullScans++;
         deniedSinceFullScan = false;
         owner = new HashMap<>(Math.max(1024, owner.size()));
-        List<Integer> now = new ArrayList<>();
-        fs.pids(now::add);
-        for (int pid : now) scan(pid);
-        known = new HashSet<>(now);
+        List<Integer> pids = new ArrayList<>();
+        fs.pids(pids::add);
+        Map<Integer, Long> seen = new HashMap<>(pids.size() * 2);
+        for (int pid : pids) {
+            scan(pid);
+            Long first = firstSeen.get(pid);
+            seen.put(pid, first == null ? nowNanos - YOUNG_NANOS : first); // present at a full scan: not young
+        }
+        firstSeen = seen;
     }
 
     /** Remembers that pid owned a resolved socket (it is searched early next time). */

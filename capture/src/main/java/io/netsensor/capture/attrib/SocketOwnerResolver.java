@@ -36,6 +36,8 @@ public final class SocketOwnerResolver implements AutoCloseable {
     static final int TCP = 6;
     private static final long PARK_NANOS = 50_000_000L;
     private static final int MAX_RECENT = 65_536;
+    /** NETSENSOR_ATTRIBUTION_DEBUG=1 prints one stderr line per lookup (latency, outcome). */
+    private static final boolean DEBUG = System.getenv("NETSENSOR_ATTRIBUTION_DEBUG") != null;
 
     private final RequestRing ring;
     private final AttributionResults results;
@@ -48,6 +50,7 @@ public final class SocketOwnerResolver implements AutoCloseable {
     private final ArrayDeque<long[]> retries = new ArrayDeque<>();
     private final LinkedHashMap<Tuple, Recent> recent = new LinkedHashMap<>(1024, 0.75f, true);
     private final long[] req = new long[RequestRing.WORDS];
+    private final ArrayDeque<long[]> batch = new ArrayDeque<>();
     private volatile boolean running = true;
     private volatile Thread thread;
 
@@ -119,11 +122,22 @@ public final class SocketOwnerResolver implements AutoCloseable {
     // ---- resolver thread
 
     private void loop() {
+        warmUp();
         while (running) {
             boolean worked = false;
+            // Two phases: every queued socket is looked up first (microseconds each, and the socket may close
+            // soon), then owners are searched (the slow /proc part, for which the process must still live).
             while (ring.poll(req)) {
-                resolve(req, System.nanoTime());
+                long inode = lookupSocket(req, System.nanoTime());
+                if (inode > 0) {
+                    long[] w = java.util.Arrays.copyOf(req, RequestRing.WORDS + 2);
+                    w[RequestRing.WORDS] = inode;
+                    batch.add(w);
+                }
                 worked = true;
+            }
+            for (long[] w; (w = batch.poll()) != null; ) {
+                resolveOwner(w, w[RequestRing.WORDS], System.nanoTime());
             }
             worked |= retryDue(System.nanoTime());
             if (!worked) {
@@ -134,8 +148,27 @@ public final class SocketOwnerResolver implements AutoCloseable {
         }
     }
 
-    /** Resolves one request (words as posted); public to tests through the package. */
+    /**
+     * Fills the caches before the first request (every current process and socket) and runs the lookup
+     * path a few times, so the first short-lived client is not lost to a cold start.
+     */
+    private void warmUp() {
+        long now = System.nanoTime();
+        fullScan(now);
+        for (int i = 0; i < 200; i++) {
+            owners.findQuick(-1, now);
+            if (diag != null) diag.lookup(TCP, 0, 0x0000_FFFF_7F00_0001L, 1, 0, 0x0000_FFFF_7F00_0001L, 1);
+        }
+    }
+
+    /** Resolves one request (words as posted), both phases; for tests. */
     void resolve(long[] w, long now) {
+        long inode = lookupSocket(w, now);
+        if (inode > 0) resolveOwner(w, inode, now);
+    }
+
+    /** Phase 1: the socket's inode, or -1 after publishing the outcome (no socket, or from the recent table). */
+    private long lookupSocket(long[] w, long now) {
         lookups++;
         int proto = (int) (w[0] & 0xFF);
         boolean listener = (w[0] & 0x100) != 0;
@@ -143,6 +176,7 @@ public final class SocketOwnerResolver implements AutoCloseable {
         boolean found = diag != null && (listener && proto == TCP
                 ? diag.lookup(proto, w[1], w[2], lPort, 0, 0, 0)
                 : diag.lookup(proto, w[1], w[2], lPort, w[3], w[4], rPort));
+        if (DEBUG) System.err.println("attribution: lookup age_ms=" + (System.currentTimeMillis() - w[5] / 1_000_000) + " found=" + found + " inode=" + (diag == null ? -1 : diag.inode()) + " state=" + (diag == null ? -1 : diag.state()) + " ports " + lPort + "/" + rPort + " listener=" + listener);
         if (found && diag.inode() == 0 && proto == TCP && !listener) {
             found = false; // a time-wait socket: no owner any more
         }
@@ -155,11 +189,15 @@ public final class SocketOwnerResolver implements AutoCloseable {
                 noSocket++;
                 publish(w, Attribution.NO_SOCKET, null, now);
             }
-            return;
+            return -1;
         }
-        long inode = diag.inode();
+        return diag.inode();
+    }
+
+    /** Phase 2: the owner of the inode (published now, or queued for a retry after the next full rescan). */
+    private void resolveOwner(long[] w, long inode, long now) {
         int pid = owners.cached(inode);
-        if (pid == 0) pid = owners.findQuick(inode);
+        if (pid == 0) pid = owners.findQuick(inode, now);
         if (pid == 0) {
             if (owners.fullScanAllowed(now)) {
                 fullScan(now);
