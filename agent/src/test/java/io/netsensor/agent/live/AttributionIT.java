@@ -46,9 +46,9 @@ class AttributionIT {
                 // a short-lived shell making one DNS query on a UDP socket it keeps for 30 ms, then exiting
                 long dnsShell = run("bash", "-c", "exec 3<>/dev/udp/" + TestNet.SERVER_IP + "/53; "
                         + "printf '\\x12\\x34\\x01\\x00\\x00\\x01\\x00\\x00\\x00\\x00\\x00\\x00"
-                        + "\\x05shell\\x04test\\x00\\x00\\x01\\x00\\x01' >&3; sleep 0.03");
+                        + "\\x05shell\\x04test\\x00\\x00\\x01\\x00\\x01' >&3; sleep 0.03; exit 0");
                 // a short-lived shell: one connection, exits within 50 ms
-                long shortLived = run("bash", "-c", "exec 3<>/dev/tcp/" + TestNet.SERVER_IP + "/8080; sleep 0.03");
+                long shortLived = run("bash", "-c", "exec 3<>/dev/tcp/" + TestNet.SERVER_IP + "/8080; sleep 0.03; exit 0");
 
                 // inbound: a listener in the root namespace, a client in the test namespace
                 Process listener = new ProcessBuilder("nc", "-l", TestNet.HOST_IP, "9090").redirectErrorStream(true).start();
