@@ -31,7 +31,8 @@ final class Sensor implements AutoCloseable {
     /** How long a record may wait for its socket lookup before it is written unattributed. */
     static final long ATTRIBUTION_HOLD_NANOS = 500_000_000L;
 
-    private Sensor(Settings settings, Journal journal, List<String> hostAddresses, SocketOwnerResolver resolver) {
+    private Sensor(Settings settings, Journal journal, List<String> hostAddresses, SocketOwnerResolver resolver,
+                   io.netsensor.capture.track.Locality hostOnly) {
         this.settings = settings;
         this.journal = journal;
         this.writer = journal.writer();
@@ -45,7 +46,7 @@ final class Sensor implements AutoCloseable {
                 Units.duration(settings.dns.timeout).toNanos(), DnsTrackerSettings.DEFAULT_TCP_STREAMS,
                 DnsTrackerSettings.DEFAULT_TCP_BUFFER);
         this.attribution = resolver == null ? null
-                : new AttributingHandler(writer, locality::isHostAddress, resolver, ATTRIBUTION_HOLD_NANOS, 4096, 64);
+                : new AttributingHandler(writer, hostOnly != null ? hostOnly : locality::isHostAddress, resolver, ATTRIBUTION_HOLD_NANOS, 4096, 64);
         io.netsensor.events.EventHandler sink = attribution != null ? attribution : writer;
         ConnTracker conns = new ConnTracker(ct, locality, sink);
         this.pipeline = new PacketPipeline(new FrameDecoder(), conns, new DnsTracker(dt, locality, sink));
@@ -61,7 +62,12 @@ final class Sensor implements AutoCloseable {
 
     /** With a resolver: records of this host's sockets are attributed to their processes (live capture). */
     static Sensor open(Settings settings, Path dataDir, List<String> hostAddresses, SocketOwnerResolver resolver) {
-        return new Sensor(settings, openJournal(settings, dataDir), hostAddresses, resolver);
+        return new Sensor(settings, openJournal(settings, dataDir), hostAddresses, resolver, null);
+    }
+
+    /** As above, with the test of "a local process may own this address" given (the bench's synthetic hosts). */
+    static Sensor open(Settings settings, Path dataDir, SocketOwnerResolver resolver, io.netsensor.capture.track.Locality hostOnly) {
+        return new Sensor(settings, openJournal(settings, dataDir), List.of(), resolver, hostOnly);
     }
 
     static Journal openJournal(Settings settings, Path dataDir) {
