@@ -30,7 +30,7 @@ class AttributionIT {
             assumeTrue(Sh.available(tool), tool + " not installed; skipped");
         }
         try (TestNet net = TestNet.create()) {
-            net.startTcpListener(8080);
+            net.startTcpAcceptor(8080);
             net.startDns("/app.test/198.51.100.7");
             net.awaitListening(8080, false);
             net.awaitListening(53, true);

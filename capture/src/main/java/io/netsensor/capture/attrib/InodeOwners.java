@@ -56,6 +56,7 @@ final class InodeOwners {
         newPidScans++;
         List<Integer> pids = new ArrayList<>();
         fs.pids(pids::add);
+        pids.sort(null); // ascending, as procfs lists them: parents before the children they fork
         Map<Integer, Long> seen = new HashMap<>(pids.size() * 2);
         for (int pid : pids) {
             Long first = firstSeen.get(pid);
@@ -86,6 +87,7 @@ final class InodeOwners {
         owner = new HashMap<>(Math.max(1024, owner.size()));
         List<Integer> pids = new ArrayList<>();
         fs.pids(pids::add);
+        pids.sort(null);
         Map<Integer, Long> seen = new HashMap<>(pids.size() * 2);
         for (int pid : pids) {
             scan(pid);
@@ -108,7 +110,9 @@ final class InodeOwners {
     private void scan(int pid) {
         pidsScanned++;
         if (owner.size() > MAX_MAPPINGS) owner.clear(); // bounded; the next misses rebuild it
-        int r = fs.socketInodes(pid, inode -> owner.put(inode, pid));
+        // A socket held by several processes (inherited across fork) keeps its first owner found: pids are
+        // listed in ascending order, so that is normally the parent that created it, not a child about to exec.
+        int r = fs.socketInodes(pid, inode -> owner.putIfAbsent(inode, pid));
         if (r == ProcFs.DENIED) {
             denied++;
             deniedSinceFullScan = true;

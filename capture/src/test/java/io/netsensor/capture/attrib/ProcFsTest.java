@@ -103,6 +103,11 @@ class ProcFsTest {
         owners.fullScan(1_000_000_000L);
         assertThat(owners.cached(22)).isEqualTo(10);
 
+        // a socket inherited by a child (fork before exec) stays with the parent that created it
+        process(13, "parent", 1, 400, 0, "/usr/bin/bash", "bash\0", 51);
+        process(14, "child", 13, 401, 0, "/usr/bin/bash", "bash\0", 51);
+        assertThat(owners.findQuick(51, InodeOwners.YOUNG_NANOS + 200)).isEqualTo(13);
+
         // an owner seen once is searched early later on
         owners.noteOwner(10);
         addSocket(10, 23);
