@@ -10,9 +10,15 @@ import java.util.Map;
 /** One JSON object per alert: the fields the issue names, plus ECS-style event metadata. */
 final class AlertJson {
     private final JsonGenerator gen;
+    private final String hostName;
 
     AlertJson(JsonGenerator gen) {
+        this(gen, null);
+    }
+
+    AlertJson(JsonGenerator gen, String hostName) {
         this.gen = gen;
+        this.hostName = hostName;
     }
 
     void write(Alert a) {
@@ -27,17 +33,32 @@ final class AlertJson {
             gen.writeObjectFieldStart("host");
             gen.writeStringField("ip", a.hostIp);
             if (a.hostMac != null) gen.writeStringField("mac", a.hostMac);
+            if (hostName != null) gen.writeStringField("name", hostName);
             gen.writeEndObject();
             if (a.process == null) {
                 gen.writeNullField("process");
             } else {
+                Alert.ProcessRef p = a.process;
                 gen.writeObjectFieldStart("process");
-                gen.writeNumberField("pid", a.process.pid);
-                gen.writeStringField("name", a.process.name);
-                gen.writeStringField("executable", a.process.executable);
-                gen.writeStringField("command_line", a.process.commandLine);
-                gen.writeStringField("user", a.process.user);
+                gen.writeNumberField("pid", p.pid);
+                if (p.entityId != 0) gen.writeStringField("entity_id", EventJson.entityId(p.entityId));
+                if (p.startTimeNanos != 0) gen.writeStringField("start", EventJson.time(p.startTimeNanos));
+                gen.writeStringField("name", p.name);
+                gen.writeStringField("executable", p.executable);
+                gen.writeStringField("command_line", p.commandLine);
+                gen.writeStringField("user", p.user);
+                if (p.parentPid != 0) {
+                    gen.writeObjectFieldStart("parent");
+                    gen.writeNumberField("pid", p.parentPid);
+                    gen.writeEndObject();
+                }
                 gen.writeEndObject();
+                if (p.user != null || p.uid >= 0) {
+                    gen.writeObjectFieldStart("user");
+                    if (p.uid >= 0) gen.writeStringField("id", Integer.toString(p.uid));
+                    if (p.user != null) gen.writeStringField("name", p.user);
+                    gen.writeEndObject();
+                }
             }
             gen.writeObjectFieldStart("remote");
             if (a.remoteIp != null) gen.writeStringField("ip", a.remoteIp); else gen.writeNullField("ip");

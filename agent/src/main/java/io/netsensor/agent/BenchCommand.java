@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import io.netsensor.capture.attrib.SocketOwnerResolver;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,6 +33,11 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--file", paramLabel = "PCAP", description = "Benchmark this capture instead of a generated one.")
     Path file;
+
+    @Option(names = "--attribution", description = {"Also run the full path with process attribution on: every generated",
+            "client address counts as this host's, so each new flow is posted to the (real) resolver thread,",
+            "which looks it up with sock_diag; compares throughput with and without."})
+    boolean attribution;
 
     @Override
     public Integer call() throws Exception {
@@ -59,10 +66,36 @@ final class BenchCommand implements Callable<Integer> {
                     FileTrees.deleteQuietly(data);
                 }
             });
+            if (attribution) attributionStage(settings, capture, dir);
         } finally {
             FileTrees.deleteQuietly(dir);
         }
         return 0;
+    }
+
+    /** The full path with attribution: the capture thread posts each new flow and reads results when writing. */
+    private void attributionStage(Settings settings, Path capture, Path dir) throws Exception {
+        // The generated clients: 10.0.0.0/16 and fd00::/112 (see SyntheticCapture)
+        io.netsensor.capture.track.Locality clients = (hi, lo) -> (hi == 0 && (lo >>> 16) == 0x0000_FFFF_0A00L)
+                || (hi == 0xFD00_0000_0000_0000L && (lo >>> 16) == 0);
+        long[] flows = {0};
+        Map<String, Long>[] last = new Map[2];
+        stage("decode+track+dns+journal+attribution", () -> {
+            Path data = Files.createTempDirectory(dir, "journal");
+            try (SocketOwnerResolver resolver = SocketOwnerResolver.start(new SocketOwnerResolver.Options());
+                 Sensor sensor = Sensor.open(settings, data, resolver, clients); PacketSource src = PcapFileSource.open(capture)) {
+                long n = src.run(sensor.pipeline);
+                sensor.pipeline.finish(sensor.pipeline.lastTimestamp());
+                flows[0] = sensor.pipeline.stats().get("conn.flows_created");
+                last[0] = sensor.attribution.stats();
+                last[1] = resolver.stats();
+                return n;
+            } finally {
+                FileTrees.deleteQuietly(data);
+            }
+        });
+        System.out.printf("  last run: %d new flows posted (%d dropped: queue full), resolver: %d sock_diag lookups, %d records held%n",
+                last[0].get("requests"), last[0].get("request_drops"), last[1].get("lookups"), last[0].get("held"));
     }
 
     private static long count(PacketSource src) throws Exception {

@@ -8,6 +8,7 @@ import io.netsensor.detectors.dga.DgaDetector;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.EventHandler;
+import io.netsensor.events.ProcessEvent;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,14 +33,37 @@ final class Consumers implements EventHandler, AutoCloseable {
     /** A new allowlist from a config reload (signal thread), applied on this consumer thread. */
     private volatile io.netsensor.detectors.Allowlist pendingAllowlist;
 
+    private final ProcessDirectory processes = new ProcessDirectory(65_536);
+
     /** @param settings detector settings source, or null to run no detectors */
     Consumers(PrintStream out, boolean printEvents, boolean table, Settings settings) {
+        this(out, printEvents, table, settings, null);
+    }
+
+    /** @param hostName this host's name for {@code host.name}, null to leave it out (replays of other hosts' captures) */
+    Consumers(PrintStream out, boolean printEvents, boolean table, Settings settings, String hostName) {
         this.out = out;
-        this.json = new EventJson(out);
+        this.json = new EventJson(out, hostName, processes);
         this.printEvents = printEvents;
         this.table = table;
-        this.alertJson = new AlertJson(json.generator());
+        this.alertJson = new AlertJson(json.generator(), hostName);
         this.engine = settings == null ? null : DetectorEngine.standard(detectorSettings(settings), this::onAlert, new DgaDetector());
+        if (engine != null) engine.setProcessLookup(processes);
+    }
+
+    /** This host's name (ECS host.name), from the kernel, null when unknown. */
+    static String hostName() {
+        try {
+            String n = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).trim();
+            if (!n.isEmpty()) return n;
+        } catch (java.io.IOException | RuntimeException ignored) {
+            // not Linux: ask Java
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 
     static DetectorSettings detectorSettings(Settings settings) {
@@ -110,6 +134,11 @@ final class Consumers implements EventHandler, AutoCloseable {
 
     long rebuiltAlerts() {
         return rebuiltAlerts;
+    }
+
+    @Override
+    public void onProcess(ProcessEvent event) {
+        processes.put(event);
     }
 
     long alertCount() {

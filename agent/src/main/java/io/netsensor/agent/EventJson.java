@@ -3,6 +3,9 @@ package io.netsensor.agent;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.netsensor.capture.dns.DnsAnswerText;
+import io.netsensor.detectors.Alert;
+import io.netsensor.detectors.DetectorEngine;
+import io.netsensor.events.Attribution;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.Ip;
@@ -21,8 +24,20 @@ import org.xbill.DNS.Type;
  */
 public final class EventJson implements AutoCloseable {
     private final JsonGenerator gen;
+    private final String hostName;
+    private final DetectorEngine.ProcessLookup processes;
 
     public EventJson(OutputStream out) {
+        this(out, null, id -> null);
+    }
+
+    /**
+     * @param hostName ECS host.name of every record, null to leave it out
+     * @param processes process details by entity id (from the journal's PROCESS records)
+     */
+    public EventJson(OutputStream out, String hostName, DetectorEngine.ProcessLookup processes) {
+        this.hostName = hostName;
+        this.processes = processes;
         try {
             gen = new JsonFactory().createGenerator(out);
             gen.setRootValueSeparator(null); // each record ends with its own newline (see endRecord)
@@ -88,7 +103,10 @@ public final class EventJson implements AutoCloseable {
             gen.writeStringField("history", e.historyString());
             gen.writeNumberField("orig_bytes", e.origBytes);
             gen.writeNumberField("resp_bytes", e.respBytes);
+            if (e.attribution != Attribution.UNKNOWN) gen.writeStringField("attribution", e.attribution.ecsName);
             gen.writeEndObject();
+            process(e.attribution, e.pid, e.processStartNanos, e.processEntityId);
+            host();
             endRecord(gen);
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
@@ -192,7 +210,10 @@ public final class EventJson implements AutoCloseable {
             if (e.rttNanos >= 0) gen.writeNumberField("rtt_ms", e.rttNanos / 1e6);
             if (e.answersTruncated) gen.writeBooleanField("answers_truncated", true);
             gen.writeEndObject();
+            if (e.attribution != Attribution.UNKNOWN) gen.writeStringField("attribution", e.attribution.ecsName);
             gen.writeEndObject();
+            process(e.attribution, e.pid, e.processStartNanos, e.processEntityId);
+            host();
             endRecord(gen);
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
@@ -204,6 +225,46 @@ public final class EventJson implements AutoCloseable {
         gen.writeEndObject();
         gen.writeRaw('\n');
         gen.flush();
+    }
+
+    /** ECS process.* and user.* of an attributed record (details from the PROCESS record, when read). */
+    private void process(Attribution a, int pid, long startNanos, long entityId) throws IOException {
+        if (a != Attribution.RESOLVED) return;
+        Alert.ProcessRef p = processes.find(entityId);
+        gen.writeObjectFieldStart("process");
+        gen.writeNumberField("pid", pid);
+        gen.writeStringField("entity_id", entityId(entityId));
+        gen.writeStringField("start", time(startNanos));
+        if (p != null) {
+            if (p.name != null) gen.writeStringField("name", p.name);
+            if (p.executable != null) gen.writeStringField("executable", p.executable);
+            if (p.commandLine != null) gen.writeStringField("command_line", p.commandLine);
+            if (p.parentPid != 0) {
+                gen.writeObjectFieldStart("parent");
+                gen.writeNumberField("pid", p.parentPid);
+                gen.writeEndObject();
+            }
+        }
+        gen.writeEndObject();
+        if (p != null && (p.uid >= 0 || p.user != null)) {
+            gen.writeObjectFieldStart("user");
+            if (p.uid >= 0) gen.writeStringField("id", Integer.toString(p.uid));
+            if (p.user != null) gen.writeStringField("name", p.user);
+            gen.writeEndObject();
+        }
+    }
+
+    private void host() throws IOException {
+        if (hostName == null) return;
+        gen.writeObjectFieldStart("host");
+        gen.writeStringField("name", hostName);
+        gen.writeEndObject();
+    }
+
+    /** Entity ids as 16 hex digits (a string: JSON numbers lose 64-bit precision in most readers). */
+    static String entityId(long id) {
+        String h = Long.toHexString(id);
+        return "0".repeat(16 - h.length()) + h;
     }
 
     private void flag(DnsEvent e, int bit, String name) throws IOException {

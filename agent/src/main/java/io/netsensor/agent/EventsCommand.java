@@ -44,8 +44,14 @@ final class EventsCommand implements Callable<Integer> {
         }
         if (type != null && !type.equals("conn") && !type.equals("dns")) throw new Main.UserError("--type must be conn or dns");
         PrintStream out = System.out; // not FileDescriptor.out: tests and embedders redirect System.out
-        EventJson json = new EventJson(out);
+        ProcessDirectory processes = new ProcessDirectory(65_536);
+        EventJson json = new EventJson(out, Consumers.hostName(), processes);
         EventHandler printer = new EventHandler() {
+            @Override
+            public void onProcess(io.netsensor.events.ProcessEvent e) {
+                processes.put(e);
+            }
+
             @Override
             public void onConn(ConnEvent e) {
                 if (type == null || type.equals("conn")) json.conn(e);

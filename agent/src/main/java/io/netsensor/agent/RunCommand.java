@@ -1,11 +1,11 @@
 package io.netsensor.agent;
 
+import io.netsensor.capture.attrib.SocketOwnerResolver;
 import io.netsensor.capture.journal.JournalReader;
 import io.netsensor.capture.source.DefaultRoute;
 import io.netsensor.capture.source.PcapHandleSource;
 import io.netsensor.config.Settings;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
+import io.netsensor.events.Attribution;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -51,6 +52,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-detect", description = "Only capture and journal; run no detectors.")
     boolean noDetect;
 
+    @Option(names = "--no-attribution", description = "Do not attribute connections and DNS queries to local processes.")
+    boolean noAttribution;
+
     @Mixin
     SettingsOptions settingsOptions;
 
@@ -69,9 +73,10 @@ final class RunCommand implements Callable<Integer> {
         AtomicBoolean captureDone = new AtomicBoolean();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         CountDownLatch finished = new CountDownLatch(1);
-        try (Sensor sensor = Sensor.open(settings, dir, hostAddresses());
+        SocketOwnerResolver resolver = noAttribution ? null : startResolver();
+        try (Sensor sensor = Sensor.open(settings, dir, hostAddresses(), resolver);
              JournalReader reader = sensor.journal.reader();
-             Consumers consumers = new Consumers(out, events, false, noDetect ? null : settings)) {
+             Consumers consumers = new Consumers(out, events, false, noDetect ? null : settings, Consumers.hostName())) {
             long rebuilt = DetectorRebuild.run(sensor.journal, reader, consumers,
                     io.netsensor.config.Units.duration(settings.detectors.rebuildWindow));
             if (rebuilt > 0) {
@@ -109,18 +114,52 @@ final class RunCommand implements Callable<Integer> {
             capture.join();
             consumers.finish();
             out.flush();
-            System.err.printf("netsensor: stopped; %d events journaled, %d alerts, %d dropped by the kernel, decode %s%n",
+            System.err.printf("netsensor: stopped; %d events journaled, %d alerts, %d dropped by the kernel, decode %s%s%n",
                     sensor.writer.appended(), consumers.alertCount(), source.droppedByKernel(),
-                    sensor.pipeline.decoder().stats().summary());
+                    sensor.pipeline.decoder().stats().summary(), attributionSummary(sensor, resolver));
             System.err.flush();
         } finally {
             source.close();
+            if (resolver != null) resolver.close();
             finished.countDown();
         }
         Throwable t = failure.get();
         if (t instanceof IOException) throw (IOException) t;
         if (t != null) throw new IllegalStateException(t);
         return 0;
+    }
+
+    /** Starts the resolver; attribution is best effort, so a failure is said once and capture goes on. */
+    private static SocketOwnerResolver startResolver() {
+        try {
+            SocketOwnerResolver r = SocketOwnerResolver.start(new SocketOwnerResolver.Options());
+            if (r.privilegeWarning() != null) System.err.println(r.privilegeWarning());
+            return r;
+        } catch (IOException | RuntimeException | LinkageError e) {
+            System.err.println("netsensor: attribution: off, cannot query sockets (" + e.getMessage() + ")");
+            return null;
+        }
+    }
+
+    /** "; attribution hit rate ... " for the stop line: records of local sockets that named their process. */
+    static String attributionSummary(Sensor sensor, SocketOwnerResolver resolver) {
+        if (sensor.attribution == null || resolver == null) return "";
+        Map<String, Long> h = sensor.attribution.stats();
+        long resolved = h.get("conn.resolved") + h.get("dns.resolved");
+        long local = 0;
+        StringBuilder misses = new StringBuilder();
+        for (Attribution a : Attribution.values()) {
+            if (a == Attribution.NOT_LOCAL || a == Attribution.UNKNOWN) continue;
+            long n = h.get("conn." + a.ecsName) + h.get("dns." + a.ecsName);
+            local += n;
+            if (a != Attribution.RESOLVED && n > 0) misses.append(' ').append(a.ecsName).append('=').append(n);
+        }
+        Map<String, Long> r = resolver.stats();
+        return String.format(java.util.Locale.ROOT,
+                "; attribution %d/%d records (%.1f %%), misses:%s; lookups %d, full rescans %d, queue drops %d, held %d, process records %d, caches: inodes %d processes %d recent sockets %d",
+                resolved, local, local == 0 ? 100.0 : 100.0 * resolved / local, misses.length() == 0 ? " none" : misses,
+                r.get("lookups"), r.get("full_rescans"), r.get("queue_drops"), h.get("held"), h.get("process_records"),
+                r.get("inode_cache"), r.get("process_cache"), r.get("recent_sockets"));
     }
 
     /** This host's addresses, which are local whatever home_net says. */

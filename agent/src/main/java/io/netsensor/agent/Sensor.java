@@ -1,5 +1,7 @@
 package io.netsensor.agent;
 
+import io.netsensor.capture.attrib.AttributingHandler;
+import io.netsensor.capture.attrib.SocketOwnerResolver;
 import io.netsensor.capture.decode.FrameDecoder;
 import io.netsensor.capture.dns.DnsTracker;
 import io.netsensor.capture.dns.DnsTrackerSettings;
@@ -24,8 +26,13 @@ final class Sensor implements AutoCloseable {
     final JournalWriter writer;
     final HomeNetLocality locality;
     final PacketPipeline pipeline;
+    /** Process attribution (live capture only), or null. */
+    final AttributingHandler attribution;
+    /** How long a record may wait for its socket lookup before it is written unattributed. */
+    static final long ATTRIBUTION_HOLD_NANOS = 500_000_000L;
 
-    private Sensor(Settings settings, Journal journal, List<String> hostAddresses) {
+    private Sensor(Settings settings, Journal journal, List<String> hostAddresses, SocketOwnerResolver resolver,
+                   io.netsensor.capture.track.Locality hostOnly) {
         this.settings = settings;
         this.journal = journal;
         this.writer = journal.writer();
@@ -39,12 +46,29 @@ final class Sensor implements AutoCloseable {
         DnsTrackerSettings dt = new DnsTrackerSettings(settings.dns.maxPending,
                 Units.duration(settings.dns.timeout).toNanos(), DnsTrackerSettings.DEFAULT_TCP_STREAMS,
                 DnsTrackerSettings.DEFAULT_TCP_BUFFER);
-        this.pipeline = new PacketPipeline(new FrameDecoder(), new ConnTracker(ct, locality, writer),
-                new DnsTracker(dt, locality, writer));
+        this.attribution = resolver == null ? null
+                : new AttributingHandler(writer, hostOnly != null ? hostOnly : locality::isHostAddress, resolver, ATTRIBUTION_HOLD_NANOS, 4096, 64);
+        io.netsensor.events.EventHandler sink = attribution != null ? attribution : writer;
+        ConnTracker conns = new ConnTracker(ct, locality, sink);
+        this.pipeline = new PacketPipeline(new FrameDecoder(), conns, new DnsTracker(dt, locality, sink));
+        if (attribution != null) {
+            conns.setFlowStartListener(attribution);
+            pipeline.setTicker(attribution::tick);
+        }
     }
 
     static Sensor open(Settings settings, Path dataDir, List<String> hostAddresses) {
-        return new Sensor(settings, openJournal(settings, dataDir), hostAddresses);
+        return open(settings, dataDir, hostAddresses, null);
+    }
+
+    /** With a resolver: records of this host's sockets are attributed to their processes (live capture). */
+    static Sensor open(Settings settings, Path dataDir, List<String> hostAddresses, SocketOwnerResolver resolver) {
+        return new Sensor(settings, openJournal(settings, dataDir), hostAddresses, resolver, null);
+    }
+
+    /** As above, with the test of "a local process may own this address" given (the bench's synthetic hosts). */
+    static Sensor open(Settings settings, Path dataDir, SocketOwnerResolver resolver, io.netsensor.capture.track.Locality hostOnly) {
+        return new Sensor(settings, openJournal(settings, dataDir), List.of(), resolver, hostOnly);
     }
 
     /** The journal as its writer opens it: with the configured retention. */

@@ -45,14 +45,26 @@ public final class Alert {
         public final String executable;
         public final String commandLine;
         public final String user;
+        /** Stable id for the life of the process (hash of boot id, pid, start time); 0 when unknown. */
+        public final long entityId;
+        /** Parent pid, 0 when unknown; uid, -1 when unknown. */
+        public final int parentPid, uid;
 
         public ProcessRef(int pid, long startTimeNanos, String name, String executable, String commandLine, String user) {
+            this(pid, startTimeNanos, name, executable, commandLine, user, 0, 0, -1);
+        }
+
+        public ProcessRef(int pid, long startTimeNanos, String name, String executable, String commandLine, String user,
+                          long entityId, int parentPid, int uid) {
             this.pid = pid;
             this.startTimeNanos = startTimeNanos;
             this.name = name;
             this.executable = executable;
             this.commandLine = commandLine;
             this.user = user;
+            this.entityId = entityId;
+            this.parentPid = parentPid;
+            this.uid = uid;
         }
     }
 }

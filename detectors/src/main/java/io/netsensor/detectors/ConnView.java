@@ -1,5 +1,6 @@
 package io.netsensor.detectors;
 
+import io.netsensor.events.Attribution;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.ConnState;
 import io.netsensor.events.Direction;
@@ -44,9 +45,16 @@ public final class ConnView {
         return localIsOriginator(e) ? e.respPort : e.origPort;
     }
 
+    /**
+     * The local endpoint: IP and MAC of the originator (OUTBOUND, INTERNAL, and EXTERNAL, where it is the
+     * LAN client behind a gateway) or of the responder (INBOUND), plus the owning process (pid and start
+     * time) when the record was attributed.
+     */
     public static HostKey local(ConnEvent e, HostKey into) {
-        return localIsOriginator(e) ? into.set(e.origIpHi, e.origIpLo, e.origMac)
+        HostKey k = localIsOriginator(e) ? into.set(e.origIpHi, e.origIpLo, e.origMac)
                 : into.set(e.respIpHi, e.respIpLo, e.respMac);
+        if (e.attribution == Attribution.RESOLVED) k.setProcess(e.pid, e.processStartNanos, null);
+        return k;
     }
 
     /**

@@ -4,9 +4,11 @@ import io.netsensor.detectors.beacon.BeaconDetector;
 import io.netsensor.detectors.c2port.C2PortDetector;
 import io.netsensor.detectors.fanout.FanoutDetector;
 import io.netsensor.detectors.relay.RelayDetector;
+import io.netsensor.events.Attribution;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.EventHandler;
+import io.netsensor.events.Ip;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +28,15 @@ public final class DetectorEngine implements EventHandler {
     private final AlertSink downstream;
     private final AlertSink gated = this::route;
     private long connEvents, dnsEvents, allowlistedEvents, allowlistedAlerts;
+    private ProcessLookup processes = id -> null;
+    /** The record being handled: alerts it raises about its local endpoint get its process. */
+    private ConnEvent currentConn;
+    private DnsEvent currentDns;
+
+    /** Process details by entity id (the journal's PROCESS records), to name the process of an alert. */
+    public interface ProcessLookup {
+        Alert.ProcessRef find(long entityId);
+    }
 
     public DetectorEngine(List<Detector> detectors, Allowlist allowlist, AlertGate gate, AlertSink sink) {
         this.detectors = detectors.toArray(new Detector[0]);
@@ -46,6 +57,11 @@ public final class DetectorEngine implements EventHandler {
         return new DetectorEngine(list, new Allowlist(s.allowlist), new AlertGate(s.gate), sink);
     }
 
+    /** Sets where alerts' process details come from (default: none, alerts carry pid and start only). */
+    public void setProcessLookup(ProcessLookup lookup) {
+        this.processes = lookup;
+    }
+
     @Override
     public void onConn(ConnEvent event) {
         connEvents++;
@@ -53,6 +69,7 @@ public final class DetectorEngine implements EventHandler {
             allowlistedEvents++;
             return;
         }
+        currentConn = event;
         for (int i = 0; i < detectors.length; i++) {
             try {
                 detectors[i].onConn(event, gated);
@@ -60,6 +77,7 @@ public final class DetectorEngine implements EventHandler {
                 errors[i]++;
             }
         }
+        currentConn = null;
     }
 
     @Override
@@ -69,6 +87,7 @@ public final class DetectorEngine implements EventHandler {
             allowlistedEvents++;
             return;
         }
+        currentDns = event;
         for (int i = 0; i < detectors.length; i++) {
             try {
                 detectors[i].onDns(event, gated);
@@ -76,9 +95,11 @@ public final class DetectorEngine implements EventHandler {
                 errors[i]++;
             }
         }
+        currentDns = null;
     }
 
     private void route(Alert a) {
+        if (a.process == null) a.process = processOf(a);
         if (allowlist.allowsAlert(a)) {
             allowlistedAlerts++;
             return;
@@ -92,6 +113,36 @@ public final class DetectorEngine implements EventHandler {
      */
     public void setAllowlist(Allowlist allowlist) {
         this.allowlist = allowlist;
+    }
+
+    /**
+     * The process of the record that raised the alert, when the alert is about that record's local
+     * endpoint and the record was attributed (detectors key attributed records by process, so it is the
+     * process whose activity the alert describes). Runs before the allowlist so process rules apply.
+     */
+    private Alert.ProcessRef processOf(Alert a) {
+        int pid;
+        long start, entity;
+        String localIp;
+        if (currentConn != null && currentConn.attribution == Attribution.RESOLVED) {
+            ConnEvent e = currentConn;
+            boolean orig = ConnView.localIsOriginator(e);
+            localIp = orig ? Ip.toString(e.origIpHi, e.origIpLo) : Ip.toString(e.respIpHi, e.respIpLo);
+            pid = e.pid;
+            start = e.processStartNanos;
+            entity = e.processEntityId;
+        } else if (currentDns != null && currentDns.attribution == Attribution.RESOLVED) {
+            DnsEvent e = currentDns;
+            localIp = Ip.toString(e.clientIpHi, e.clientIpLo);
+            pid = e.pid;
+            start = e.processStartNanos;
+            entity = e.processEntityId;
+        } else {
+            return null;
+        }
+        if (!localIp.equals(a.hostIp)) return null;
+        Alert.ProcessRef known = processes.find(entity);
+        return known != null ? known : new Alert.ProcessRef(pid, start, null, null, null, null, entity, 0, -1);
     }
 
     public List<Detector> detectors() {

@@ -37,6 +37,14 @@ public final class ConnEvent {
     public int vlan, innerVlan;
     /** Ethernet addresses of originator and responder (48 bits), 0 when the link has none. */
     public long origMac, respMac;
+    /**
+     * The local process owning the socket (the originator's for INTERNAL flows, the listener's for
+     * INBOUND): pid (0 = unknown), start time (epoch ns), entity id (stable for the life of the process,
+     * see {@link ProcessEvent}), and how attribution went. Only RESOLVED sets the three numbers.
+     */
+    public int pid;
+    public long processStartNanos, processEntityId;
+    public Attribution attribution = Attribution.UNKNOWN;
 
     public String historyString() {
         return new String(history, 0, historyLen, java.nio.charset.StandardCharsets.US_ASCII);
@@ -64,6 +72,9 @@ public final class ConnEvent {
         historyLen = 0;
         vlan = innerVlan = 0;
         origMac = respMac = 0;
+        pid = 0;
+        processStartNanos = processEntityId = 0;
+        attribution = Attribution.UNKNOWN;
     }
 
     public void copyFrom(ConnEvent o) {
@@ -77,6 +88,8 @@ public final class ConnEvent {
         System.arraycopy(o.history, 0, history, 0, o.historyLen);
         historyLen = o.historyLen;
         vlan = o.vlan; innerVlan = o.innerVlan; origMac = o.origMac; respMac = o.respMac;
+        pid = o.pid; processStartNanos = o.processStartNanos; processEntityId = o.processEntityId;
+        attribution = o.attribution;
     }
 
     @Override

@@ -60,6 +60,10 @@ public final class DnsEvent {
     /** Ethernet address of the client, 0 when the link has none. */
     public long clientMac;
     public int vlan;
+    /** The local process owning the client socket; see {@link ConnEvent#pid}. */
+    public int pid;
+    public long processStartNanos, processEntityId;
+    public Attribution attribution = Attribution.UNKNOWN;
 
     public String qnameString() {
         return new String(qname, 0, qnameLen, StandardCharsets.ISO_8859_1);
@@ -117,6 +121,9 @@ public final class DnsEvent {
         answerDataLen = 0;
         clientMac = 0;
         vlan = 0;
+        pid = 0;
+        processStartNanos = processEntityId = 0;
+        attribution = Attribution.UNKNOWN;
     }
 
     public void copyFrom(DnsEvent o) {
@@ -138,6 +145,8 @@ public final class DnsEvent {
         System.arraycopy(o.answerData, 0, answerData, 0, o.answerDataLen);
         answerDataLen = o.answerDataLen;
         clientMac = o.clientMac; vlan = o.vlan;
+        pid = o.pid; processStartNanos = o.processStartNanos; processEntityId = o.processEntityId;
+        attribution = o.attribution;
     }
 
     @Override

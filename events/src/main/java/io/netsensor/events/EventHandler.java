@@ -8,4 +8,7 @@ public interface EventHandler {
     void onConn(ConnEvent event);
 
     void onDns(DnsEvent event);
+
+    /** A process that owns sockets of later (or, for deferred records, nearby) records; once per process. */
+    default void onProcess(ProcessEvent event) {}
 }

@@ -81,6 +81,16 @@ public final class TestNet implements AutoCloseable {
         startInNs("nc", "-lk", SERVER_IP, Integer.toString(port));
     }
 
+    /**
+     * A TCP server on SERVER_IP:port that accepts any number of concurrent connections (backlog 512) and
+     * keeps them open until the client closes or the server stops, never answering (so a client ends its
+     * own connection); perl (always present on Debian) because nc serves one connection at a time.
+     */
+    public void startTcpAcceptor(int port) throws IOException {
+        startInNs("perl", "-MIO::Socket::INET", "-e", "my $s = IO::Socket::INET->new(LocalAddr => '" + SERVER_IP
+                + "', LocalPort => " + port + ", Listen => 512, ReuseAddr => 1) or die $!; my @open; while (my $c = $s->accept) { push @open, $c }");
+    }
+
     /** dnsmasq answering *.test names from a host list, NXDOMAIN for other *.test names, over UDP and TCP. */
     public void startDns(String... hostEntries) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("dnsmasq", "--no-daemon", "--no-resolv", "--no-hosts",

@@ -3,6 +3,7 @@ package io.netsensor.capture.journal;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.EventHandler;
+import io.netsensor.events.ProcessEvent;
 import io.netsensor.events.codec.EventCodec;
 import io.netsensor.events.codec.EventType;
 import net.openhft.chronicle.bytes.Bytes;
@@ -32,7 +33,8 @@ public final class JournalReader implements AutoCloseable {
     private final ByteBuffer record = ByteBuffer.wrap(scratch);
     private final ConnEvent conn = new ConnEvent();
     private final DnsEvent dns = new DnsEvent();
-    private long conns, dnses, unknownTypes, damaged;
+    private final ProcessEvent process = new ProcessEvent();
+    private long conns, dnses, processes, unknownTypes, damaged;
 
     JournalReader(SingleChronicleQueue queue, ExcerptTailer tailer, String name) {
         this.queue = queue;
@@ -86,6 +88,13 @@ public final class JournalReader implements AutoCloseable {
             if (EventCodec.decode(record, dns)) {
                 dnses++;
                 handler.onDns(dns);
+            } else {
+                damaged++;
+            }
+        } else if (type == EventType.PROCESS) {
+            if (EventCodec.decode(record, process)) {
+                processes++;
+                handler.onProcess(process);
             } else {
                 damaged++;
             }
@@ -179,6 +188,10 @@ public final class JournalReader implements AutoCloseable {
 
     public long dnses() {
         return dnses;
+    }
+
+    public long processes() {
+        return processes;
     }
 
     /** Documents of a type code or layout version this build does not know, skipped. */

@@ -3,6 +3,7 @@ package io.netsensor.capture.journal;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.EventHandler;
+import io.netsensor.events.ProcessEvent;
 import io.netsensor.events.codec.EventCodec;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ChronicleQueue;
@@ -36,6 +37,12 @@ public final class JournalWriter implements EventHandler, AutoCloseable {
 
     @Override
     public void onDns(DnsEvent event) {
+        encodeBuf.clear();
+        append(EventCodec.encode(event, encodeBuf));
+    }
+
+    @Override
+    public void onProcess(ProcessEvent event) {
         encodeBuf.clear();
         append(EventCodec.encode(event, encodeBuf));
     }

@@ -8,6 +8,7 @@ import io.netsensor.capture.source.FrameHandler;
 import io.netsensor.capture.track.ConnTracker;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.LongConsumer;
 
 /**
  * The per-packet path: frame -> flyweight decode (every tunnel layer, as Zeek) -> connection tracking and
@@ -26,11 +27,20 @@ public final class PacketPipeline implements FrameHandler {
     private long nextExpiry = Long.MIN_VALUE;
     private long lastTs = Long.MIN_VALUE;
     private long timeRegressions;
+    private LongConsumer ticker;
 
     public PacketPipeline(FrameDecoder decoder, ConnTracker conns, DnsTracker dns) {
         this.decoder = decoder;
         this.conns = conns;
         this.dns = dns;
+    }
+
+    /**
+     * Sets who is told the capture clock after every frame, on idle ticks, and {@code Long.MAX_VALUE} after
+     * {@link #finish} (process attribution releases records it held while a lookup finished).
+     */
+    public void setTicker(LongConsumer ticker) {
+        this.ticker = ticker;
     }
 
     @Override
@@ -47,11 +57,13 @@ public final class PacketPipeline implements FrameHandler {
             while (decoder.nextLayer(view)) process(view);
         }
         if (lastTs >= nextExpiry) advance(lastTs);
+        if (ticker != null) ticker.accept(lastTs);
     }
 
     @Override
     public void onIdle(long nowNanos) {
         if (nowNanos >= nextExpiry) advance(nowNanos);
+        else if (ticker != null) ticker.accept(Math.max(nowNanos, lastTs));
     }
 
     private void process(PacketView v) {
@@ -70,6 +82,7 @@ public final class PacketPipeline implements FrameHandler {
         conns.expire(nowNanos);
         dns.expire(nowNanos);
         nextExpiry = nowNanos + EXPIRY_TICK_NANOS;
+        if (ticker != null) ticker.accept(nowNanos);
     }
 
     /** End of input (or shutdown): every open flow and pending query becomes an event. */
@@ -77,6 +90,7 @@ public final class PacketPipeline implements FrameHandler {
         long t = Math.max(nowNanos, lastTs == Long.MIN_VALUE ? nowNanos : lastTs);
         conns.flush(t);
         dns.flush(t);
+        if (ticker != null) ticker.accept(Long.MAX_VALUE);
     }
 
     public long lastTimestamp() {

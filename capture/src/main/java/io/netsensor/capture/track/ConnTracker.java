@@ -38,6 +38,7 @@ public final class ConnTracker {
     private final FlowHistory history;
     private final TcpFlows tcp;
     private final ConnEvent event = new ConnEvent();
+    private FlowStartListener flowStarts = FlowStartListener.NONE;
 
     // per-flow state beyond the key, indexed by slot
     private final boolean[] origIsA, openSent, closing;
@@ -67,6 +68,11 @@ public final class ConnTracker {
         origMac = new long[n]; respMac = new long[n];
         origPkts = new long[n]; respPkts = new long[n]; origIpBytes = new long[n]; respIpBytes = new long[n];
         origUdpBytes = new long[n]; respUdpBytes = new long[n];
+    }
+
+    /** Sets who is told about each new flow (process attribution); call before the first packet. */
+    public void setFlowStartListener(FlowStartListener listener) {
+        this.flowStarts = listener == null ? FlowStartListener.NONE : listener;
     }
 
     /** Accounts one decoded packet; packets that are neither TCP nor UDP are counted and ignored. */
@@ -130,6 +136,11 @@ public final class ConnTracker {
         tcp.clear(slot);
         if (flip) history.mark(slot, '^');
         created++;
+        if (flip) {
+            flowStarts.onFlowStart(v.protocol, v.dstHi, v.dstLo, v.dstPort, v.srcHi, v.srcLo, v.srcPort, ts);
+        } else {
+            flowStarts.onFlowStart(v.protocol, v.srcHi, v.srcLo, v.srcPort, v.dstHi, v.dstLo, v.dstPort, ts);
+        }
     }
 
     /** Zeek's orientation heuristic for a flow's first packet (see class comment). */

@@ -45,6 +45,19 @@ public final class HomeNetLocality implements Locality {
         return homeNet.contains(hi, lo) || host.contains(hi, lo);
     }
 
+    /**
+     * True for this host's own addresses and loopback (127/8, ::1), where a local process can own the
+     * socket; home_net alone is not enough (a LAN client behind a gateway is local but has no process here).
+     */
+    public boolean isHostAddress(long hi, long lo) {
+        return host.contains(hi, lo) || isLoopback(hi, lo);
+    }
+
+    static boolean isLoopback(long hi, long lo) {
+        if (hi == 0 && lo == 1) return true; // ::1
+        return hi == 0 && (lo >>> 32) == 0xFFFFL && ((lo >>> 24) & 0xFF) == 127;
+    }
+
     /** Immutable pair of primitive arrays; a handful of entries, so a linear scan. */
     private static final class HostAddresses {
         private final long[] hi, lo;

@@ -1,9 +1,11 @@
 package io.netsensor.events.codec;
 
+import io.netsensor.events.Attribution;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.ConnState;
 import io.netsensor.events.Direction;
 import io.netsensor.events.DnsEvent;
+import io.netsensor.events.ProcessEvent;
 import io.netsensor.events.Transport;
 
 import java.nio.ByteBuffer;
@@ -19,7 +21,7 @@ import java.nio.ByteOrder;
  * <h2>Header (all records, 16 bytes)</h2>
  * <pre>
  *  off size field
- *    0   u8  layout version ({@link #LAYOUT_VERSION})
+ *    0   u8  layout version ({@link #LAYOUT_VERSION}; readers also accept version 1, see below)
  *    1   u8  type code ({@link EventType#code})
  *    2  u16  reserved, 0
  *    4  i32  record length in bytes, header included
@@ -27,7 +29,7 @@ import java.nio.ByteOrder;
  *            can position by time or filter without decoding the body
  * </pre>
  *
- * <h2>CONN (type 1), fixed {@link #CONN_SIZE} = 184 bytes</h2>
+ * <h2>CONN (type 1), fixed {@link #CONN_SIZE} = 208 bytes</h2>
  * <pre>
  *   16 i64 flowId        24 i64 startNanos    32 i64 endNanos
  *   40 i64 origIpHi      48 i64 origIpLo      56 i64 respIpHi      64 i64 respIpLo
@@ -39,9 +41,11 @@ import java.nio.ByteOrder;
  *  147  u8 direction (ordinal)  148 u8 state (ordinal)       149 u8 historyLen
  *  150 u16 reserved
  *  152 32 bytes history (ASCII, first historyLen significant, rest 0)
+ *  184 i64 processEntityId      192 i64 processStartNanos
+ *  200 i32 pid                  204 u8 attribution (ordinal)     205 3 bytes reserved, 0
  * </pre>
  *
- * <h2>DNS (type 2), 109 + qname + answers bytes, at most {@link #DNS_MAX_SIZE}</h2>
+ * <h2>DNS (type 2), 133 + qname + answers bytes, at most {@link #DNS_MAX_SIZE}</h2>
  * <pre>
  *   16 i64 tsNanos       24 i64 rttNanos
  *   32 i64 clientIpHi    40 i64 clientIpLo    48 i64 serverIpHi    56 i64 serverIpLo
@@ -52,27 +56,51 @@ import java.nio.ByteOrder;
  *   92 u16 ancount       94 u16 nscount       96 u16 arcount
  *   98  u8 opcode        99 u8 flags         100 u8 transport (IANA) 101 u8 direction (ordinal)
  *  102  u8 bits: 1 queried, 2 responded, 4 answersTruncated        103 u8 reserved
- *  104 qname section:   u16 n, then n bytes of qname
+ *  104 i64 processEntityId      112 i64 processStartNanos
+ *  120 i32 pid                  124 u8 attribution (ordinal)     125 3 bytes reserved, 0
+ *  128 qname section:   u16 n, then n bytes of qname
  *   .. answers section: u16 m (bytes after the count byte), u8 count, then count entries of
  *                       u16 type, u16 class, u32 ttl, u8 encoding, u16 len, len bytes of data
  * </pre>
+ *
+ * <h2>PROCESS (type 4), 52 + strings bytes, at most {@link #PROCESS_MAX_SIZE}</h2>
+ * Written once per process, before or near the first record that names it (header time: that record's).
+ * <pre>
+ *   16 i64 entityId      24 i64 startNanos
+ *   32 i32 pid           36 i32 ppid          40 i32 uid (-1 unknown)
+ *   44 u16 userLen       46 u8 nameLen        47 u8 reserved    48 u16 executableLen  50 u16 commandLineLen
+ *   52 user, name, executable, commandLine bytes (UTF-8), back to back
+ * </pre>
+ *
+ * <h2>Version 1</h2>
+ * Version 1 (before process attribution) had CONN without bytes 184..207 (184 bytes) and DNS without
+ * bytes 104..127 (qname section at 104). Readers decode both; version-1 records read as
+ * {@link io.netsensor.events.Attribution#UNKNOWN}. Writers write version 2 only.
+ *
  * Decoded answers are packed contiguously in {@code answerData} in order (as {@code addAnswer} does).
  * A record that fails validation makes decode return false and leaves the event partly overwritten.
  */
 public final class EventCodec {
-    public static final int LAYOUT_VERSION = 1;
+    public static final int LAYOUT_VERSION = 2;
+    static final int V1 = 1;
 
     public static final int HEADER_SIZE = 16;
     static final int H_VERSION = 0, H_TYPE = 1, H_RESERVED = 2, H_LENGTH = 4, H_TIME = 8;
 
-    public static final int CONN_SIZE = 184;
-    static final int DNS_QNAME_SECTION = 104;
+    public static final int CONN_SIZE = 208;
+    static final int CONN_SIZE_V1 = 184;
+    static final int DNS_QNAME_SECTION = 128;
+    static final int DNS_QNAME_SECTION_V1 = 104;
     static final int ANSWER_ENTRY_FIXED = 11;
     public static final int DNS_MIN_SIZE = DNS_QNAME_SECTION + 2 + 3;
+    static final int DNS_MIN_SIZE_V1 = DNS_QNAME_SECTION_V1 + 2 + 3;
+    static final int PROCESS_FIXED = 52;
+    public static final int PROCESS_MAX_SIZE = PROCESS_FIXED + ProcessEvent.MAX_USER + ProcessEvent.MAX_NAME
+            + ProcessEvent.MAX_EXECUTABLE + ProcessEvent.MAX_COMMAND_LINE;
     public static final int DNS_MAX_SIZE = DNS_MIN_SIZE + DnsEvent.MAX_NAME
             + DnsEvent.MAX_ANSWERS * ANSWER_ENTRY_FIXED + DnsEvent.ANSWER_DATA_CAPACITY;
     /** Largest record this layout version produces: size buffers with it. */
-    public static final int MAX_RECORD_SIZE = Math.max(CONN_SIZE, DNS_MAX_SIZE);
+    public static final int MAX_RECORD_SIZE = Math.max(Math.max(CONN_SIZE, DNS_MAX_SIZE), PROCESS_MAX_SIZE);
 
     private static final int BIT_QUERIED = 1, BIT_RESPONDED = 2, BIT_TRUNCATED = 4;
     private static final ConnEvent.Phase[] PHASES = ConnEvent.Phase.values();
@@ -85,10 +113,11 @@ public final class EventCodec {
     /** Type of the record at the buffer's position; UNKNOWN for unknown codes, versions or short input. */
     public static EventType peekType(ByteBuffer buf) {
         int p = buf.position();
-        if (buf.remaining() < HEADER_SIZE || (buf.get(p + H_VERSION) & 0xFF) != LAYOUT_VERSION) {
-            return EventType.UNKNOWN;
-        }
-        return EventType.ofCode(buf.get(p + H_TYPE) & 0xFF);
+        if (buf.remaining() < HEADER_SIZE) return EventType.UNKNOWN;
+        int version = buf.get(p + H_VERSION) & 0xFF;
+        EventType t = EventType.ofCode(buf.get(p + H_TYPE) & 0xFF);
+        if (version == LAYOUT_VERSION) return t;
+        return version == V1 && (t == EventType.CONN || t == EventType.DNS) ? t : EventType.UNKNOWN;
     }
 
     /** Raw type code of the record at the position (for counting unknown codes), -1 on short input. */
@@ -113,7 +142,7 @@ public final class EventCodec {
      */
     public static int encode(ConnEvent e, ByteBuffer buf) {
         if (buf.remaining() < CONN_SIZE || e.phase == null || e.endReason == null || e.transport == null
-                || e.direction == null || e.state == null || e.historyLen < 0 || e.historyLen > ConnEvent.MAX_HISTORY) {
+                || e.direction == null || e.state == null || e.attribution == null || e.historyLen < 0 || e.historyLen > ConnEvent.MAX_HISTORY) {
             return -1;
         }
         int p = buf.position();
@@ -147,6 +176,7 @@ public final class EventCodec {
         buf.putShort(p + 150, (short) 0);
         buf.put(p + 152, e.history, 0, e.historyLen);
         for (int i = e.historyLen; i < ConnEvent.MAX_HISTORY; i++) buf.put(p + 152 + i, (byte) 0);
+        putAttribution(buf, p + 184, e.processEntityId, e.processStartNanos, e.pid, e.attribution);
         buf.position(p + CONN_SIZE);
         return CONN_SIZE;
     }
@@ -157,10 +187,11 @@ public final class EventCodec {
      * @return false (position unchanged) when the record is not a valid CONN record of this version
      */
     public static boolean decode(ByteBuffer buf, ConnEvent e) {
-        if (peekType(buf) != EventType.CONN || peekLength(buf) != CONN_SIZE || buf.remaining() < CONN_SIZE) {
-            return false;
-        }
+        if (peekType(buf) != EventType.CONN) return false;
         int p = buf.position();
+        boolean v1 = (buf.get(p + H_VERSION) & 0xFF) == V1;
+        int size = v1 ? CONN_SIZE_V1 : CONN_SIZE;
+        if (peekLength(buf) != size || buf.remaining() < size) return false;
         int phase = buf.get(p + 144) & 0xFF, reason = buf.get(p + 145) & 0xFF, dir = buf.get(p + 147) & 0xFF;
         int state = buf.get(p + 148) & 0xFF, historyLen = buf.get(p + 149) & 0xFF;
         Transport transport = Transport.ofIana(buf.get(p + 146) & 0xFF);
@@ -194,7 +225,17 @@ public final class EventCodec {
         e.state = ConnState.ofCode(state);
         e.historyLen = historyLen;
         buf.get(p + 152, e.history, 0, historyLen);
-        buf.position(p + CONN_SIZE);
+        if (v1) {
+            e.processEntityId = e.processStartNanos = 0;
+            e.pid = 0;
+            e.attribution = Attribution.UNKNOWN;
+        } else {
+            e.processEntityId = buf.getLong(p + 184);
+            e.processStartNanos = buf.getLong(p + 192);
+            e.pid = buf.getInt(p + 200);
+            e.attribution = Attribution.ofCode(buf.get(p + 204) & 0xFF);
+        }
+        buf.position(p + size);
         return true;
     }
 
@@ -219,7 +260,7 @@ public final class EventCodec {
      */
     public static int encode(DnsEvent e, ByteBuffer buf) {
         int size = encodedSize(e);
-        if (size < 0 || buf.remaining() < size || e.transport == null || e.direction == null) {
+        if (size < 0 || buf.remaining() < size || e.transport == null || e.direction == null || e.attribution == null) {
             return -1;
         }
         int p = buf.position();
@@ -250,6 +291,7 @@ public final class EventCodec {
         buf.put(p + 102, (byte) ((e.queried ? BIT_QUERIED : 0) | (e.responded ? BIT_RESPONDED : 0)
                 | (e.answersTruncated ? BIT_TRUNCATED : 0)));
         buf.put(p + 103, (byte) 0);
+        putAttribution(buf, p + 104, e.processEntityId, e.processStartNanos, e.pid, e.attribution);
         int q = p + DNS_QNAME_SECTION;
         buf.putShort(q, (short) e.qnameLen);
         buf.put(q + 2, e.qname, 0, e.qnameLen);
@@ -279,11 +321,12 @@ public final class EventCodec {
     public static boolean decode(ByteBuffer buf, DnsEvent e) {
         if (peekType(buf) != EventType.DNS) return false;
         int size = peekLength(buf);
-        if (size < DNS_MIN_SIZE || size > DNS_MAX_SIZE || size > buf.remaining()) return false;
         int p = buf.position(), end = p + size;
+        boolean v1 = (buf.get(p + H_VERSION) & 0xFF) == V1;
+        if (size < (v1 ? DNS_MIN_SIZE_V1 : DNS_MIN_SIZE) || size > DNS_MAX_SIZE || size > buf.remaining()) return false;
         Transport transport = Transport.ofIana(buf.get(p + 100) & 0xFF);
         int dir = buf.get(p + 101) & 0xFF;
-        int q = p + DNS_QNAME_SECTION;
+        int q = p + (v1 ? DNS_QNAME_SECTION_V1 : DNS_QNAME_SECTION);
         int qnameLen = buf.getShort(q) & 0xFFFF;
         int a = q + 2 + qnameLen;
         if (transport == null || dir >= DIRECTIONS || qnameLen > DnsEvent.MAX_NAME || a + 3 > end
@@ -339,8 +382,108 @@ public final class EventCodec {
         e.answersTruncated = (bits & BIT_TRUNCATED) != 0;
         e.qnameLen = qnameLen;
         buf.get(q + 2, e.qname, 0, qnameLen);
+        if (v1) {
+            e.processEntityId = e.processStartNanos = 0;
+            e.pid = 0;
+            e.attribution = Attribution.UNKNOWN;
+        } else {
+            e.processEntityId = buf.getLong(p + 104);
+            e.processStartNanos = buf.getLong(p + 112);
+            e.pid = buf.getInt(p + 120);
+            e.attribution = Attribution.ofCode(buf.get(p + 124) & 0xFF);
+        }
         buf.position(end);
         return true;
+    }
+
+    /** Encoded size of a PROCESS event, or -1 when its lengths are out of range. */
+    public static int encodedSize(ProcessEvent e) {
+        if (e.userLen < 0 || e.userLen > ProcessEvent.MAX_USER || e.nameLen < 0 || e.nameLen > ProcessEvent.MAX_NAME
+                || e.executableLen < 0 || e.executableLen > ProcessEvent.MAX_EXECUTABLE
+                || e.commandLineLen < 0 || e.commandLineLen > ProcessEvent.MAX_COMMAND_LINE) {
+            return -1;
+        }
+        return PROCESS_FIXED + e.userLen + e.nameLen + e.executableLen + e.commandLineLen;
+    }
+
+    /**
+     * Encodes at the buffer's position and advances it.
+     *
+     * @return bytes written, or -1 (buffer unchanged) when it does not fit or the event is invalid
+     */
+    public static int encode(ProcessEvent e, ByteBuffer buf) {
+        int size = encodedSize(e);
+        if (size < 0 || buf.remaining() < size) return -1;
+        int p = buf.position();
+        buf.order(ByteOrder.LITTLE_ENDIAN);
+        putHeader(buf, p, EventType.PROCESS, size, e.tsNanos);
+        buf.putLong(p + 16, e.entityId);
+        buf.putLong(p + 24, e.startNanos);
+        buf.putInt(p + 32, e.pid);
+        buf.putInt(p + 36, e.ppid);
+        buf.putInt(p + 40, e.uid);
+        buf.putShort(p + 44, (short) e.userLen);
+        buf.put(p + 46, (byte) e.nameLen);
+        buf.put(p + 47, (byte) 0);
+        buf.putShort(p + 48, (short) e.executableLen);
+        buf.putShort(p + 50, (short) e.commandLineLen);
+        int w = p + PROCESS_FIXED;
+        buf.put(w, e.user, 0, e.userLen);
+        w += e.userLen;
+        buf.put(w, e.name, 0, e.nameLen);
+        w += e.nameLen;
+        buf.put(w, e.executable, 0, e.executableLen);
+        w += e.executableLen;
+        buf.put(w, e.commandLine, 0, e.commandLineLen);
+        buf.position(p + size);
+        return size;
+    }
+
+    /**
+     * Decodes the PROCESS record at the buffer's position into {@code e} and advances past it.
+     *
+     * @return false (position unchanged) when the record is not a valid PROCESS record of this version
+     */
+    public static boolean decode(ByteBuffer buf, ProcessEvent e) {
+        if (peekType(buf) != EventType.PROCESS) return false;
+        int size = peekLength(buf);
+        int p = buf.position();
+        if (size < PROCESS_FIXED || size > PROCESS_MAX_SIZE || size > buf.remaining()) return false;
+        int userLen = buf.getShort(p + 44) & 0xFFFF, nameLen = buf.get(p + 46) & 0xFF;
+        int exeLen = buf.getShort(p + 48) & 0xFFFF, cmdLen = buf.getShort(p + 50) & 0xFFFF;
+        if (userLen > ProcessEvent.MAX_USER || nameLen > ProcessEvent.MAX_NAME || exeLen > ProcessEvent.MAX_EXECUTABLE
+                || cmdLen > ProcessEvent.MAX_COMMAND_LINE || PROCESS_FIXED + userLen + nameLen + exeLen + cmdLen != size) {
+            return false;
+        }
+        e.tsNanos = buf.getLong(p + H_TIME);
+        e.entityId = buf.getLong(p + 16);
+        e.startNanos = buf.getLong(p + 24);
+        e.pid = buf.getInt(p + 32);
+        e.ppid = buf.getInt(p + 36);
+        e.uid = buf.getInt(p + 40);
+        int r = p + PROCESS_FIXED;
+        buf.get(r, e.user, 0, userLen);
+        e.userLen = userLen;
+        r += userLen;
+        buf.get(r, e.name, 0, nameLen);
+        e.nameLen = nameLen;
+        r += nameLen;
+        buf.get(r, e.executable, 0, exeLen);
+        e.executableLen = exeLen;
+        r += exeLen;
+        buf.get(r, e.commandLine, 0, cmdLen);
+        e.commandLineLen = cmdLen;
+        buf.position(p + size);
+        return true;
+    }
+
+    private static void putAttribution(ByteBuffer buf, int at, long entityId, long startNanos, int pid, Attribution a) {
+        buf.putLong(at, entityId);
+        buf.putLong(at + 8, startNanos);
+        buf.putInt(at + 16, pid);
+        buf.put(at + 20, (byte) a.ordinal());
+        buf.put(at + 21, (byte) 0);
+        buf.putShort(at + 22, (short) 0);
     }
 
     private static void putHeader(ByteBuffer buf, int p, EventType type, int length, long timeNanos) {

@@ -11,7 +11,7 @@ public enum EventType {
     DNS(2),
     /** Reserved: detector alerts. */
     ALERT(3),
-    /** Reserved: process attribution (pid, exe) of a flow. */
+    /** A process that owns sockets of journaled records ({@link io.netsensor.events.ProcessEvent}), once per process. */
     PROCESS(4);
 
     public final int code;

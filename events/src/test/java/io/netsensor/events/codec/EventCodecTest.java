@@ -2,7 +2,9 @@ package io.netsensor.events.codec;
 
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.DnsEvent;
+import io.netsensor.events.Attribution;
 import io.netsensor.events.Ip;
+import io.netsensor.events.ProcessEvent;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -22,6 +24,68 @@ class EventCodecTest {
         // Guards the round-trip tests: a field left at its default would round-trip trivially.
         assertEveryFieldDiffers(EventFixtures.fullConn(), new ConnEvent());
         assertEveryFieldDiffers(EventFixtures.fullDns(), new DnsEvent());
+        assertEveryFieldDiffers(EventFixtures.fullProcess(), new ProcessEvent());
+    }
+
+    @Test
+    void processRoundTripsEveryFieldWithStringsCutAtTheirBounds() {
+        ProcessEvent in = EventFixtures.fullProcess();
+        assertThat(in.executableLen).isEqualTo(ProcessEvent.MAX_EXECUTABLE);
+        assertThat(in.commandLineLen).isEqualTo(ProcessEvent.MAX_COMMAND_LINE);
+        int n = EventCodec.encode(in, buf);
+        assertThat(n).isEqualTo(EventCodec.PROCESS_MAX_SIZE - ProcessEvent.MAX_NAME + "a b(c) d".length());
+        buf.flip();
+        assertThat(EventCodec.peekType(buf)).isEqualTo(EventType.PROCESS);
+        assertThat(EventCodec.peekTime(buf)).isEqualTo(in.tsNanos);
+        ProcessEvent out = new ProcessEvent();
+        assertThat(EventCodec.decode(buf, out)).isTrue();
+        assertThat(out).usingRecursiveComparison().isEqualTo(in);
+        assertThat(out.name()).isEqualTo("a b(c) d");
+        assertThat(out.executable()).startsWith("/usr/lib/\u00e9t\u00e9/xxx");
+        assertThat(buf.remaining()).isZero();
+    }
+
+    @Test
+    void utf8StringsAreNeverCutInsideACharacter() {
+        ProcessEvent e = new ProcessEvent();
+        e.setStrings("\u00e9".repeat(40), null, null, null); // 80 bytes into 64
+        assertThat(e.userLen).isEqualTo(64);
+        e.setStrings("a" + "\u00e9".repeat(40), null, null, null); // 81 bytes: the 64th would split one
+        assertThat(e.userLen).isEqualTo(63);
+        assertThat(e.user()).isEqualTo("a" + "\u00e9".repeat(31));
+    }
+
+    @Test
+    void version1RecordsStillDecodeAsUnattributed() {
+        ConnEvent c = EventFixtures.fullConn();
+        EventCodec.encode(c, buf);
+        buf.flip();
+        ByteBuffer v1 = ByteBuffer.allocate(EventCodec.CONN_SIZE_V1).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        v1.put(buf.duplicate().limit(EventCodec.CONN_SIZE_V1)).flip();
+        v1.put(EventCodec.H_VERSION, (byte) 1).putInt(EventCodec.H_LENGTH, EventCodec.CONN_SIZE_V1);
+        ConnEvent out = new ConnEvent();
+        out.pid = 7;
+        out.attribution = Attribution.RESOLVED;
+        assertThat(EventCodec.decode(v1, out)).isTrue();
+        assertThat(out.flowId).isEqualTo(c.flowId);
+        assertThat(out.historyString()).isEqualTo(c.historyString());
+        assertThat(out.pid).isZero();
+        assertThat(out.attribution).isEqualTo(Attribution.UNKNOWN);
+
+        // DNS v1: the same record without the 24 attribution bytes before the qname section.
+        DnsEvent d = EventFixtures.fullDns();
+        buf.clear();
+        int n = EventCodec.encode(d, buf);
+        byte[] v2 = java.util.Arrays.copyOf(buf.array(), n);
+        ByteBuffer dv1 = ByteBuffer.allocate(n - 24).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        dv1.put(v2, 0, EventCodec.DNS_QNAME_SECTION_V1).put(v2, EventCodec.DNS_QNAME_SECTION, n - EventCodec.DNS_QNAME_SECTION).flip();
+        dv1.put(EventCodec.H_VERSION, (byte) 1).putInt(EventCodec.H_LENGTH, n - 24);
+        DnsEvent dout = new DnsEvent();
+        assertThat(EventCodec.decode(dv1, dout)).isTrue();
+        assertThat(dout.qnameString()).isEqualTo(d.qnameString());
+        assertThat(dout.answerCount).isEqualTo(d.answerCount);
+        assertThat(dout.attribution).isEqualTo(Attribution.UNKNOWN);
+        assertThat(dout.processEntityId).isZero();
     }
 
     @Test
@@ -115,9 +179,12 @@ class EventCodecTest {
         assertThat(EventCodec.peekType(buf)).isEqualTo(EventType.UNKNOWN);
         assertThat(EventCodec.peekTypeCode(buf)).isEqualTo(200);
         buf.put(EventCodec.H_TYPE, (byte) EventType.DNS.code);
-        buf.put(EventCodec.H_VERSION, (byte) 2);
+        buf.put(EventCodec.H_VERSION, (byte) (EventCodec.LAYOUT_VERSION + 1));
         assertThat(EventCodec.peekType(buf)).as("newer layout version").isEqualTo(EventType.UNKNOWN);
         assertThat(EventCodec.peekType(ByteBuffer.allocate(3))).isEqualTo(EventType.UNKNOWN);
+        buf.put(EventCodec.H_VERSION, (byte) 1);
+        buf.put(EventCodec.H_TYPE, (byte) EventType.PROCESS.code);
+        assertThat(EventCodec.peekType(buf)).as("version 1 had no PROCESS records").isEqualTo(EventType.UNKNOWN);
 
         ConnEvent c = EventFixtures.fullConn();
         ByteBuffer cb = ByteBuffer.allocate(EventCodec.CONN_SIZE);

@@ -1,10 +1,12 @@
 package io.netsensor.events.codec;
 
+import io.netsensor.events.Attribution;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.ConnState;
 import io.netsensor.events.Direction;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.Ip;
+import io.netsensor.events.ProcessEvent;
 import io.netsensor.events.Transport;
 
 /** Fully populated events (every field away from its default) for round-trip tests. */
@@ -40,6 +42,23 @@ final class EventFixtures {
         e.innerVlan = 100;
         e.origMac = 0xFFFF_FFFF_FFFFL;
         e.respMac = 0x0200_5E10_0001L;
+        e.pid = Integer.MAX_VALUE;
+        e.processStartNanos = 1_699_999_999_990_000_000L;
+        e.processEntityId = 0xF00D_CAFE_1234_5678L;
+        e.attribution = Attribution.DROPPED;
+        return e;
+    }
+
+    static ProcessEvent fullProcess() {
+        ProcessEvent e = new ProcessEvent();
+        e.tsNanos = 1_700_000_002_000_000_003L;
+        e.entityId = 0x8000_0000_0000_0001L;
+        e.pid = 4_194_303;
+        e.ppid = 1;
+        e.startNanos = 1_699_000_000_120_000_000L;
+        e.uid = 65534;
+        e.setStrings("n".repeat(ProcessEvent.MAX_USER), "a b(c) d", "/usr/lib/\u00e9t\u00e9/" + "x".repeat(2000),
+                "c".repeat(ProcessEvent.MAX_COMMAND_LINE + 5));
         return e;
     }
 
@@ -82,6 +101,10 @@ final class EventFixtures {
         e.answersTruncated = true;
         e.clientMac = 0x0A0B_0C0D_0E0FL;
         e.vlan = 12;
+        e.pid = 4_194_304;
+        e.processStartNanos = 1_600_000_000_010_000_000L;
+        e.processEntityId = -2;
+        e.attribution = Attribution.RESOLVED;
         return e;
     }
 }

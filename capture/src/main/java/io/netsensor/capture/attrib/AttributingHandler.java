@@ -1,0 +1,311 @@
+package io.netsensor.capture.attrib;
+
+import io.netsensor.capture.track.FlowStartListener;
+import io.netsensor.capture.track.Locality;
+import io.netsensor.events.Attribution;
+import io.netsensor.events.ConnEvent;
+import io.netsensor.events.DnsEvent;
+import io.netsensor.events.EventHandler;
+import io.netsensor.events.ProcessEvent;
+import io.netsensor.events.Transport;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The capture-thread side of attribution, between the trackers and the journal writer. At a flow's first
+ * packet it asks the {@link SocketOwnerResolver} for the local socket's owner; when a record is written
+ * it reads the published result and fills pid, start time, entity id and status, writing a PROCESS record
+ * the first time a process appears.
+ *
+ * <p>A record whose lookup has not finished yet (a TCP OPEN or DNS answer on a fast LAN comes back in
+ * well under a millisecond, before the /proc search ends) is held in a preallocated FIFO for at most
+ * {@code holdNanos} of capture time, then written with whatever is known (PENDING if nothing). Records
+ * queue behind held ones so the journal order per kind is kept. Nothing here allocates per record
+ * except the once-per-process PROCESS record's strings.
+ *
+ * <p>Which socket: the originator's when it is this host (outbound, and internal such as loopback), else
+ * the responder's (inbound: the listening socket, since the SYN arrives before the accepted socket
+ * exists), else none (forwarded traffic: NOT_LOCAL).
+ */
+public final class AttributingHandler implements EventHandler, FlowStartListener {
+    private static final int TCP = 6, UDP = 17;
+
+    private final EventHandler out;
+    private final Locality host;
+    private final SocketOwnerResolver resolver;
+    private final AttributionResults results;
+    private final long holdNanos;
+    private final ConnEvent[] heldConns;
+    private final long[] connDeadline;
+    private final DnsEvent[] heldDns;
+    private final long[] dnsDeadline;
+    private int connHead, connSize, dnsHead, dnsSize;
+    private final LongSet journaled = new LongSet(1 << 16);
+    private final long[] dropped = new long[256];
+    private int droppedNext;
+    private final ProcessEvent processEvent = new ProcessEvent();
+    private long clock = Long.MIN_VALUE;
+
+    // counters (capture thread)
+    private final long[] connBy = new long[Attribution.count()], dnsBy = new long[Attribution.count()];
+    private long requests, requestDrops, held, holdFull, processRecords;
+
+    /**
+     * @param host true for this host's own addresses (and loopback): where a local process owns the socket
+     * @param holdNanos how long a record may wait for its lookup (capture time)
+     */
+    public AttributingHandler(EventHandler out, Locality host, SocketOwnerResolver resolver, long holdNanos,
+                              int maxHeldConns, int maxHeldDns) {
+        this.out = out;
+        this.host = host;
+        this.resolver = resolver;
+        this.results = resolver.results();
+        this.holdNanos = holdNanos;
+        heldConns = new ConnEvent[maxHeldConns];
+        connDeadline = new long[maxHeldConns];
+        for (int i = 0; i < maxHeldConns; i++) heldConns[i] = new ConnEvent();
+        heldDns = new DnsEvent[maxHeldDns];
+        dnsDeadline = new long[maxHeldDns];
+        for (int i = 0; i < maxHeldDns; i++) heldDns[i] = new DnsEvent();
+    }
+
+    @Override
+    public void onFlowStart(int proto, long oHi, long oLo, int oPort, long rHi, long rLo, int rPort, long ts) {
+        if (proto != TCP && proto != UDP) return;
+        boolean ok;
+        if (host.isLocal(oHi, oLo)) {
+            ok = resolver.request(proto, oHi, oLo, oPort, rHi, rLo, rPort, false, ts);
+            if (!ok) noteDropped(proto, oHi, oLo, oPort, rHi, rLo, rPort);
+        } else if (host.isLocal(rHi, rLo)) {
+            ok = resolver.request(proto, rHi, rLo, rPort, oHi, oLo, oPort, proto == TCP, ts);
+            if (!ok) noteDropped(proto, rHi, rLo, rPort, oHi, oLo, oPort);
+        } else {
+            return;
+        }
+        requests++;
+        if (!ok) requestDrops++;
+    }
+
+    @Override
+    public void onConn(ConnEvent e) {
+        if (connSize == 0 && fill(e) != Attribution.PENDING) {
+            emit(e);
+            return;
+        }
+        if (connSize == heldConns.length) {
+            holdFull++;
+            releaseConn(true); // make room: the oldest goes out with what is known
+        }
+        int i = (connHead + connSize++) % heldConns.length;
+        heldConns[i].copyFrom(e);
+        connDeadline[i] = now() + holdNanos;
+        held++;
+        releaseDue(clock);
+    }
+
+    @Override
+    public void onDns(DnsEvent e) {
+        if (dnsSize == 0 && fill(e) != Attribution.PENDING) {
+            emit(e);
+            return;
+        }
+        if (dnsSize == heldDns.length) {
+            holdFull++;
+            releaseDns(true);
+        }
+        int i = (dnsHead + dnsSize++) % heldDns.length;
+        heldDns[i].copyFrom(e);
+        dnsDeadline[i] = now() + holdNanos;
+        held++;
+        releaseDue(clock);
+    }
+
+    @Override
+    public void onProcess(ProcessEvent e) {
+        out.onProcess(e);
+    }
+
+    /**
+     * Capture clock tick (packet time, or wall time when idle): writes held records whose lookup finished
+     * or whose time ran out. {@code Long.MAX_VALUE} writes everything (end of capture).
+     */
+    public void tick(long nowNanos) {
+        if (nowNanos > clock) clock = nowNanos;
+        releaseDue(nowNanos);
+    }
+
+    private long now() {
+        return clock == Long.MIN_VALUE ? 0 : clock;
+    }
+
+    private void releaseDue(long now) {
+        while (connSize > 0) {
+            ConnEvent e = heldConns[connHead];
+            if (fill(e) == Attribution.PENDING && now < connDeadline[connHead]) break;
+            releaseConn(false);
+        }
+        while (dnsSize > 0) {
+            DnsEvent e = heldDns[dnsHead];
+            if (fill(e) == Attribution.PENDING && now < dnsDeadline[dnsHead]) break;
+            releaseDns(false);
+        }
+    }
+
+    private void releaseConn(boolean early) {
+        ConnEvent e = heldConns[connHead];
+        if (early) fill(e);
+        connHead = (connHead + 1) % heldConns.length;
+        connSize--;
+        emit(e);
+    }
+
+    private void releaseDns(boolean early) {
+        DnsEvent e = heldDns[dnsHead];
+        if (early) fill(e);
+        dnsHead = (dnsHead + 1) % heldDns.length;
+        dnsSize--;
+        emit(e);
+    }
+
+    private void emit(ConnEvent e) {
+        if (e.attribution == Attribution.PENDING) e.attribution = pendingOrDropped(e.transport, e.origIpHi, e.origIpLo,
+                e.origPort, e.respIpHi, e.respIpLo, e.respPort);
+        connBy[e.attribution.ordinal()]++;
+        if (e.attribution == Attribution.RESOLVED && !journaled.contains(e.processEntityId)) {
+            AttributionResults.Entry r = lookup(e.transport, e.origIpHi, e.origIpLo, e.origPort, e.respIpHi, e.respIpLo, e.respPort);
+            journalProcess(r == null ? null : r.process, e.processEntityId, e.endNanos);
+        }
+        out.onConn(e);
+    }
+
+    private void emit(DnsEvent e) {
+        if (e.attribution == Attribution.PENDING) e.attribution = pendingOrDropped(e.transport, e.clientIpHi, e.clientIpLo,
+                e.clientPort, e.serverIpHi, e.serverIpLo, e.serverPort);
+        dnsBy[e.attribution.ordinal()]++;
+        if (e.attribution == Attribution.RESOLVED && !journaled.contains(e.processEntityId)) {
+            AttributionResults.Entry r = lookup(e.transport, e.clientIpHi, e.clientIpLo, e.clientPort, e.serverIpHi, e.serverIpLo, e.serverPort);
+            journalProcess(r == null ? null : r.process, e.processEntityId, e.tsNanos);
+        }
+        out.onDns(e);
+    }
+
+    /** Fills the record's process fields from the published result; returns its status. */
+    private Attribution fill(ConnEvent e) {
+        AttributionResults.Entry r = lookup(e.transport, e.origIpHi, e.origIpLo, e.origPort, e.respIpHi, e.respIpLo, e.respPort);
+        e.attribution = status(r, e.transport, e.origIpHi, e.origIpLo, e.respIpHi, e.respIpLo);
+        ProcessInfo p = r == null ? null : r.process;
+        e.pid = p == null ? 0 : p.pid;
+        e.processStartNanos = p == null ? 0 : p.startNanos;
+        e.processEntityId = p == null ? 0 : p.entityId;
+        return e.attribution;
+    }
+
+    private Attribution fill(DnsEvent e) {
+        AttributionResults.Entry r = lookup(e.transport, e.clientIpHi, e.clientIpLo, e.clientPort, e.serverIpHi, e.serverIpLo, e.serverPort);
+        e.attribution = status(r, e.transport, e.clientIpHi, e.clientIpLo, e.serverIpHi, e.serverIpLo);
+        ProcessInfo p = r == null ? null : r.process;
+        e.pid = p == null ? 0 : p.pid;
+        e.processStartNanos = p == null ? 0 : p.startNanos;
+        e.processEntityId = p == null ? 0 : p.entityId;
+        return e.attribution;
+    }
+
+    private Attribution status(AttributionResults.Entry r, Transport t, long aHi, long aLo, long bHi, long bLo) {
+        if (r != null) return r.status;
+        if (!host.isLocal(aHi, aLo) && !host.isLocal(bHi, bLo)) return Attribution.NOT_LOCAL;
+        return Attribution.PENDING;
+    }
+
+    /** The result for the record's local socket, with the same choice of side as {@link #onFlowStart}. */
+    private AttributionResults.Entry lookup(Transport t, long aHi, long aLo, int aPort, long bHi, long bLo, int bPort) {
+        int proto = t.ianaNumber;
+        if (host.isLocal(aHi, aLo)) return results.find(proto, aHi, aLo, aPort, bHi, bLo, bPort);
+        if (host.isLocal(bHi, bLo)) return results.find(proto, bHi, bLo, bPort, aHi, aLo, aPort);
+        return null;
+    }
+
+    private void noteDropped(int proto, long lHi, long lLo, int lPort, long rHi, long rLo, int rPort) {
+        dropped[droppedNext++ & (dropped.length - 1)] = AttributionResults.hash(proto, lHi, lLo, lPort, rHi, rLo, rPort) | 1L << 40;
+    }
+
+    private Attribution pendingOrDropped(Transport t, long aHi, long aLo, int aPort, long bHi, long bLo, int bPort) {
+        int proto = t.ianaNumber;
+        long h = host.isLocal(aHi, aLo) ? AttributionResults.hash(proto, aHi, aLo, aPort, bHi, bLo, bPort)
+                : AttributionResults.hash(proto, bHi, bLo, bPort, aHi, aLo, aPort);
+        h |= 1L << 40;
+        for (long d : dropped) if (d == h) return Attribution.DROPPED;
+        return Attribution.PENDING;
+    }
+
+    /** Writes the PROCESS record before the first record that names the process. */
+    private void journalProcess(ProcessInfo p, long entityId, long tsNanos) {
+        if (p == null || p.entityId != entityId) return;
+        journaled.add(entityId);
+        ProcessEvent pe = processEvent;
+        pe.clear();
+        pe.tsNanos = tsNanos;
+        pe.entityId = p.entityId;
+        pe.pid = p.pid;
+        pe.ppid = p.ppid;
+        pe.startNanos = p.startNanos;
+        pe.uid = p.uid;
+        pe.setStrings(p.user, p.name, p.executable, p.commandLine);
+        processRecords++;
+        out.onProcess(pe);
+    }
+
+    /** Counters: records by attribution status (conn and dns), requests, holds. Allocates. */
+    public Map<String, Long> stats() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("requests", requests);
+        m.put("request_drops", requestDrops);
+        for (Attribution a : Attribution.values()) m.put("conn." + a.ecsName, connBy[a.ordinal()]);
+        for (Attribution a : Attribution.values()) m.put("dns." + a.ecsName, dnsBy[a.ordinal()]);
+        m.put("held", held);
+        m.put("hold_full", holdFull);
+        m.put("held_now", (long) (connSize + dnsSize));
+        m.put("process_records", processRecords);
+        return m;
+    }
+
+    /** Open-addressing set of non-zero longs; cleared when full (re-journaling a process is harmless). */
+    static final class LongSet {
+        private final long[] keys;
+        private final int mask;
+        private int size;
+
+        LongSet(int capacityPow2) {
+            keys = new long[capacityPow2];
+            mask = capacityPow2 - 1;
+        }
+
+        boolean contains(long k) {
+            int i = slot(k);
+            while (keys[i] != 0) {
+                if (keys[i] == k) return true;
+                i = (i + 1) & mask;
+            }
+            return false;
+        }
+
+        private int slot(long k) {
+            return (int) (k ^ (k >>> 29)) * 0x9E3779B1 & mask;
+        }
+
+        /** Adds; false when present. */
+        boolean add(long k) {
+            if (size >= keys.length / 2) {
+                java.util.Arrays.fill(keys, 0);
+                size = 0;
+            }
+            int i = slot(k);
+            while (keys[i] != 0) {
+                if (keys[i] == k) return false;
+                i = (i + 1) & mask;
+            }
+            keys[i] = k;
+            size++;
+            return true;
+        }
+    }
+}
