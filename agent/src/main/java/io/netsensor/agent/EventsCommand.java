@@ -45,7 +45,8 @@ final class EventsCommand implements Callable<Integer> {
         if (type != null && !type.equals("conn") && !type.equals("dns")) throw new Main.UserError("--type must be conn or dns");
         PrintStream out = System.out; // not FileDescriptor.out: tests and embedders redirect System.out
         ProcessDirectory processes = new ProcessDirectory(65_536);
-        EventJson json = new EventJson(out, Consumers.hostName(), processes);
+        // No host.name: the journal may come from another host (a copied data dir), and it does not record its writer.
+        EventJson json = new EventJson(out, null, processes);
         EventHandler printer = new EventHandler() {
             @Override
             public void onProcess(io.netsensor.events.ProcessEvent e) {

@@ -89,7 +89,7 @@ class GatewayIT {
             JsonNode alert = lines.stream().filter(e -> e.at("/detector").asText().equals("c2_port")).findFirst()
                     .orElseThrow(() -> new AssertionError("no c2_port alert in " + lines));
             assertThat(alert.at("/host/ip").asText()).isEqualTo(CLIENT);
-            assertThat(alert.at("/host/mac").asText()).isEqualTo(clientMac);
+            assertThat(alert.at("/host/mac").asText()).as("same ECS form as the events").isEqualTo(ecsMac);
             assertThat(alert.at("/process").isNull()).isTrue();
         } finally {
             for (Process p : started) {
