@@ -34,10 +34,16 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--file", paramLabel = "PCAP", description = "Benchmark this capture instead of a generated one.")
     Path file;
 
+    @Option(names = "--session-packets", defaultValue = "0", paramLabel = "N",
+            description = "Data packets per generated TCP session (default: 2-11 at random, i.e. ~10 % of packets start a flow).")
+    int sessionPackets;
+
     @Option(names = "--attribution", description = {"Also run the full path with process attribution on: every generated",
             "client address counts as this host's, so each new flow is posted to the (real) resolver thread,",
             "which looks it up with sock_diag; compares throughput with and without."})
     boolean attribution;
+
+    private long flowsInCapture;
 
     @Override
     public Integer call() throws Exception {
@@ -47,9 +53,11 @@ final class BenchCommand implements Callable<Integer> {
             if (pcap == null) {
                 pcap = dir.resolve("mixed.pcap");
                 long t0 = System.nanoTime();
-                long n = new SyntheticCapture(42).write(pcap, packets);
-                System.out.printf("generated %d packets (%d MiB) of mixed TCP/UDP/DNS, IPv4/IPv6, VLAN in %.1f s%n", n,
-                        Files.size(pcap) >> 20, (System.nanoTime() - t0) / 1e9);
+                SyntheticCapture gen = new SyntheticCapture(42, sessionPackets);
+                long n = gen.write(pcap, packets);
+                flowsInCapture = gen.flows();
+                System.out.printf("generated %d packets in %d flows (%d MiB) of mixed TCP/UDP/DNS, IPv4/IPv6, VLAN in %.1f s%n",
+                        n, gen.flows(), Files.size(pcap) >> 20, (System.nanoTime() - t0) / 1e9);
             }
             Path capture = pcap;
             stage("read (mmap reader)", () -> count(PcapFileSource.open(capture)));
@@ -66,7 +74,20 @@ final class BenchCommand implements Callable<Integer> {
                     FileTrees.deleteQuietly(data);
                 }
             });
-            if (attribution) attributionStage(settings, capture, dir);
+            if (attribution) {
+                stage("libpcap+decode+track+dns+journal", () -> {
+                    Path data = Files.createTempDirectory(dir, "journal");
+                    try (Sensor sensor = Sensor.open(settings, data, List.of());
+                         PacketSource src = PcapHandleSource.openOffline(capture.toString(), null)) {
+                        long n = src.run(sensor.pipeline);
+                        sensor.pipeline.finish(sensor.pipeline.lastTimestamp());
+                        return n;
+                    } finally {
+                        FileTrees.deleteQuietly(data);
+                    }
+                });
+                attributionStage(settings, capture, dir);
+            }
         } finally {
             FileTrees.deleteQuietly(dir);
         }
@@ -80,20 +101,26 @@ final class BenchCommand implements Callable<Integer> {
                 || (hi == 0xFD00_0000_0000_0000L && (lo >>> 16) == 0);
         long[] flows = {0};
         Map<String, Long>[] last = new Map[2];
-        stage("decode+track+dns+journal+attribution", () -> {
-            Path data = Files.createTempDirectory(dir, "journal");
-            try (SocketOwnerResolver resolver = SocketOwnerResolver.start(new SocketOwnerResolver.Options());
-                 Sensor sensor = Sensor.open(settings, data, resolver, clients); PacketSource src = PcapFileSource.open(capture)) {
-                long n = src.run(sensor.pipeline);
-                sensor.pipeline.finish(sensor.pipeline.lastTimestamp());
-                flows[0] = sensor.pipeline.stats().get("conn.flows_created");
-                last[0] = sensor.attribution.stats();
-                last[1] = resolver.stats();
-                return n;
-            } finally {
-                FileTrees.deleteQuietly(data);
-            }
-        });
+        for (boolean viaLibpcap : new boolean[] {false, true}) {
+            // Through libpcap (pcap4j's raw listener) is the live capture path: same thread, same copies.
+            String name = (viaLibpcap ? "libpcap+" : "") + "decode+track+dns+journal+attribution";
+            stage(name, () -> {
+                Path data = Files.createTempDirectory(dir, "journal");
+                try (SocketOwnerResolver resolver = SocketOwnerResolver.start(new SocketOwnerResolver.Options());
+                     Sensor sensor = Sensor.open(settings, data, resolver, clients);
+                     PacketSource src = viaLibpcap ? PcapHandleSource.openOffline(capture.toString(), null)
+                             : PcapFileSource.open(capture)) {
+                    long n = src.run(sensor.pipeline);
+                    sensor.pipeline.finish(sensor.pipeline.lastTimestamp());
+                    flows[0] = sensor.pipeline.stats().get("conn.flows_created");
+                    last[0] = sensor.attribution.stats();
+                    last[1] = resolver.stats();
+                    return n;
+                } finally {
+                    FileTrees.deleteQuietly(data);
+                }
+            });
+        }
         System.out.printf("  last run: %d new flows posted (%d dropped: queue full), resolver: %d sock_diag lookups, %d records held%n",
                 last[0].get("requests"), last[0].get("request_drops"), last[1].get("lookups"), last[0].get("held"));
     }
@@ -134,7 +161,11 @@ final class BenchCommand implements Callable<Integer> {
             rates[i] = n / ((System.nanoTime() - t0) / 1e9);
         }
         Arrays.sort(rates);
-        System.out.printf("%-28s %10d packets  median %6.2f M packets/s  best %6.2f M packets/s%n", name, n,
-                rates[iterations / 2] / 1e6, rates[iterations - 1] / 1e6);
+        double median = rates[iterations / 2];
+        String flowRate = flowsInCapture > 0 && n > 0
+                ? String.format("  (%.0f k new flows/s at the median)", median * flowsInCapture / n / 1e3) : "";
+        System.out.printf("%-38s %10d packets  median %6.2f M packets/s  best %6.2f M packets/s%s%n", name, n,
+                median / 1e6, rates[iterations - 1] / 1e6, flowRate);
     }
+
 }

@@ -23,9 +23,22 @@ final class SyntheticCapture {
     private OutputStream out;
     private long ts = START_NANOS;
     private long packets;
+    private long flows;
+    /** Data packets per TCP session; 0 = 2 to 11 at random (short sessions: many new flows per packet). */
+    private final int sessionDataPackets;
 
     SyntheticCapture(long seed) {
+        this(seed, 0);
+    }
+
+    SyntheticCapture(long seed, int sessionDataPackets) {
         random = new SplittableRandom(seed);
+        this.sessionDataPackets = sessionDataPackets;
+    }
+
+    /** Flows (TCP sessions, refused connects, DNS exchanges) in the last written capture. */
+    long flows() {
+        return flows;
     }
 
     /** Writes at least {@code minPackets} packets to a nanosecond pcap file; returns the packet count. */
@@ -38,6 +51,7 @@ final class SyntheticCapture {
             int flow = 0;
             while (packets < minPackets) {
                 flow++;
+                flows++;
                 boolean v6 = flow % 5 == 0;
                 int vlan = flow % 7 == 0 ? 100 : 0;
                 int kind = flow % 10;
@@ -46,7 +60,7 @@ final class SyntheticCapture {
                 } else if (kind == 3) {
                     refused(flow, v6, vlan);
                 } else {
-                    tcpSession(flow, v6, vlan, 2 + random.nextInt(10));
+                    tcpSession(flow, v6, vlan, sessionDataPackets > 0 ? sessionDataPackets : 2 + random.nextInt(10));
                 }
             }
         }
