@@ -121,8 +121,9 @@ final class BenchCommand implements Callable<Integer> {
                 }
             });
         }
-        System.out.printf("  last run: %d new flows posted (%d dropped: queue full), resolver: %d sock_diag lookups, %d records held%n",
-                last[0].get("requests"), last[0].get("request_drops"), last[1].get("lookups"), last[0].get("held"));
+        System.out.printf("  last run: %d new flows posted (%d dropped: queue full), resolver: %d sock_diag lookups, %d wake-ups, %d full rescans, %d records held%n",
+                last[0].get("requests"), last[0].get("request_drops"), last[1].get("lookups"), last[1].get("wakeups"),
+                last[1].get("full_rescans"), last[0].get("held"));
     }
 
     private static long count(PacketSource src) throws Exception {

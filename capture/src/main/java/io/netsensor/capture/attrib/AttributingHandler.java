@@ -40,6 +40,8 @@ public final class AttributingHandler implements EventHandler, FlowStartListener
     private final DnsEvent[] heldDns;
     private final long[] dnsDeadline;
     private int connHead, connSize, dnsHead, dnsSize;
+    /** results.version() when the held head was last found pending (-1: not probed since it became head). */
+    private long connProbed = -1, dnsProbed = -1;
     private final LongSet journaled = new LongSet(1 << 16);
     private final long[] dropped = new long[256];
     private int droppedNext;
@@ -138,15 +140,26 @@ public final class AttributingHandler implements EventHandler, FlowStartListener
         return clock == Long.MIN_VALUE ? 0 : clock;
     }
 
+    /**
+     * Called per packet while records are held: the head is probed again only when the resolver published
+     * something since it was last found pending (a table probe per packet is a hash and a likely cache miss).
+     */
     private void releaseDue(long now) {
+        long v = results.version();
         while (connSize > 0) {
-            ConnEvent e = heldConns[connHead];
-            if (fill(e) == Attribution.PENDING && now < connDeadline[connHead]) break;
+            if (now < connDeadline[connHead] && connProbed == v) break;
+            if (fill(heldConns[connHead]) == Attribution.PENDING && now < connDeadline[connHead]) {
+                connProbed = v;
+                break;
+            }
             releaseConn(false);
         }
         while (dnsSize > 0) {
-            DnsEvent e = heldDns[dnsHead];
-            if (fill(e) == Attribution.PENDING && now < dnsDeadline[dnsHead]) break;
+            if (now < dnsDeadline[dnsHead] && dnsProbed == v) break;
+            if (fill(heldDns[dnsHead]) == Attribution.PENDING && now < dnsDeadline[dnsHead]) {
+                dnsProbed = v;
+                break;
+            }
             releaseDns(false);
         }
     }
@@ -156,6 +169,7 @@ public final class AttributingHandler implements EventHandler, FlowStartListener
         if (early) fill(e);
         connHead = (connHead + 1) % heldConns.length;
         connSize--;
+        connProbed = -1;
         emit(e);
     }
 
@@ -164,6 +178,7 @@ public final class AttributingHandler implements EventHandler, FlowStartListener
         if (early) fill(e);
         dnsHead = (dnsHead + 1) % heldDns.length;
         dnsSize--;
+        dnsProbed = -1;
         emit(e);
     }
 

@@ -1,6 +1,7 @@
 package io.netsensor.capture.attrib;
 
 import io.netsensor.events.Attribution;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -44,6 +45,8 @@ final class AttributionResults {
 
     private final AtomicReferenceArray<Entry> slots;
     private final int bucketMask;
+    /** Bumped after every publish, so a reader can skip re-probing a pending tuple when nothing new landed. */
+    private final AtomicLong version = new AtomicLong();
     private long overwrites;
 
     AttributionResults(int minEntries) {
@@ -91,6 +94,12 @@ final class AttributionResults {
         }
         if (oldest != Long.MIN_VALUE) overwrites++;
         slots.set(victim, n);
+        version.lazySet(version.get() + 1); // single writer; ordered after the entry's store
+    }
+
+    /** Capture thread: changes whenever an entry was published since the last call (read before probing). */
+    long version() {
+        return version.get();
     }
 
     int capacity() {
