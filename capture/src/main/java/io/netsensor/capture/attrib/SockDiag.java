@@ -50,6 +50,23 @@ final class SockDiag implements AutoCloseable {
         static native int close(int fd);
     }
 
+    /**
+     * send/recv with size_t/ssize_t as plain longs, valid where C long is 64 bits (LP64 Linux): JNA converts
+     * a NativeLong argument and return value through reflection (an allocation and a constructor call per
+     * call), which was about a third of a lookup's CPU; the resolver's CPU competes with capture on small hosts.
+     */
+    private static final class Libc64 {
+        static {
+            Native.register(Libc64.class, Platform.C_LIBRARY_NAME);
+        }
+
+        static native long send(int fd, Pointer buf, long len, int flags);
+
+        static native long recv(int fd, Pointer buf, long len, int flags);
+    }
+
+    private static final boolean LP64 = Native.LONG_SIZE == 8;
+
     private final int fd;
     private final Memory req = new Memory(REQ_LEN);
     private final Memory resp = new Memory(RECV_BUF);
@@ -101,9 +118,10 @@ final class SockDiag implements AutoCloseable {
      */
     boolean lookup(int proto, long lHi, long lLo, int lPort, long rHi, long rLo, int rPort) {
         boolean v4 = isV4(lHi, lLo) && (isV4(rHi, rLo) || (rHi == 0 && rLo == 0));
-        if (v4 && exact(AF_INET, proto, lHi, lLo, lPort, rHi, rLo, rPort)) return true;
-        // IPv4 traffic on a dual-stack (AF_INET6, v4-mapped) socket, or plain IPv6
-        return exact(AF_INET6, proto, lHi, lLo, lPort, rHi, rLo, rPort);
+        // An AF_INET request runs the kernel's IPv4 socket lookup, the one that delivers IPv4 packets, so it
+        // also finds dual-stack AF_INET6 sockets carrying IPv4 (v4-mapped); an AF_INET6 retry after an IPv4
+        // miss would find nothing more and doubled the cost of every miss.
+        return exact(v4 ? AF_INET : AF_INET6, proto, lHi, lLo, lPort, rHi, rLo, rPort);
     }
 
     private boolean exact(int family, int proto, long lHi, long lLo, int lPort, long rHi, long rLo, int rPort) {
@@ -206,7 +224,7 @@ final class SockDiag implements AutoCloseable {
 
     private boolean send() {
         calls++;
-        long n = Libc.send(fd, req, new NativeLong(REQ_LEN), 0).longValue();
+        long n = LP64 ? Libc64.send(fd, req, REQ_LEN, 0) : Libc.send(fd, req, new NativeLong(REQ_LEN), 0).longValue();
         if (n != REQ_LEN) {
             errors++;
             return false;
@@ -215,7 +233,7 @@ final class SockDiag implements AutoCloseable {
     }
 
     private int receive() {
-        long n = Libc.recv(fd, resp, new NativeLong(RECV_BUF), 0).longValue();
+        long n = LP64 ? Libc64.recv(fd, resp, RECV_BUF, 0) : Libc.recv(fd, resp, new NativeLong(RECV_BUF), 0).longValue();
         if (n < 0) errors++;
         return (int) n;
     }

@@ -34,6 +34,32 @@ class LiveSocketsTest {
     }
 
     @Test
+    void ipv4TrafficOnDualStackSocketsIsFound() throws Exception {
+        InetAddress any6;
+        try {
+            any6 = InetAddress.getByName("::");
+            new ServerSocket(0, 1, any6).close();
+        } catch (IOException e) {
+            assumeTrue(false, "no IPv6 sockets here (" + e.getMessage() + "); skipped");
+            return;
+        }
+        try (ServerSocket server = new ServerSocket(0, 50, any6); // AF_INET6, not v6-only
+             Socket client = new Socket("127.0.0.1", server.getLocalPort());
+             Socket accepted = server.accept();
+             DatagramSocket udp = new DatagramSocket(new InetSocketAddress(any6, 0));
+             SockDiag diag = SockDiag.open()) {
+            long[] lo = Ip.parse("127.0.0.1");
+            assertThat(diag.lookup(TCP, lo[0], lo[1], server.getLocalPort(), 0, 0, 0)).as("[::] listener, IPv4 SYN").isTrue();
+            assertThat(ownInodes()).contains(diag.inode());
+            assertThat(diag.lookup(TCP, lo[0], lo[1], server.getLocalPort(), lo[0], lo[1], client.getLocalPort()))
+                    .as("accepted on [::]").isTrue();
+            assertThat(ownInodes()).contains(diag.inode());
+            assertThat(diag.lookup(UDP, lo[0], lo[1], udp.getLocalPort(), lo[0], lo[1], 5353)).as("udp on [::]").isTrue();
+            assertThat(ownInodes()).contains(diag.inode());
+        }
+    }
+
+    @Test
     void sockDiagFindsConnectedListeningAndUdpSocketsWithTheirInodes() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
              Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
