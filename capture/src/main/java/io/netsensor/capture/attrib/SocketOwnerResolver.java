@@ -17,7 +17,8 @@ import java.util.concurrent.locks.LockSupport;
  * <ul>
  * <li>The capture thread calls {@link #request} for each new flow with a local endpoint: six longs into a
  *     preallocated single-producer ring ({@link RequestRing}; full = dropped and counted), plus an
- *     {@code unpark} only when the resolver is asleep. Nothing is allocated, nothing waits.</li>
+ *     {@code unpark} only when the resolver is idle-asleep (under load it polls the queue, so the capture
+ *     thread pays no wake-up per flow). Nothing is allocated, nothing waits.</li>
  * <li>The resolver thread (this class) owns every cache and does all the slow work: the netlink
  *     sock_diag lookup of the tuple (-> inode, uid), the inode -> pid search over /proc/PID/fd
  *     ({@link InodeOwners}: new pids first, then recently owning pids, then a rate-limited full rescan;

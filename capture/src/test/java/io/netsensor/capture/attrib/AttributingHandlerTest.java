@@ -88,6 +88,22 @@ class AttributingHandlerTest {
     }
 
     @Test
+    void aRecordWhoseLookupLandedWhileQueuedGoesOutWithTheTimedOutOneBeforeIt() {
+        SocketOwnerResolver r = resolver(64);
+        AttributingHandler h = handler(r);
+        h.tick(0);
+        h.onConn(conn(43000, HOST, PEER, 443)); // never answered
+        ProcessInfo curl = new ProcessInfo(77, 4242, 1, 1000, 5, 123, "curl", "/usr/bin/curl", "curl x", "alice");
+        publish(r, 43001, Attribution.RESOLVED, curl);
+        h.tick(100 * MS);
+        h.onConn(conn(43001, HOST, PEER, 443)); // resolved already, queued behind the first (journal order)
+        for (int ms = 101; ms < 500; ms += 7) h.tick(ms * MS); // many packets, nothing new published
+        assertThat(out).isEmpty();
+        h.tick(500 * MS);
+        assertThat(out).containsExactly("conn 43000 pending 0", "process 4242 /usr/bin/curl alice", "conn 43001 resolved 4242");
+    }
+
+    @Test
     void theHoldIsBoundedAndTheEndOfCaptureWritesEverything() {
         SocketOwnerResolver r = resolver(64);
         AttributingHandler h = handler(r);
