@@ -17,8 +17,8 @@ import java.util.concurrent.locks.LockSupport;
  * <ul>
  * <li>The capture thread calls {@link #request} for each new flow with a local endpoint: six longs into a
  *     preallocated single-producer ring ({@link RequestRing}; full = dropped and counted), plus an
- *     {@code unpark} only when the resolver is idle-asleep (under load it polls the queue, so the capture
- *     thread pays no wake-up per flow). Nothing is allocated, nothing waits.</li>
+ *     {@code unpark} only when the resolver is asleep (above 1,000 requests/s it polls the queue instead,
+ *     so the capture thread pays no wake-up per flow). Nothing is allocated, nothing waits.</li>
  * <li>The resolver thread (this class) owns every cache and does all the slow work: the netlink
  *     sock_diag lookup of the tuple (-> inode, uid), the inode -> pid search over /proc/PID/fd
  *     ({@link InodeOwners}: new pids first, then recently owning pids, then a rate-limited full rescan;
@@ -37,13 +37,15 @@ public final class SocketOwnerResolver implements AutoCloseable {
     static final int TCP = 6;
     private static final long PARK_NANOS = 50_000_000L;
     /**
-     * While requests keep coming (one within {@link #BUSY_LINGER_NANOS}), the resolver polls the queue every
-     * {@link #POLL_NANOS} instead of sleeping until unparked: at thousands of new flows per second an unpark
-     * per request costs the capture thread a futex syscall (and a cross-core wake) per flow, whereas timed
-     * polling costs only the resolver's own core and batches requests. The added lookup latency (at most
-     * POLL_NANOS) is far below both the record hold time (0.5 s) and a short-lived client's lifetime.
+     * At high request rates (at least {@link #BUSY_REQUESTS} in a {@link #RATE_WINDOW_NANOS} window, i.e.
+     * 1,000/s) the resolver polls the queue every {@link #POLL_NANOS} instead of sleeping until unparked: an
+     * unpark per request costs the capture thread a futex syscall and a cross-core wake per new flow,
+     * whereas polling costs only the resolver's own core and batches requests. The added lookup latency (at
+     * most POLL_NANOS) is far below the record hold time (0.5 s). Below that rate every request still wakes
+     * the resolver at once (the first lookup of a short-lived client is as fast as it can be).
      */
-    private static final long POLL_NANOS = 500_000L, BUSY_LINGER_NANOS = 50_000_000L;
+    private static final long POLL_NANOS = 500_000L, RATE_WINDOW_NANOS = 10_000_000L;
+    private static final int BUSY_REQUESTS = 10;
     private static final int MAX_RECENT = 65_536;
     /** NETSENSOR_ATTRIBUTION_DEBUG=1 prints one stderr line per lookup (latency, outcome). */
     private static final boolean DEBUG = System.getenv("NETSENSOR_ATTRIBUTION_DEBUG") != null;
@@ -137,7 +139,9 @@ public final class SocketOwnerResolver implements AutoCloseable {
 
     private void loop() {
         warmUp();
-        long lastWork = System.nanoTime();
+        long windowStart = System.nanoTime();
+        int windowRequests = 0;
+        boolean busy = false;
         while (running) {
             boolean worked = false;
             // Two phases: every queued socket is looked up first (microseconds each, and the socket may close
@@ -149,6 +153,7 @@ public final class SocketOwnerResolver implements AutoCloseable {
                     w[RequestRing.WORDS] = inode;
                     batch.add(w);
                 }
+                windowRequests++;
                 worked = true;
             }
             for (long[] w; (w = batch.poll()) != null; ) {
@@ -156,10 +161,14 @@ public final class SocketOwnerResolver implements AutoCloseable {
             }
             long now = System.nanoTime();
             worked |= retryDue(now);
-            if (worked) {
-                lastWork = now;
-            } else if (now - lastWork < BUSY_LINGER_NANOS) {
-                LockSupport.parkNanos(this, POLL_NANOS); // busy: poll, the capture thread does not wake us
+            if (now - windowStart >= RATE_WINDOW_NANOS) {
+                busy = windowRequests >= BUSY_REQUESTS;
+                windowStart = now;
+                windowRequests = 0;
+            }
+            if (worked) continue;
+            if (busy) {
+                LockSupport.parkNanos(this, POLL_NANOS); // the capture thread does not wake us
             } else {
                 sleeping.set(true);
                 if (ring.isEmpty()) LockSupport.parkNanos(this, retries.isEmpty() ? PARK_NANOS : 5_000_000L);
