@@ -9,6 +9,7 @@ import io.netsensor.events.Attribution;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.Ip;
+import io.netsensor.events.Mac;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -54,16 +55,7 @@ public final class EventJson implements AutoCloseable {
         try {
             gen.writeStartObject();
             gen.writeStringField("@timestamp", time(e.phase == ConnEvent.Phase.END ? e.endNanos : e.startNanos));
-            gen.writeObjectFieldStart("event");
-            gen.writeStringField("kind", "event");
-            gen.writeStringField("dataset", "netsensor.conn");
-            gen.writeArrayFieldStart("category");
-            gen.writeString("network");
-            gen.writeEndArray();
-            gen.writeArrayFieldStart("type");
-            gen.writeString("connection");
-            gen.writeString(e.phase == ConnEvent.Phase.END ? "end" : "start");
-            gen.writeEndArray();
+            startEventObject("netsensor.conn", "connection", e.phase == ConnEvent.Phase.END ? "end" : "start");
             gen.writeStringField("action", e.phase == ConnEvent.Phase.END ? "connection_end" : "connection_open");
             gen.writeStringField("outcome", e.state.outcome() == io.netsensor.events.ConnState.Outcome.ESTABLISHED ? "success"
                     : e.state.outcome() == io.netsensor.events.ConnState.Outcome.OTHER ? "unknown" : "failure");
@@ -117,36 +109,30 @@ public final class EventJson implements AutoCloseable {
         gen.writeObjectFieldStart(name);
         gen.writeStringField("ip", Ip.toString(hi, lo));
         gen.writeNumberField("port", port);
-        if (mac != 0) gen.writeStringField("mac", mac(mac));
+        if (mac != 0) gen.writeStringField("mac", Mac.toString(mac));
         gen.writeNumberField("packets", pkts);
         gen.writeNumberField("bytes", bytes);
         gen.writeEndObject();
     }
 
-    /** ECS MAC form: upper-case, dash separated. */
-    static String mac(long mac) {
-        StringBuilder sb = new StringBuilder(17);
-        for (int i = 5; i >= 0; i--) {
-            int b = (int) (mac >>> (8 * i)) & 0xFF;
-            sb.append(Character.toUpperCase(Character.forDigit(b >> 4, 16))).append(Character.toUpperCase(Character.forDigit(b & 15, 16)));
-            if (i > 0) sb.append('-');
-        }
-        return sb.toString();
+    /** Opens ECS `event` (kind, dataset, category network, the given types); the caller adds fields and closes it. */
+    private void startEventObject(String dataset, String... types) throws IOException {
+        gen.writeObjectFieldStart("event");
+        gen.writeStringField("kind", "event");
+        gen.writeStringField("dataset", dataset);
+        gen.writeArrayFieldStart("category");
+        gen.writeString("network");
+        gen.writeEndArray();
+        gen.writeArrayFieldStart("type");
+        for (String t : types) gen.writeString(t);
+        gen.writeEndArray();
     }
 
     public void dns(DnsEvent e) {
         try {
             gen.writeStartObject();
             gen.writeStringField("@timestamp", time(e.tsNanos));
-            gen.writeObjectFieldStart("event");
-            gen.writeStringField("kind", "event");
-            gen.writeStringField("dataset", "netsensor.dns");
-            gen.writeArrayFieldStart("category");
-            gen.writeString("network");
-            gen.writeEndArray();
-            gen.writeArrayFieldStart("type");
-            gen.writeString("protocol");
-            gen.writeEndArray();
+            startEventObject("netsensor.dns", "protocol");
             gen.writeStringField("outcome", !e.responded ? "unknown" : e.rcode == 0 ? "success" : "failure");
             if (e.rttNanos >= 0) gen.writeNumberField("duration", e.rttNanos);
             gen.writeEndObject();
@@ -159,7 +145,7 @@ public final class EventJson implements AutoCloseable {
             gen.writeObjectFieldStart("source");
             gen.writeStringField("ip", Ip.toString(e.clientIpHi, e.clientIpLo));
             gen.writeNumberField("port", e.clientPort);
-            if (e.clientMac != 0) gen.writeStringField("mac", mac(e.clientMac));
+            if (e.clientMac != 0) gen.writeStringField("mac", Mac.toString(e.clientMac));
             gen.writeEndObject();
             gen.writeObjectFieldStart("destination");
             gen.writeStringField("ip", Ip.toString(e.serverIpHi, e.serverIpLo));

@@ -11,8 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,23 +59,13 @@ final class ReplayCommand implements Callable<Integer> {
         try (Sensor sensor = Sensor.open(settings, dir, List.of());
              JournalReader reader = sensor.journal.reader();
              Consumers consumers = new Consumers(out, events, format == OutputFormat.table, noDetect ? null : settings)) {
-            AtomicBoolean captureDone = new AtomicBoolean();
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            Thread capture = new Thread(() -> {
-                try {
-                    for (Path f : files) totals.add(replayOne(sensor, f));
-                    sensor.pipeline.finish(sensor.pipeline.lastTimestamp());
-                } catch (Throwable t) {
-                    failure.set(t);
-                } finally {
-                    captureDone.set(true);
-                }
-            }, "netsensor-capture");
-            capture.start();
-            EventPump.drain(reader, consumers, captureDone::get);
+            CaptureThread capture = CaptureThread.start(() -> {
+                for (Path f : files) totals.add(replayOne(sensor, f));
+                sensor.pipeline.finish(sensor.pipeline.lastTimestamp());
+            });
+            EventPump.drain(reader, consumers, capture::done);
             capture.join();
-            if (failure.get() instanceof IOException) throw (IOException) failure.get();
-            if (failure.get() != null) throw new IllegalStateException(failure.get());
+            capture.rethrowFailure();
             consumers.finish();
             out.flush();
             totals.print(System.err, sensor, reader, consumers, System.nanoTime() - started);

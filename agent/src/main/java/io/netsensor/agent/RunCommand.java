@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -70,8 +68,7 @@ final class RunCommand implements Callable<Integer> {
 
         PcapHandleSource source = PcapHandleSource.openLive(device, snaplen != null ? snaplen : settings.snaplen,
                 promiscuous || settings.promiscuous, bpf);
-        AtomicBoolean captureDone = new AtomicBoolean();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
+        CaptureThread[] capture = {null};
         CountDownLatch finished = new CountDownLatch(1);
         SocketOwnerResolver resolver = noAttribution ? null : startResolver();
         try (Sensor sensor = Sensor.open(settings, dir, hostAddresses(), resolver);
@@ -83,16 +80,6 @@ final class RunCommand implements Callable<Integer> {
                 System.err.printf("netsensor: detector state rebuilt from the journal's last %s (%d events, %d earlier alerts)%n",
                         settings.detectors.rebuildWindow, rebuilt, consumers.rebuiltAlerts());
             }
-            Thread capture = new Thread(() -> {
-                try {
-                    source.run(sensor.pipeline);
-                    sensor.pipeline.finish(Math.max(System.currentTimeMillis() * 1_000_000L, sensor.pipeline.lastTimestamp()));
-                } catch (Throwable t) {
-                    failure.set(t);
-                } finally {
-                    captureDone.set(true);
-                }
-            }, "netsensor-capture");
             Thread shutdown = new Thread(() -> {
                 source.stop();
                 try {
@@ -103,15 +90,18 @@ final class RunCommand implements Callable<Integer> {
                 // Everything is flushed and closed: a requested stop is a success, not "killed by signal" (143).
                 System.err.flush();
                 System.out.flush();
-                Runtime.getRuntime().halt(failure.get() == null ? 0 : 1);
+                Runtime.getRuntime().halt(capture[0] != null && capture[0].failed() ? 1 : 0);
             }, "netsensor-shutdown");
             Runtime.getRuntime().addShutdownHook(shutdown);
             ConfigReload.onHangup(settingsOptions, consumers);
-            capture.start();
+            capture[0] = CaptureThread.start(() -> {
+                source.run(sensor.pipeline);
+                sensor.pipeline.finish(Math.max(System.currentTimeMillis() * 1_000_000L, sensor.pipeline.lastTimestamp()));
+            });
             System.err.println("netsensor: capturing on " + device + (bpf.isBlank() ? "" : " with filter '" + bpf + "'")
                     + ", linktype " + source.linkType() + ", journal " + sensor.journal.dir());
-            EventPump.drain(reader, consumers, captureDone::get);
-            capture.join();
+            EventPump.drain(reader, consumers, capture[0]::done);
+            capture[0].join();
             consumers.finish();
             out.flush();
             System.err.printf("netsensor: stopped; %d events journaled, %d alerts, %d dropped by the kernel, decode %s%s%n",
@@ -123,9 +113,7 @@ final class RunCommand implements Callable<Integer> {
             if (resolver != null) resolver.close();
             finished.countDown();
         }
-        Throwable t = failure.get();
-        if (t instanceof IOException) throw (IOException) t;
-        if (t != null) throw new IllegalStateException(t);
+        if (capture[0] != null) capture[0].rethrowFailure();
         return 0;
     }
 

@@ -66,6 +66,16 @@ public final class BoundedStates<K, V> {
         }
     }
 
+    /** The counters every detector reports (keys, evictions, expirations, alerts), ready for its own. */
+    public Map<String, Long> stats(long alerts) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("keys", (long) size());
+        m.put("evictions", evictions());
+        m.put("expirations", expirations());
+        m.put("alerts", alerts);
+        return m;
+    }
+
     public int size() {
         return map.size();
     }

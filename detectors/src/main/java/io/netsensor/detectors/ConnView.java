@@ -76,17 +76,4 @@ public final class ConnView {
     public static long time(ConnEvent e) {
         return e.startNanos != 0 ? e.startNanos : e.endNanos;
     }
-
-    /** ECS form of a MAC address (upper-case hex, dash separated), as in the events. */
-    public static String macText(long mac) {
-        if (mac == 0) return null;
-        StringBuilder sb = new StringBuilder(17);
-        for (int i = 5; i >= 0; i--) {
-            int b = (int) (mac >>> (8 * i)) & 0xFF;
-            sb.append(Character.toUpperCase(Character.forDigit(b >>> 4, 16)))
-                    .append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));
-            if (i > 0) sb.append('-');
-        }
-        return sb.toString();
-    }
 }

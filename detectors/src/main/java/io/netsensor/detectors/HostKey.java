@@ -77,7 +77,7 @@ public final class HostKey {
 
     /** MAC as aa:bb:cc:dd:ee:ff, or null when none. */
     public String macText() {
-        return ConnView.macText(mac);
+        return io.netsensor.events.Mac.toString(mac);
     }
 
     @Override

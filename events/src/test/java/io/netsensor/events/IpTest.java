@@ -49,4 +49,11 @@ class IpTest {
         assertThat(r.contains(c[0], c[1])).isTrue(); // 0.0.0.0/0 covers all IPv4
         assertThatThrownBy(() -> IpRanges.of("10.0.0.0/40")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void macsPrintInEcsFormAndZeroMeansNone() {
+        assertThat(Mac.toString(0x02005E000099L)).isEqualTo("02-00-5E-00-00-99");
+        assertThat(Mac.toString(0xFFFFFFFFFFFFL)).isEqualTo("FF-FF-FF-FF-FF-FF");
+        assertThat(Mac.toString(0)).isNull();
+    }
 }

@@ -221,11 +221,7 @@ public final class BeaconDetector implements Detector {
 
     @Override
     public Map<String, Long> stats() {
-        Map<String, Long> m = new LinkedHashMap<>();
-        m.put("keys", (long) states.size());
-        m.put("evictions", states.evictions());
-        m.put("expirations", states.expirations());
-        m.put("alerts", alerts);
+        Map<String, Long> m = states.stats(alerts);
         m.put("updates", updates);
         m.put("evaluations", evaluations);
         m.put("disorder_dropped", disorderDropped);

@@ -13,7 +13,6 @@ import io.netsensor.events.ConnEvent;
 import io.netsensor.events.Direction;
 import io.netsensor.events.Transport;
 import java.util.BitSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -131,11 +130,7 @@ public final class C2PortDetector implements Detector {
 
     @Override
     public Map<String, Long> stats() {
-        Map<String, Long> m = new LinkedHashMap<>();
-        m.put("keys", (long) states.size());
-        m.put("evictions", states.evictions());
-        m.put("expirations", states.expirations());
-        m.put("alerts", alerts);
+        Map<String, Long> m = states.stats(alerts);
         m.put("hits", hits);
         return m;
     }

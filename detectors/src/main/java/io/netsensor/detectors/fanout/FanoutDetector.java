@@ -16,7 +16,6 @@ import io.netsensor.events.Ip;
 import io.netsensor.events.Transport;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -169,11 +168,7 @@ public final class FanoutDetector implements Detector {
 
     @Override
     public Map<String, Long> stats() {
-        Map<String, Long> m = new LinkedHashMap<>();
-        m.put("keys", (long) states.size());
-        m.put("evictions", states.evictions());
-        m.put("expirations", states.expirations());
-        m.put("alerts", alerts);
+        Map<String, Long> m = states.stats(alerts);
         m.put("attempts", attempts);
         return m;
     }

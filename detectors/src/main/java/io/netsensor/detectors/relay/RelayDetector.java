@@ -16,7 +16,6 @@ import io.netsensor.events.Ip;
 import io.netsensor.events.Transport;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -154,7 +153,7 @@ public final class RelayDetector implements Detector {
         // one id per host (the targets change as the relay runs, the MAC may be learnt late): derive it
         // before naming the MAC and the latest target
         a.id = AlertIds.of(a);
-        a.hostMac = ConnView.macText(h.mac);
+        a.hostMac = io.netsensor.events.Mac.toString(h.mac);
         LegRing lastOut = h.out;
         int last = lastOut.at(lastOut.size - 1);
         a.remoteIp = Ip.toString(lastOut.hi[last], lastOut.lo[last]);
@@ -190,11 +189,7 @@ public final class RelayDetector implements Detector {
 
     @Override
     public Map<String, Long> stats() {
-        Map<String, Long> m = new LinkedHashMap<>();
-        m.put("keys", (long) states.size());
-        m.put("evictions", states.evictions());
-        m.put("expirations", states.expirations());
-        m.put("alerts", alerts);
+        Map<String, Long> m = states.stats(alerts);
         m.put("inbound_legs", inboundLegs);
         m.put("outbound_legs", outboundLegs);
         return m;
