@@ -1,7 +1,11 @@
 package io.netsensor.agent;
+import io.netsensor.events.ProcessDirectory;
+import io.netsensor.format.AlertTable;
+import io.netsensor.format.AlertJson;
+import io.netsensor.format.EventJson;
 
 import io.netsensor.config.Settings;
-import io.netsensor.detectors.Alert;
+import io.netsensor.events.Alert;
 import io.netsensor.detectors.DetectorEngine;
 import io.netsensor.detectors.DetectorSettings;
 import io.netsensor.detectors.dga.DgaDetector;

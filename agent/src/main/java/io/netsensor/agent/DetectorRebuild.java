@@ -1,7 +1,7 @@
 package io.netsensor.agent;
 
-import io.netsensor.capture.journal.Journal;
-import io.netsensor.capture.journal.JournalReader;
+import io.netsensor.journal.Journal;
+import io.netsensor.journal.JournalReader;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.EventHandler;

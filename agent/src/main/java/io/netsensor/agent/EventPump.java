@@ -1,6 +1,6 @@
 package io.netsensor.agent;
 
-import io.netsensor.capture.journal.JournalReader;
+import io.netsensor.journal.JournalReader;
 import io.netsensor.events.EventHandler;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;

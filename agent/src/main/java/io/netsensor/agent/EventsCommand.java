@@ -1,7 +1,9 @@
 package io.netsensor.agent;
+import io.netsensor.events.ProcessDirectory;
+import io.netsensor.format.EventJson;
 
-import io.netsensor.capture.journal.Journal;
-import io.netsensor.capture.journal.JournalReader;
+import io.netsensor.journal.Journal;
+import io.netsensor.journal.JournalReader;
 import io.netsensor.config.Settings;
 import io.netsensor.config.Units;
 import io.netsensor.events.ConnEvent;

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the `netsensor` command. */
 @Command(name = "netsensor", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "On-host network sensor: captures connections and DNS, journals them, detects botnet C2.",
-        subcommands = {RunCommand.class, ReplayCommand.class, EventsCommand.class, BenchCommand.class, EvalDgaCommand.class,
+        subcommands = {RunCommand.class, ReplayCommand.class, EventsCommand.class, BenchCommand.class, 
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     static {

@@ -1,6 +1,7 @@
 package io.netsensor.agent;
 
-import io.netsensor.capture.journal.JournalReader;
+import io.netsensor.events.Alert;
+import io.netsensor.journal.JournalReader;
 import io.netsensor.capture.source.PacketSource;
 import io.netsensor.capture.source.PcapFileSource;
 import io.netsensor.capture.source.PcapHandleSource;

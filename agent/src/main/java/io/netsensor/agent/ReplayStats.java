@@ -18,7 +18,7 @@ final class ReplayStats {
 
     record File(Path path, long frames, long sourceErrors, long elapsedNanos) {}
 
-    synchronized void print(PrintStream err, Sensor sensor, io.netsensor.capture.journal.JournalReader reader, Consumers consumers,
+    synchronized void print(PrintStream err, Sensor sensor, io.netsensor.journal.JournalReader reader, Consumers consumers,
             long elapsedNanos) {
         long frames = files.stream().mapToLong(File::frames).sum();
         long sourceErrors = files.stream().mapToLong(File::sourceErrors).sum();

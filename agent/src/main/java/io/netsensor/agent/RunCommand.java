@@ -1,7 +1,7 @@
 package io.netsensor.agent;
 
 import io.netsensor.capture.attrib.SocketOwnerResolver;
-import io.netsensor.capture.journal.JournalReader;
+import io.netsensor.journal.JournalReader;
 import io.netsensor.capture.source.DefaultRoute;
 import io.netsensor.capture.source.PcapHandleSource;
 import io.netsensor.config.Settings;

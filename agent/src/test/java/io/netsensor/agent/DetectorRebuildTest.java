@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.netsensor.capture.journal.Journal;
-import io.netsensor.capture.journal.JournalReader;
-import io.netsensor.capture.journal.JournalWriter;
+import io.netsensor.journal.Journal;
+import io.netsensor.journal.JournalReader;
+import io.netsensor.journal.JournalWriter;
 import io.netsensor.config.Settings;
 import io.netsensor.config.SettingsLoader;
 import io.netsensor.events.ConnEvent;

@@ -1,5 +1,6 @@
 package io.netsensor.detectors;
 
+import io.netsensor.events.Alert;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -34,9 +35,8 @@ public final class AlertGate {
         this(s.maxEntries, s.realertAfter.toNanos());
     }
 
-    /** Assigns the alert's id when missing; true when it should be emitted. */
+    /** True when the alert (whose id is set) should be emitted; remembers it. */
     public boolean admit(Alert a) {
-        if (a.id == null) a.id = AlertIds.of(a);
         long[] prev = seen.get(a.id);
         int sev = a.severity.ordinal();
         if (prev == null) {

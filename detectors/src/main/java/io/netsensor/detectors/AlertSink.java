@@ -1,4 +1,5 @@
 package io.netsensor.detectors;
+import io.netsensor.events.Alert;
 
 /** Receives alerts as detectors raise them. */
 @FunctionalInterface

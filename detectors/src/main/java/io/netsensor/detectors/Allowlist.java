@@ -1,5 +1,6 @@
 package io.netsensor.detectors;
 
+import io.netsensor.events.Alert;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.IpRanges;

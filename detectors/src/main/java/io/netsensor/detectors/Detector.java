@@ -1,5 +1,6 @@
 package io.netsensor.detectors;
 
+import io.netsensor.events.DetectorKind;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.DnsEvent;
 import java.util.Map;

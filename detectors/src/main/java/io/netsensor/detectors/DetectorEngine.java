@@ -1,5 +1,7 @@
 package io.netsensor.detectors;
+import io.netsensor.events.ProcessInfo;
 
+import io.netsensor.events.Alert;
 import io.netsensor.detectors.beacon.BeaconDetector;
 import io.netsensor.detectors.c2port.C2PortDetector;
 import io.netsensor.detectors.fanout.FanoutDetector;
@@ -9,6 +11,7 @@ import io.netsensor.events.ConnEvent;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.EventHandler;
 import io.netsensor.events.Ip;
+import io.netsensor.events.ProcessLookup;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,11 +35,6 @@ public final class DetectorEngine implements EventHandler {
     /** The record being handled: alerts it raises about its local endpoint get its process. */
     private ConnEvent currentConn;
     private DnsEvent currentDns;
-
-    /** Process details by entity id (the journal's PROCESS records), to name the process of an alert. */
-    public interface ProcessLookup {
-        Alert.ProcessRef find(long entityId);
-    }
 
     public DetectorEngine(List<Detector> detectors, Allowlist allowlist, AlertGate gate, AlertSink sink) {
         this.detectors = detectors.toArray(new Detector[0]);
@@ -98,8 +96,13 @@ public final class DetectorEngine implements EventHandler {
         currentDns = null;
     }
 
-    private void route(Alert a) {
-        if (a.process == null) a.process = processOf(a);
+    private void route(Alert raised) {
+        Alert a = raised;
+        if (a.process == null) {
+            ProcessInfo p = processOf(a);
+            if (p != null) a = a.withProcess(p);
+        }
+        if (a.id == null) a = a.withId(AlertIds.of(a));
         if (allowlist.allowsAlert(a)) {
             allowlistedAlerts++;
             return;
@@ -120,7 +123,7 @@ public final class DetectorEngine implements EventHandler {
      * endpoint and the record was attributed (detectors key attributed records by process, so it is the
      * process whose activity the alert describes). Runs before the allowlist so process rules apply.
      */
-    private Alert.ProcessRef processOf(Alert a) {
+    private ProcessInfo processOf(Alert a) {
         int pid;
         long start, entity;
         String localIp;
@@ -141,8 +144,8 @@ public final class DetectorEngine implements EventHandler {
             return null;
         }
         if (!localIp.equals(a.hostIp)) return null;
-        Alert.ProcessRef known = processes.find(entity);
-        return known != null ? known : new Alert.ProcessRef(pid, start, null, null, null, null, entity, 0, -1);
+        ProcessInfo known = processes.find(entity);
+        return known != null ? known : ProcessInfo.identityOnly(entity, pid, start);
     }
 
     public List<Detector> detectors() {

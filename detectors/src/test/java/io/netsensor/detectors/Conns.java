@@ -1,5 +1,6 @@
 package io.netsensor.detectors;
 
+import io.netsensor.events.Alert;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.ConnState;
 import io.netsensor.events.Direction;

@@ -1,5 +1,9 @@
 package io.netsensor.detectors;
+import io.netsensor.events.ProcessInfo;
 
+import io.netsensor.events.DetectorKind;
+import io.netsensor.events.Severity;
+import io.netsensor.events.Alert;
 import static io.netsensor.detectors.Conns.HOUR;
 import static io.netsensor.detectors.Conns.SEC;
 import static io.netsensor.detectors.Conns.T0;
@@ -106,7 +110,7 @@ class DetectorEngineTest {
         assertThat(allow.allowsProcess(null, "/usr/bin/ansible-pull")).isTrue(); // by base name
         assertThat(allow.allowsProcess("curl", "/usr/bin/curl")).isFalse();
 
-        Detector fake = alwaysAlerting(new Alert.ProcessRef(42, 1, "falcon-sensor", "/opt/falcon/bin/falcon-sensor", "", "root"));
+        Detector fake = alwaysAlerting(new ProcessInfo(0, 42, 0, -1, 1, "falcon-sensor", "/opt/falcon/bin/falcon-sensor", "", "root"));
         DetectorEngine engine = new DetectorEngine(List.of(fake), allow, new AlertGate(s.gate), sink);
         engine.onConn(Conns.out(HOST, "198.51.100.7", 443).at(T0).build());
         assertThat(sink.alerts).isEmpty();
@@ -134,17 +138,17 @@ class DetectorEngineTest {
         assertThatThrownBy(() -> DetectorSettings.forProfile("fast")).isInstanceOf(IllegalArgumentException.class);
     }
 
-    private static Detector alwaysAlerting(Alert.ProcessRef process) {
+    private static Detector alwaysAlerting(ProcessInfo process) {
         return new Detector() {
             public DetectorKind kind() { return DetectorKind.BEACON; }
             public void onConn(ConnEvent e, AlertSink out) {
-                Alert a = new Alert();
+                Alert.Draft a = new Alert.Draft();
                 a.detector = DetectorKind.BEACON;
                 a.severity = Severity.LOW;
                 a.hostIp = HOST;
                 a.process = process;
                 a.lastSeenNanos = e.startNanos;
-                out.onAlert(a);
+                out.onAlert(a.build());
             }
             public Map<String, Long> stats() { return Map.of(); }
         };

@@ -1,5 +1,6 @@
 package io.netsensor.agent.detect;
 
+import io.netsensor.events.Alert;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -38,12 +38,7 @@ class CorpusReplayTest {
             "sv-dns-iodine-tunnel/input.pcap", Set.of("dga"));
 
     static Path corpus() {
-        String env = System.getenv("NETSENSOR_SHARED");
-        Path shared = env != null ? Path.of(env) : Path.of("..", "..", "shared");
-        Path c = shared.resolve("corpus");
-        Assumptions.assumeTrue(Files.isDirectory(c), "corpus not found at " + c.toAbsolutePath()
-                + " (set NETSENSOR_SHARED to the shared data directory): skipping corpus replays");
-        return c;
+        return io.netsensor.testkit.Shared.require("corpus");
     }
 
     static List<Path> captures(Path corpus) throws IOException {
@@ -60,7 +55,7 @@ class CorpusReplayTest {
         Path corpus = corpus();
         for (String f : List.of("slips-beacon-cc/test-cc-capture-1.pcap", "slips-beacon-cc/test-cc-capture-2.pcap")) {
             Path pcap = corpus.resolve(f);
-            Assumptions.assumeTrue(Files.isReadable(pcap), pcap + " missing");
+            io.netsensor.testkit.Shared.require("corpus/" + f);
             List<JsonNode> alerts = Replays.alerts(pcap, "--profile", "short-window");
             List<JsonNode> beacons = Replays.of(alerts, "beacon");
             assertThat(beacons).as("%s:%s", f, Replays.describe(alerts)).isNotEmpty();

@@ -1,4 +1,5 @@
 package io.netsensor.capture.attrib;
+import io.netsensor.events.ProcessInfo;
 
 import io.netsensor.capture.track.FlowStartListener;
 import io.netsensor.capture.track.Locality;

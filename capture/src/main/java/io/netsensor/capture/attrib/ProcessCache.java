@@ -1,4 +1,5 @@
 package io.netsensor.capture.attrib;
+import io.netsensor.events.ProcessInfo;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,11 +44,11 @@ final class ProcessCache {
         ProcessInfo cached = byPid.get(pid);
         ProcFs.Stat st = fs.stat(pid);
         if (st == null) return cached; // exited: the last process seen with this pid is the best answer
-        if (cached != null && cached.startTicks == st.startTicks) return cached;
+        long startNanos = bootNanos + st.startTicks * nanosPerTick;
+        if (cached != null && cached.startNanos == startNanos) return cached; // same start: the same process
         reads++;
         int uid = fs.uid(pid);
-        ProcessInfo p = new ProcessInfo(EntityIds.of(bootId, pid, st.startTicks), pid, st.ppid, uid, st.startTicks,
-                bootNanos + st.startTicks * nanosPerTick, st.comm, fs.exe(pid), fs.cmdline(pid), users.name(uid, nowNanos));
+        ProcessInfo p = new ProcessInfo(EntityIds.of(bootId, pid, st.startTicks), pid, st.ppid, uid, startNanos, st.comm, fs.exe(pid), fs.cmdline(pid), users.name(uid, nowNanos));
         byPid.put(pid, p);
         return p;
     }

@@ -1,4 +1,5 @@
 package io.netsensor.capture.attrib;
+import io.netsensor.events.ProcessInfo;
 
 import io.netsensor.events.Attribution;
 import java.io.IOException;

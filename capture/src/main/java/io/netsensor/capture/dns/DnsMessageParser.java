@@ -1,5 +1,7 @@
 package io.netsensor.capture.dns;
 
+import io.netsensor.events.DnsWire;
+
 import io.netsensor.events.DnsEvent;
 
 /**
@@ -42,12 +44,13 @@ public final class DnsMessageParser {
     public static final int MAX_POINTER_JUMPS = 32;
     public static final int MAX_WIRE_NAME = 255;
 
-    static final int TYPE_A = 1, TYPE_NS = 2, TYPE_CNAME = 5, TYPE_SOA = 6, TYPE_MINFO = 14, TYPE_PTR = 12,
-            TYPE_MX = 15, TYPE_RP = 17, TYPE_AFSDB = 18, TYPE_RT = 21, TYPE_AAAA = 28, TYPE_SRV = 33,
-            TYPE_KX = 36, TYPE_DNAME = 39, TYPE_OPT = 41;
+    static final int TYPE_A = DnsWire.TYPE_A, TYPE_NS = DnsWire.TYPE_NS, TYPE_CNAME = DnsWire.TYPE_CNAME,
+            TYPE_SOA = DnsWire.TYPE_SOA, TYPE_MINFO = DnsWire.TYPE_MINFO, TYPE_PTR = DnsWire.TYPE_PTR,
+            TYPE_MX = DnsWire.TYPE_MX, TYPE_RP = DnsWire.TYPE_RP, TYPE_AFSDB = DnsWire.TYPE_AFSDB,
+            TYPE_RT = DnsWire.TYPE_RT, TYPE_AAAA = DnsWire.TYPE_AAAA, TYPE_SRV = DnsWire.TYPE_SRV,
+            TYPE_KX = DnsWire.TYPE_KX, TYPE_DNAME = DnsWire.TYPE_DNAME, TYPE_OPT = DnsWire.TYPE_OPT;
 
     private static final int MODE_SKIP = 0, MODE_TEXT = 1, MODE_WIRE = 2;
-    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     // --- results of the last parse (besides what goes into the event)
     /** QR bit: true for a response. */
@@ -327,21 +330,7 @@ public final class DnsMessageParser {
     }
 
     static int escape(byte[] src, int off, int len, byte[] out, int o) {
-        for (int i = off; i < off + len; i++) {
-            int c = src[i] & 0xFF;
-            if (c == '\\') {
-                out[o++] = '\\';
-                out[o++] = '\\';
-            } else if (c >= 0x20 && c < 0x7F) {
-                out[o++] = (byte) c;
-            } else {
-                out[o++] = '\\';
-                out[o++] = 'x';
-                out[o++] = HEX[c >>> 4];
-                out[o++] = HEX[c & 0xF];
-            }
-        }
-        return o;
+        return DnsWire.escape(src, off, len, out, o);
     }
 
     private static boolean isNetbiosEncoded(byte[] b, int off, int len) {
@@ -362,10 +351,10 @@ public final class DnsMessageParser {
     }
 
     static int u16(byte[] b, int p) {
-        return ((b[p] & 0xFF) << 8) | (b[p + 1] & 0xFF);
+        return DnsWire.u16(b, p);
     }
 
     static long u32(byte[] b, int p) {
-        return ((long) (b[p] & 0xFF) << 24) | ((b[p + 1] & 0xFF) << 16) | ((b[p + 2] & 0xFF) << 8) | (b[p + 3] & 0xFF);
+        return DnsWire.u32(b, p);
     }
 }

@@ -1,4 +1,5 @@
 package io.netsensor.capture.attrib;
+import io.netsensor.events.ProcessInfo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,7 +63,7 @@ class AttributingHandlerTest {
         h.onConn(conn(40001, HOST, PEER, 443)); // a later record queues behind it (journal order kept)
         assertThat(out).isEmpty();
 
-        ProcessInfo curl = new ProcessInfo(77, 4242, 1, 1000, 5, 123, "curl", "/usr/bin/curl", "curl x", "alice");
+        ProcessInfo curl = new ProcessInfo(77, 4242, 1, 1000, 123, "curl", "/usr/bin/curl", "curl x", "alice");
         publish(r, 40000, Attribution.RESOLVED, curl);
         publish(r, 40001, Attribution.RESOLVED, curl);
         h.tick(2 * MS);
@@ -93,7 +94,7 @@ class AttributingHandlerTest {
         AttributingHandler h = handler(r);
         h.tick(0);
         h.onConn(conn(43000, HOST, PEER, 443)); // never answered
-        ProcessInfo curl = new ProcessInfo(77, 4242, 1, 1000, 5, 123, "curl", "/usr/bin/curl", "curl x", "alice");
+        ProcessInfo curl = new ProcessInfo(77, 4242, 1, 1000, 123, "curl", "/usr/bin/curl", "curl x", "alice");
         publish(r, 43001, Attribution.RESOLVED, curl);
         h.tick(100 * MS);
         h.onConn(conn(43001, HOST, PEER, 443)); // resolved already, queued behind the first (journal order)

@@ -1,4 +1,5 @@
 package io.netsensor.capture.attrib;
+import io.netsensor.events.ProcessInfo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,7 +1,6 @@
 package io.netsensor.capture.conformance;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
+import io.netsensor.testkit.Shared;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,16 +27,11 @@ final class Corpus {
     private Corpus() {}
 
     static Path root() {
-        String env = System.getenv("NETSENSOR_SHARED");
-        Path shared = env != null ? Paths.get(env) : Paths.get("..", "..", "shared");
-        return shared.resolve("corpus");
+        return Shared.dir().resolve("corpus");
     }
 
     static Path requireRoot() {
-        Path root = root();
-        assumeTrue(Files.isDirectory(root), "third-party corpus not found at " + root.toAbsolutePath()
-                + " (set NETSENSOR_SHARED to the shared data directory); conformance tests skipped");
-        return root;
+        return Shared.require("corpus");
     }
 
     static List<Path> captures() throws IOException {

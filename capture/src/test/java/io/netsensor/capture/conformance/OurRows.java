@@ -1,6 +1,6 @@
 package io.netsensor.capture.conformance;
 
-import io.netsensor.capture.dns.DnsAnswerText;
+import io.netsensor.format.DnsAnswerText;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.Ip;

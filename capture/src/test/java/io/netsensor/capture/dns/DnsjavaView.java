@@ -1,4 +1,5 @@
 package io.netsensor.capture.dns;
+import io.netsensor.format.DnsAnswerText;
 
 import io.netsensor.events.DnsEvent;
 import org.xbill.DNS.AAAARecord;

@@ -24,14 +24,11 @@ import org.pcap4j.core.Pcaps;
 /** Every corpus capture reads exactly as libpcap (via pcap4j) reads it, and decodes without throwing. */
 class CorpusCrossCheckTest {
     static Path corpus() {
-        String env = System.getenv("NETSENSOR_SHARED");
-        Path shared = env != null ? Paths.get(env) : Paths.get("..", "..", "shared");
-        return shared.resolve("corpus");
+        return io.netsensor.testkit.Shared.require("corpus");
     }
 
     static List<Path> captures() throws Exception {
         Path root = corpus();
-        assumeTrue(Files.isDirectory(root), "corpus not found at " + root + " (set NETSENSOR_SHARED)");
         try (Stream<Path> s = Files.walk(root)) {
             return s.filter(p -> p.toString().endsWith(".pcap") || p.toString().endsWith(".pcapng"))
                     .sorted().collect(Collectors.toList());
@@ -101,8 +98,7 @@ class CorpusCrossCheckTest {
 
     @Test
     void ipv6FragmentedDnsResponsesAreReassembled() throws Exception {
-        Path p = corpus().resolve("zeek-ipv6-frag-dns/ipv6-fragmented-dns.pcap");
-        assumeTrue(Files.exists(p), "corpus not found: " + p);
+        Path p = io.netsensor.testkit.Shared.require("corpus/zeek-ipv6-frag-dns/ipv6-fragmented-dns.pcap");
         FrameDecoder decoder = new FrameDecoder();
         PacketView v = new PacketView();
         List<Integer> dnsResponses = new ArrayList<>();

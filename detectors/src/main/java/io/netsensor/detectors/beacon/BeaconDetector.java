@@ -1,15 +1,15 @@
 package io.netsensor.detectors.beacon;
 
-import io.netsensor.detectors.Alert;
+import io.netsensor.events.Alert;
 import io.netsensor.detectors.AlertIds;
 import io.netsensor.detectors.AlertSink;
 import io.netsensor.detectors.BoundedStates;
 import io.netsensor.detectors.ConnView;
 import io.netsensor.detectors.Detector;
-import io.netsensor.detectors.DetectorKind;
+import io.netsensor.events.DetectorKind;
 import io.netsensor.detectors.DetectorSettings;
 import io.netsensor.detectors.PairKey;
-import io.netsensor.detectors.Severity;
+import io.netsensor.events.Severity;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.Transport;
 import java.util.ArrayList;
@@ -152,7 +152,7 @@ public final class BeaconDetector implements Detector {
 
     private Alert alert(BeaconSeries s, Severity sev, double needed) {
         Regularity r = regularity;
-        Alert a = new Alert();
+        Alert.Draft a = new Alert.Draft();
         a.detector = DetectorKind.BEACON;
         a.severity = sev;
         a.score = r.score;
@@ -197,7 +197,7 @@ public final class BeaconDetector implements Detector {
         a.summary = String.format(java.util.Locale.ROOT,
                 "periodic %s connections every ~%s (jitter %.0f %%) to %s:%d, %d in %.0f min",
                 transport, human(r.medianInterval), 100 * r.relMad, a.remoteIp, a.remotePort, s.connections, durMin);
-        return a;
+        return a.build();
     }
 
     private static List<Double> sampleIntervals(Regularity r) {

@@ -1,6 +1,6 @@
 package io.netsensor.detectors.beacon;
 
-import io.netsensor.detectors.Severity;
+import io.netsensor.events.Severity;
 
 /**
  * Connection times and sizes of one (local endpoint, remote ip, remote port) series: a ring of the

@@ -1,14 +1,14 @@
 package io.netsensor.detectors.c2port;
 
-import io.netsensor.detectors.Alert;
+import io.netsensor.events.Alert;
 import io.netsensor.detectors.AlertSink;
 import io.netsensor.detectors.BoundedStates;
 import io.netsensor.detectors.ConnView;
 import io.netsensor.detectors.Detector;
-import io.netsensor.detectors.DetectorKind;
+import io.netsensor.events.DetectorKind;
 import io.netsensor.detectors.DetectorSettings;
 import io.netsensor.detectors.PairKey;
-import io.netsensor.detectors.Severity;
+import io.netsensor.events.Severity;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.Direction;
 import io.netsensor.events.Transport;
@@ -103,7 +103,7 @@ public final class C2PortDetector implements Detector {
     }
 
     private Alert alert(Hits h, Severity sev, boolean established, long t, Transport transport) {
-        Alert a = new Alert();
+        Alert.Draft a = new Alert.Draft();
         a.detector = DetectorKind.C2_PORT;
         a.severity = sev;
         a.score = established ? 0.8 : 0.6;
@@ -120,7 +120,7 @@ public final class C2PortDetector implements Detector {
         a.evidence.put("port_class", portClass(probe.remotePort));
         a.summary = String.format(java.util.Locale.ROOT, "%s connection to %s:%d (%s port)",
                 established ? "established" : "attempted", a.remoteIp, a.remotePort, portClass(probe.remotePort));
-        return a;
+        return a.build();
     }
 
     static String portClass(int port) {

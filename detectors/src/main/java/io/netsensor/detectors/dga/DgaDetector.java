@@ -1,10 +1,10 @@
 package io.netsensor.detectors.dga;
 
-import io.netsensor.detectors.Alert;
+import io.netsensor.events.Alert;
 import io.netsensor.detectors.AlertSink;
 import io.netsensor.detectors.Detector;
-import io.netsensor.detectors.DetectorKind;
-import io.netsensor.detectors.Severity;
+import io.netsensor.events.DetectorKind;
+import io.netsensor.events.Severity;
 import io.netsensor.events.Direction;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.Ip;
@@ -224,7 +224,7 @@ public final class DgaDetector implements Detector {
     }
 
     private Alert alert(HostWindow w, long now, double s, Severity sev) {
-        Alert a = new Alert();
+        Alert.Draft a = new Alert.Draft();
         a.detector = DetectorKind.DGA;
         a.hostIp = Ip.toString(w.ipHi, w.ipLo);
         a.id = "dga:" + a.hostIp;
@@ -268,7 +268,7 @@ public final class DgaDetector implements Detector {
         String example = samples.isEmpty() ? "" : ", e.g. " + samples.get(0).get("domain");
         a.summary = String.format("%d improbable and %d new NXDOMAIN domains of %d in %d min%s", w.improbable, w.newNx,
                 w.unique(), cfg.windowNanos / 60_000_000_000L, example);
-        return a;
+        return a.build();
     }
 
     private static double round(double v) {

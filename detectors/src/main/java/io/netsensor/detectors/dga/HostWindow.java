@@ -1,6 +1,6 @@
 package io.netsensor.detectors.dga;
 
-import io.netsensor.detectors.Severity;
+import io.netsensor.events.Severity;
 
 /**
  * One key's (local host's) DNS activity over the sliding event-time window: the distinct registered

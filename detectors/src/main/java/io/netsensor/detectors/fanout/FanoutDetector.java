@@ -1,15 +1,15 @@
 package io.netsensor.detectors.fanout;
 
-import io.netsensor.detectors.Alert;
+import io.netsensor.events.Alert;
 import io.netsensor.detectors.AlertIds;
 import io.netsensor.detectors.AlertSink;
 import io.netsensor.detectors.BoundedStates;
 import io.netsensor.detectors.ConnView;
 import io.netsensor.detectors.Detector;
-import io.netsensor.detectors.DetectorKind;
+import io.netsensor.events.DetectorKind;
 import io.netsensor.detectors.DetectorSettings;
 import io.netsensor.detectors.PairKey;
-import io.netsensor.detectors.Severity;
+import io.netsensor.events.Severity;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.ConnState;
 import io.netsensor.events.Ip;
@@ -133,7 +133,7 @@ public final class FanoutDetector implements Detector {
     }
 
     private Alert alert(PortFanout f, Severity sev, int unique, Transport transport) {
-        Alert a = new Alert();
+        Alert.Draft a = new Alert.Draft();
         a.detector = DetectorKind.FANOUT;
         a.severity = sev;
         double failRatio = f.attempts == 0 ? 0 : (double) (f.rejected + f.noAnswer) / f.attempts;
@@ -163,7 +163,7 @@ public final class FanoutDetector implements Detector {
         a.summary = String.format(java.util.Locale.ROOT,
                 "connected to %d distinct external addresses on %s/%d within %d min (%d of %d attempts failed)",
                 unique, transport.ecsName, probe.remotePort, cfg.window.toMinutes(), f.rejected + f.noAnswer, f.attempts);
-        return a;
+        return a.build();
     }
 
     @Override

@@ -1,15 +1,15 @@
 package io.netsensor.detectors.relay;
 
-import io.netsensor.detectors.Alert;
+import io.netsensor.events.Alert;
 import io.netsensor.detectors.AlertIds;
 import io.netsensor.detectors.AlertSink;
 import io.netsensor.detectors.BoundedStates;
 import io.netsensor.detectors.ConnView;
 import io.netsensor.detectors.Detector;
-import io.netsensor.detectors.DetectorKind;
+import io.netsensor.events.DetectorKind;
 import io.netsensor.detectors.DetectorSettings;
 import io.netsensor.detectors.HostKey;
-import io.netsensor.detectors.Severity;
+import io.netsensor.events.Severity;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.Direction;
 import io.netsensor.events.Ip;
@@ -143,7 +143,7 @@ public final class RelayDetector implements Detector {
     }
 
     private Alert alert(HostLegs h, Severity sev, long gap) {
-        Alert a = new Alert();
+        Alert.Draft a = new Alert.Draft();
         a.detector = DetectorKind.RELAY;
         a.severity = sev;
         double base = sev == Severity.CRITICAL ? 0.8 : sev == Severity.HIGH ? 0.65 : 0.5;
@@ -184,7 +184,7 @@ public final class RelayDetector implements Detector {
                 "host accepts external connections (%d) and connects out on non-standard ports (%d) within %d min%s",
                 h.in.size, h.out.size, cfg.window.toMinutes(),
                 gap >= 0 ? String.format(java.util.Locale.ROOT, ", outbound %.1f s after inbound", gap / 1e9) : "");
-        return a;
+        return a.build();
     }
 
     @Override

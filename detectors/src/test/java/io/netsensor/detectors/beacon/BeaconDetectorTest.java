@@ -6,10 +6,10 @@ import static io.netsensor.detectors.Conns.SEC;
 import static io.netsensor.detectors.Conns.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netsensor.detectors.Alert;
+import io.netsensor.events.Alert;
 import io.netsensor.detectors.Conns;
 import io.netsensor.detectors.DetectorSettings;
-import io.netsensor.detectors.Severity;
+import io.netsensor.events.Severity;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.ConnState;
 import java.util.ArrayList;

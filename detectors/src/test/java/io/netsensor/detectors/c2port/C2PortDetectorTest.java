@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netsensor.detectors.Conns;
 import io.netsensor.detectors.DetectorSettings;
-import io.netsensor.detectors.Severity;
+import io.netsensor.events.Severity;
 import io.netsensor.events.ConnState;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -2,8 +2,8 @@ package io.netsensor.detectors.dga;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netsensor.detectors.Alert;
-import io.netsensor.detectors.Severity;
+import io.netsensor.events.Alert;
+import io.netsensor.events.Severity;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.Ip;
 import java.nio.file.Files;

@@ -5,10 +5,10 @@ import static io.netsensor.detectors.Conns.SEC;
 import static io.netsensor.detectors.Conns.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netsensor.detectors.Alert;
+import io.netsensor.events.Alert;
 import io.netsensor.detectors.Conns;
 import io.netsensor.detectors.DetectorSettings;
-import io.netsensor.detectors.Severity;
+import io.netsensor.events.Severity;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.ConnState;
 import java.util.List;
@@ -49,10 +49,10 @@ class RelayDetectorTest {
     }
 
     private static Alert withoutMac(Alert a) {
-        Alert c = new Alert();
+        Alert.Draft c = new Alert.Draft();
         c.detector = a.detector;
         c.hostIp = a.hostIp;
-        return c;
+        return c.build();
     }
 
     @Test

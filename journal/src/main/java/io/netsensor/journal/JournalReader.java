@@ -1,0 +1,211 @@
+package io.netsensor.journal;
+
+import io.netsensor.events.ConnEvent;
+import io.netsensor.events.DnsEvent;
+import io.netsensor.events.EventHandler;
+import io.netsensor.events.ProcessEvent;
+import io.netsensor.events.codec.EventCodec;
+import io.netsensor.events.codec.EventType;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Tails the journal: decodes documents into reused events and hands them to an {@link EventHandler}.
+ * Non-blocking and single-threaded (one reader per consuming thread). Documents of unknown (future)
+ * types are skipped and counted, damaged ones likewise; neither stops the reader.
+ *
+ * <p>If the handler throws, the document is not consumed: the exception propagates and the next
+ * poll delivers the same document again (at-least-once, which is what a durable sink wants when
+ * its destination is down).
+ */
+public final class JournalReader implements AutoCloseable {
+    private static final long NO_TIME = Long.MIN_VALUE;
+
+    private final SingleChronicleQueue queue;
+    private final ExcerptTailer tailer;
+    private final String name;
+    private final byte[] scratch = new byte[EventCodec.MAX_RECORD_SIZE];
+    private final ByteBuffer record = ByteBuffer.wrap(scratch);
+    private final ConnEvent conn = new ConnEvent();
+    private final DnsEvent dns = new DnsEvent();
+    private final ProcessEvent process = new ProcessEvent();
+    private long conns, dnses, processes, unknownTypes, damaged;
+
+    JournalReader(SingleChronicleQueue queue, ExcerptTailer tailer, String name) {
+        this.queue = queue;
+        this.tailer = tailer;
+        this.name = name;
+    }
+
+    /**
+     * Delivers up to {@code max} documents that are already in the journal; returns how many were
+     * consumed (skipped ones included), 0 when the reader is at the end.
+     */
+    public int poll(EventHandler handler, int max) {
+        int n = 0;
+        while (n < max) {
+            try (DocumentContext dc = tailer.readingDocument()) {
+                if (!dc.isPresent()) break;
+                n++;
+                if (!load(dc.wire().bytes())) {
+                    damaged++;
+                    continue;
+                }
+                try {
+                    dispatch(handler);
+                } catch (RuntimeException | Error e) {
+                    dc.rollbackOnClose();
+                    throw e;
+                }
+            }
+        }
+        return n;
+    }
+
+    private boolean load(Bytes<?> bytes) {
+        long len = bytes.readRemaining();
+        if (len > scratch.length) return false;
+        bytes.read(scratch, 0, (int) len);
+        record.clear().limit((int) len);
+        return true;
+    }
+
+    private void dispatch(EventHandler handler) {
+        EventType type = EventCodec.peekType(record);
+        if (type == EventType.CONN) {
+            if (EventCodec.decode(record, conn)) {
+                conns++;
+                handler.onConn(conn);
+            } else {
+                damaged++;
+            }
+        } else if (type == EventType.DNS) {
+            if (EventCodec.decode(record, dns)) {
+                dnses++;
+                handler.onDns(dns);
+            } else {
+                damaged++;
+            }
+        } else if (type == EventType.PROCESS) {
+            if (EventCodec.decode(record, process)) {
+                processes++;
+                handler.onProcess(process);
+            } else {
+                damaged++;
+            }
+        } else if (record.remaining() >= EventCodec.HEADER_SIZE) {
+            unknownTypes++; // a record type (or layout version) from a newer writer
+        } else {
+            damaged++;
+        }
+    }
+
+    /** Positions before the first document still in the journal. */
+    public JournalReader toStart() {
+        tailer.toStart();
+        return this;
+    }
+
+    /** Positions after the last document: only events appended from now on are read. */
+    public JournalReader toEnd() {
+        tailer.toEnd();
+        return this;
+    }
+
+    /** Positions at a document index (as returned by {@link #index()}); false when it does not exist. */
+    public boolean moveToIndex(long index) {
+        return tailer.moveToIndex(index);
+    }
+
+    /**
+     * Positions at the first document whose event time is at or after {@code timeNanos}, by binary
+     * search over indexes, for rebuilding detector state from "the last window". Journal order is
+     * emission order, so times are only nearly sorted (a connection's END is written when it ends):
+     * the result is the boundary of the search, and callers wanting a complete window should seek a
+     * little earlier (their slack) and filter. Returns false (positioned at the end) when every
+     * document is older.
+     */
+    public boolean seekToTime(long timeNanos) {
+        RollCycle rc = queue.rollCycle();
+        queue.refreshDirectoryListing();
+        int first = queue.firstCycle(), last = queue.lastCycle();
+        if (first != Integer.MAX_VALUE && first <= last) {
+            for (long c : queue.listCyclesBetween(first, last)) {
+                int cycle = (int) c;
+                long count = tailer.excerptsInCycle(cycle);
+                if (count <= 0 || timeAt(rc.toIndex(cycle, count - 1)) < timeNanos) continue;
+                long lo = 0, hi = count - 1;
+                while (lo < hi) {
+                    long mid = (lo + hi) >>> 1;
+                    if (timeAt(rc.toIndex(cycle, mid)) >= timeNanos) hi = mid;
+                    else lo = mid + 1;
+                }
+                tailer.moveToIndex(rc.toIndex(cycle, lo));
+                return true;
+            }
+        }
+        tailer.toEnd();
+        return false;
+    }
+
+    /** Event time in the header of the document at index; NO_TIME when absent or headerless. */
+    private long timeAt(long index) {
+        if (!tailer.moveToIndex(index)) return NO_TIME;
+        try (DocumentContext dc = tailer.readingDocument()) {
+            if (!dc.isPresent()) return NO_TIME;
+            Bytes<?> bytes = dc.wire().bytes();
+            if (bytes.readRemaining() < EventCodec.HEADER_SIZE) return NO_TIME;
+            bytes.read(bytes.readPosition(), scratch, 0, EventCodec.HEADER_SIZE);
+            record.clear().limit(EventCodec.HEADER_SIZE);
+            return EventCodec.peekType(record) == EventType.UNKNOWN && EventCodec.peekTypeCode(record) == 0
+                    ? NO_TIME : EventCodec.peekTime(record);
+        }
+    }
+
+    /** Index of the next document this reader will read (Chronicle index: cycle and sequence). */
+    public long index() {
+        return tailer.index();
+    }
+
+    /** Index of the last document read, -1 before the first. */
+    public long lastReadIndex() {
+        return tailer.lastReadIndex();
+    }
+
+    /** Name of a durable reader, null for an anonymous one. */
+    public String name() {
+        return name;
+    }
+
+    public long conns() {
+        return conns;
+    }
+
+    public long dnses() {
+        return dnses;
+    }
+
+    public long processes() {
+        return processes;
+    }
+
+    /** Documents of a type code or layout version this build does not know, skipped. */
+    public long unknownTypes() {
+        return unknownTypes;
+    }
+
+    /** Documents that failed to decode, skipped. */
+    public long damaged() {
+        return damaged;
+    }
+
+    @Override
+    public void close() {
+        tailer.close();
+    }
+}
