@@ -11,4 +11,10 @@ public interface EventHandler {
 
     /** A process that owns sockets of later (or, for deferred records, nearby) records; once per process. */
     default void onProcess(ProcessEvent event) {}
+
+    /**
+     * An alert, as journaled by the detectors (ALERT records; every re-alert of an id too). Unlike the
+     * other callbacks the alert is an immutable value the handler may keep.
+     */
+    default void onAlert(Alert alert) {}
 }

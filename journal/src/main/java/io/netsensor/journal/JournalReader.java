@@ -29,12 +29,13 @@ public final class JournalReader implements AutoCloseable {
     private final SingleChronicleQueue queue;
     private final ExcerptTailer tailer;
     private final String name;
-    private final byte[] scratch = new byte[EventCodec.MAX_RECORD_SIZE];
+    /** Room for the largest record of any type (ALERT records are the largest). */
+    private final byte[] scratch = new byte[Math.max(EventCodec.MAX_RECORD_SIZE, io.netsensor.events.codec.AlertCodec.MAX_SIZE)];
     private final ByteBuffer record = ByteBuffer.wrap(scratch);
     private final ConnEvent conn = new ConnEvent();
     private final DnsEvent dns = new DnsEvent();
     private final ProcessEvent process = new ProcessEvent();
-    private long conns, dnses, processes, unknownTypes, damaged;
+    private long conns, dnses, processes, alerts, unknownTypes, damaged;
 
     JournalReader(SingleChronicleQueue queue, ExcerptTailer tailer, String name) {
         this.queue = queue;
@@ -95,6 +96,14 @@ public final class JournalReader implements AutoCloseable {
             if (EventCodec.decode(record, process)) {
                 processes++;
                 handler.onProcess(process);
+            } else {
+                damaged++;
+            }
+        } else if (type == EventType.ALERT) {
+            io.netsensor.events.Alert a = io.netsensor.events.codec.AlertCodec.decode(record);
+            if (a != null) {
+                alerts++;
+                handler.onAlert(a);
             } else {
                 damaged++;
             }
@@ -192,6 +201,10 @@ public final class JournalReader implements AutoCloseable {
 
     public long processes() {
         return processes;
+    }
+
+    public long alerts() {
+        return alerts;
     }
 
     /** Documents of a type code or layout version this build does not know, skipped. */

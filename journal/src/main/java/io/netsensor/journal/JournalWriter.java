@@ -21,6 +21,9 @@ public final class JournalWriter implements EventHandler, AutoCloseable {
     private final byte[] scratch = new byte[EventCodec.MAX_RECORD_SIZE];
     private final ByteBuffer encodeBuf = ByteBuffer.wrap(scratch);
     private final Bytes<byte[]> document = Bytes.wrapForRead(scratch);
+    private final byte[] alertScratch = new byte[io.netsensor.events.codec.AlertCodec.MAX_SIZE];
+    private final ByteBuffer alertBuf = ByteBuffer.wrap(alertScratch);
+    private final Bytes<byte[]> alertDocument = Bytes.wrapForRead(alertScratch);
     private ExcerptAppender appender;
     private long appended, rejected;
     private boolean closed;
@@ -47,19 +50,36 @@ public final class JournalWriter implements EventHandler, AutoCloseable {
         append(EventCodec.encode(event, encodeBuf));
     }
 
+    /** Appends an alert as an ALERT record (rare: allocation in the codec is fine here). */
+    @Override
+    public void onAlert(io.netsensor.events.Alert alert) {
+        alertBuf.clear();
+        int n = io.netsensor.events.codec.AlertCodec.encode(alert, alertBuf);
+        if (n < 0) {
+            rejected++;
+            return;
+        }
+        appendFrom(alertDocument, n);
+    }
+
     private void append(int length) {
         if (length < 0) {
             rejected++; // an event the layout cannot hold (producer bug): counted, never thrown
             return;
         }
+        appendFrom(document, length);
+    }
+
+    private void appendFrom(Bytes<byte[]> doc, int length) {
         if (appender == null) {
             appender = queue.createAppender();
             // built on the thread that opened the journal, used on the producing one: hand it over, or
             // Chronicle's single-thread check (active when assertions are on) throws on the first event
             document.singleThreadedCheckReset();
+            alertDocument.singleThreadedCheckReset();
         }
-        document.readPositionRemaining(0, length);
-        appender.writeBytes(document);
+        doc.readPositionRemaining(0, length);
+        appender.writeBytes(doc);
         appended++;
     }
 
@@ -95,5 +115,6 @@ public final class JournalWriter implements EventHandler, AutoCloseable {
             appender = null;
         }
         document.releaseLast();
+        alertDocument.releaseLast();
     }
 }
