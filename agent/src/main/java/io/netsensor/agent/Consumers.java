@@ -51,7 +51,7 @@ final class Consumers implements EventHandler, AutoCloseable {
         this.printEvents = printEvents;
         this.table = table;
         this.alertJson = new AlertJson(json.generator(), hostName);
-        this.engine = settings == null ? null : DetectorEngine.standard(detectorSettings(settings), this::onAlert, new DgaDetector());
+        this.engine = settings == null ? null : DetectorEngine.standard(detectorSettings(settings), this::raised, new DgaDetector());
         if (engine != null) engine.setProcessLookup(processes);
     }
 
@@ -84,7 +84,7 @@ final class Consumers implements EventHandler, AutoCloseable {
         return d;
     }
 
-    private void onAlert(Alert a) {
+    private void raised(Alert a) {
         if (silent) {
             rebuiltAlerts++; // raised before the restart already; the gate now remembers it
             return;
