@@ -12,23 +12,23 @@ import sun.misc.Signal;
 final class ConfigReload {
     private ConfigReload() {}
 
-    static void onHangup(SettingsOptions options, Consumers consumers) {
+    static void onHangup(SettingsOptions options, DetectionLoop detection) {
         try {
             // sun.misc.Signal (jdk.unsupported) is the JDK's only way to handle SIGHUP; no library offers more.
-            Signal.handle(new Signal("HUP"), sig -> reload(options, consumers));
+            Signal.handle(new Signal("HUP"), sig -> reload(options, detection));
         } catch (IllegalArgumentException e) {
             System.err.println("netsensor: SIGHUP reload unavailable here: " + e.getMessage());
         }
     }
 
-    private static void reload(SettingsOptions options, Consumers consumers) {
+    private static void reload(SettingsOptions options, DetectionLoop detection) {
         if (options.config == null) {
             System.err.println("netsensor: SIGHUP: no --config file to reload");
             return;
         }
         try {
             Settings s = options.load();
-            consumers.reloadAllowlist(s);
+            if (detection != null) detection.reloadAllowlist(s);
             System.err.println("netsensor: SIGHUP: reloaded the allowlist from " + options.config);
         } catch (ConfigException | IllegalArgumentException e) {
             System.err.println("netsensor: SIGHUP: config error, keeping the previous settings: " + e.getMessage());

@@ -9,36 +9,31 @@ import java.time.Duration;
 
 /**
  * After a restart, replays the last window of the journal into the detectors before live events, so a
- * beacon that began before the restart is still caught after it. Nothing is printed while rebuilding:
- * those events and alerts were output by the previous run (the alert gate relearns them, so they are
- * not raised twice).
+ * beacon that began before the restart is still caught after it. The caller journals nothing while
+ * rebuilding: those alerts were journaled by the previous run (the alert gate relearns them from the
+ * window's ALERT records and from re-raising them, so they are not raised twice).
  */
 final class DetectorRebuild {
     private DetectorRebuild() {}
 
     /**
      * Positions {@code reader} at the start of the window ending at the journal's last event, feeds every
-     * event up to the current end to {@code consumers} silently, and leaves the reader at the end.
+     * record up to the current end to {@code detection}, and leaves the reader at the end.
      *
      * @return events replayed
      */
-    static long run(Journal journal, JournalReader reader, Consumers consumers, Duration window) {
+    static long run(Journal journal, JournalReader reader, EventHandler detection, Duration window) {
         long end = journal.lastIndex();
-        if (end < 0 || !consumers.detecting()) {
+        if (end < 0) {
             reader.toEnd();
             return 0;
         }
         long last = lastEventTime(journal);
         // seekToTime lands on a boundary of a nearly time-ordered journal: start a minute earlier.
         reader.seekToTime(last - window.toNanos() - 60_000_000_000L);
-        consumers.silent(true);
         long n = 0;
-        try {
-            int got;
-            while (reader.index() <= end && (got = reader.poll(consumers, 4096)) > 0) n += got;
-        } finally {
-            consumers.silent(false);
-        }
+        int got;
+        while (reader.index() <= end && (got = reader.poll(detection, 4096)) > 0) n += got;
         return n;
     }
 

@@ -1,6 +1,8 @@
 package io.netsensor.agent;
 import io.netsensor.events.ProcessDirectory;
+import io.netsensor.format.AlertJson;
 import io.netsensor.format.EventJson;
+import io.netsensor.events.Alert;
 
 import io.netsensor.journal.Journal;
 import io.netsensor.journal.JournalReader;
@@ -20,7 +22,7 @@ import picocli.CommandLine.Option;
 
 /** Prints the journal of a running or past agent as JSON lines. */
 @Command(name = "events", mixinStandardHelpOptions = true,
-        description = "Print the events journaled by a running or past agent as JSON lines.")
+        description = "Print the records (connections, DNS, alerts) journaled by a running or past agent as JSON lines.")
 final class EventsCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "The agent's data directory (default: the config's data_dir).")
     Path dataDir;
@@ -31,7 +33,7 @@ final class EventsCommand implements Callable<Integer> {
     @Option(names = "--since", paramLabel = "DURATION", description = "Only events from the last DURATION of event time (e.g. 15m, 2h).")
     String since;
 
-    @Option(names = "--type", paramLabel = "conn|dns", description = "Only this kind of event.")
+    @Option(names = "--type", paramLabel = "conn|dns|alert", description = "Only this kind of record.")
     String type;
 
     @Mixin
@@ -44,11 +46,14 @@ final class EventsCommand implements Callable<Integer> {
         if (!Files.isDirectory(dir.resolve("journal"))) {
             throw new Main.UserError(dir + ": no journal here (expected " + dir.resolve("journal") + ")");
         }
-        if (type != null && !type.equals("conn") && !type.equals("dns")) throw new Main.UserError("--type must be conn or dns");
+        if (type != null && !type.equals("conn") && !type.equals("dns") && !type.equals("alert")) {
+            throw new Main.UserError("--type must be conn, dns or alert");
+        }
         PrintStream out = System.out; // not FileDescriptor.out: tests and embedders redirect System.out
         ProcessDirectory processes = new ProcessDirectory(65_536);
         // No host.name: the journal may come from another host (a copied data dir), and it does not record its writer.
         EventJson json = new EventJson(out, null, processes);
+        AlertJson alertJson = new AlertJson(json.generator(), null);
         EventHandler printer = new EventHandler() {
             @Override
             public void onProcess(io.netsensor.events.ProcessEvent e) {
@@ -63,6 +68,11 @@ final class EventsCommand implements Callable<Integer> {
             @Override
             public void onDns(DnsEvent e) {
                 if (type == null || type.equals("dns")) json.dns(e);
+            }
+
+            @Override
+            public void onAlert(Alert a) {
+                if (type == null || type.equals("alert")) alertJson.write(a);
             }
         };
         AtomicBoolean stop = new AtomicBoolean(!follow);

@@ -1,7 +1,7 @@
 package io.netsensor.agent;
 
-import io.netsensor.events.Alert;
-import io.netsensor.journal.JournalReader;
+import io.netsensor.sinks.SinkRunner;
+import io.netsensor.sinks.StdoutSink;
 import io.netsensor.capture.source.PacketSource;
 import io.netsensor.capture.source.PcapFileSource;
 import io.netsensor.capture.source.PcapHandleSource;
@@ -58,18 +58,23 @@ final class ReplayCommand implements Callable<Integer> {
         long started = System.nanoTime();
         ReplayStats totals = new ReplayStats();
         try (Sensor sensor = Sensor.open(settings, dir, List.of());
-             JournalReader reader = sensor.journal.reader();
-             Consumers consumers = new Consumers(out, events, format == OutputFormat.table, noDetect ? null : settings)) {
-            CaptureThread capture = CaptureThread.start(() -> {
-                for (Path f : files) totals.add(replayOne(sensor, f));
-                sensor.pipeline.finish(sensor.pipeline.lastTimestamp());
-            });
-            EventPump.drain(reader, consumers, capture::done);
-            capture.join();
-            capture.rethrowFailure();
-            consumers.finish();
+             DetectionLoop detection = noDetect ? null : new DetectionLoop(sensor.journal, settings).fromEnd()) {
+            // Every consumer starts at the journal's end: a replay into a data dir that holds an earlier
+            // journal reads, prints and counts its own input only.
+            StdoutSink printer = new StdoutSink("stdout", out, events, format == OutputFormat.table, null);
+            try (Outputs outputs = Outputs.start(sensor.journal, List.of(printer), SinkRunner.Start.END)) {
+                CaptureThread capture = CaptureThread.start(() -> {
+                    for (Path f : files) totals.add(replayOne(sensor, f));
+                    sensor.pipeline.finish(sensor.pipeline.lastTimestamp());
+                });
+                if (detection != null) detection.start(capture::done);
+                capture.join();
+                if (detection != null) detection.join();
+                outputs.drain(() -> capture.done() && (detection == null || detection.done()));
+                capture.rethrowFailure();
+            }
             out.flush();
-            totals.print(System.err, sensor, reader, consumers, System.nanoTime() - started);
+            totals.print(System.err, sensor, detection == null ? 0 : detection.alerts(), System.nanoTime() - started);
         } finally {
             if (tempDir) FileTrees.deleteQuietly(dir);
         }

@@ -18,8 +18,7 @@ final class ReplayStats {
 
     record File(Path path, long frames, long sourceErrors, long elapsedNanos) {}
 
-    synchronized void print(PrintStream err, Sensor sensor, io.netsensor.journal.JournalReader reader, Consumers consumers,
-            long elapsedNanos) {
+    synchronized void print(PrintStream err, Sensor sensor, long alerts, long elapsedNanos) {
         long frames = files.stream().mapToLong(File::frames).sum();
         long sourceErrors = files.stream().mapToLong(File::sourceErrors).sum();
         double secs = elapsedNanos / 1e9;
@@ -27,7 +26,7 @@ final class ReplayStats {
                 secs > 0 ? frames / secs : 0);
         Map<String, Long> p = sensor.pipeline.stats();
         err.printf("  events: %d connection records (%d flows), %d dns; journal appended %d, rejected %d%n",
-                reader.conns(), p.getOrDefault("conn.flows_created", 0L), reader.dnses(), sensor.writer.appended(),
+                sensor.writer.conns(), p.getOrDefault("conn.flows_created", 0L), sensor.writer.dnses(), sensor.writer.appended(),
                 sensor.writer.rejected());
         err.printf("  dns: %d queries, %d responses, %d unanswered, %d responses without query%n",
                 p.getOrDefault("dns.queries", 0L), p.getOrDefault("dns.responses", 0L), p.getOrDefault("dns.unanswered", 0L),
@@ -40,7 +39,7 @@ final class ReplayStats {
         for (File f : files) {
             if (f.sourceErrors() > 0) err.printf("    %s: %d unreadable record(s)%n", f.path(), f.sourceErrors());
         }
-        err.printf("  alerts: %d%n", consumers.alertCount());
+        err.printf("  alerts: %d%n", alerts);
     }
 
 }

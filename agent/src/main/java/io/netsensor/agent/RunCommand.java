@@ -1,7 +1,8 @@
 package io.netsensor.agent;
 
 import io.netsensor.capture.attrib.SocketOwnerResolver;
-import io.netsensor.journal.JournalReader;
+import io.netsensor.sinks.SinkRunner;
+import io.netsensor.sinks.StdoutSink;
 import io.netsensor.capture.source.DefaultRoute;
 import io.netsensor.capture.source.PcapHandleSource;
 import io.netsensor.config.Settings;
@@ -72,40 +73,46 @@ final class RunCommand implements Callable<Integer> {
         CountDownLatch finished = new CountDownLatch(1);
         SocketOwnerResolver resolver = noAttribution ? null : startResolver();
         try (Sensor sensor = Sensor.open(settings, dir, hostAddresses(), resolver);
-             JournalReader reader = sensor.journal.reader();
-             Consumers consumers = new Consumers(out, events, false, noDetect ? null : settings, Consumers.hostName())) {
-            long rebuilt = DetectorRebuild.run(sensor.journal, reader, consumers,
-                    io.netsensor.config.Units.duration(settings.detectors.rebuildWindow));
-            if (rebuilt > 0) {
-                System.err.printf("netsensor: detector state rebuilt from the journal's last %s (%d events, %d earlier alerts)%n",
-                        settings.detectors.rebuildWindow, rebuilt, consumers.rebuiltAlerts());
-            }
-            Thread shutdown = new Thread(() -> {
-                source.stop();
-                try {
-                    finished.await(); // let the pump drain and the journal close before the JVM exits
-                } catch (InterruptedException ignored) {
-                    Thread.currentThread().interrupt();
+             DetectionLoop detection = noDetect ? null : new DetectionLoop(sensor.journal, settings)) {
+            if (detection != null) {
+                long rebuilt = detection.rebuild(io.netsensor.config.Units.duration(settings.detectors.rebuildWindow));
+                if (rebuilt > 0) {
+                    System.err.printf("netsensor: detector state rebuilt from the journal's last %s (%d records, %d earlier alerts)%n",
+                            settings.detectors.rebuildWindow, rebuilt, detection.rebuiltAlerts());
                 }
-                // Everything is flushed and closed: a requested stop is a success, not "killed by signal" (143).
-                System.err.flush();
-                System.out.flush();
-                Runtime.getRuntime().halt(capture[0] != null && capture[0].failed() ? 1 : 0);
-            }, "netsensor-shutdown");
-            Runtime.getRuntime().addShutdownHook(shutdown);
-            ConfigReload.onHangup(settingsOptions, consumers);
-            capture[0] = CaptureThread.start(() -> {
-                source.run(sensor.pipeline);
-                sensor.pipeline.finish(Math.max(System.currentTimeMillis() * 1_000_000L, sensor.pipeline.lastTimestamp()));
-            });
-            System.err.println("netsensor: capturing on " + device + (bpf.isBlank() ? "" : " with filter '" + bpf + "'")
-                    + ", linktype " + source.linkType() + ", journal " + sensor.journal.dir());
-            EventPump.drain(reader, consumers, capture[0]::done);
-            capture[0].join();
-            consumers.finish();
+            }
+            // stdout prints only what this run journals from now on: alerts from earlier runs were printed by them
+            StdoutSink printer = new StdoutSink("stdout", out, events, false, HostName.get());
+            try (Outputs outputs = Outputs.start(sensor.journal, List.of(printer), SinkRunner.Start.END)) {
+                Thread shutdown = new Thread(() -> {
+                    source.stop();
+                    try {
+                        finished.await(); // let detection and the sinks drain and the journal close before the JVM exits
+                    } catch (InterruptedException ignored) {
+                        Thread.currentThread().interrupt();
+                    }
+                    // Everything is flushed and closed: a requested stop is a success, not "killed by signal" (143).
+                    System.err.flush();
+                    System.out.flush();
+                    Runtime.getRuntime().halt(capture[0] != null && capture[0].failed() ? 1 : 0);
+                }, "netsensor-shutdown");
+                Runtime.getRuntime().addShutdownHook(shutdown);
+                ConfigReload.onHangup(settingsOptions, detection);
+                capture[0] = CaptureThread.start(() -> {
+                    source.run(sensor.pipeline);
+                    sensor.pipeline.finish(Math.max(System.currentTimeMillis() * 1_000_000L, sensor.pipeline.lastTimestamp()));
+                });
+                System.err.println("netsensor: capturing on " + device + (bpf.isBlank() ? "" : " with filter '" + bpf + "'")
+                        + ", linktype " + source.linkType() + ", journal " + sensor.journal.dir());
+                CaptureThread c = capture[0];
+                if (detection != null) detection.start(c::done);
+                c.join();
+                if (detection != null) detection.join();
+                outputs.drain(() -> c.done() && (detection == null || detection.done()));
+            }
             out.flush();
             System.err.printf("netsensor: stopped; %d events journaled, %d alerts, %d dropped by the kernel, decode %s%s%n",
-                    sensor.writer.appended(), consumers.alertCount(), source.droppedByKernel(),
+                    sensor.writer.appended(), detection == null ? 0 : detection.alerts(), source.droppedByKernel(),
                     sensor.pipeline.decoder().stats().summary(), attributionSummary(sensor, resolver));
             System.err.flush();
         } finally {

@@ -2,21 +2,19 @@ package io.netsensor.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netsensor.journal.Journal;
 import io.netsensor.journal.JournalReader;
 import io.netsensor.journal.JournalWriter;
 import io.netsensor.config.Settings;
 import io.netsensor.config.SettingsLoader;
+import io.netsensor.events.Alert;
 import io.netsensor.events.ConnEvent;
+import io.netsensor.events.DetectorKind;
+import io.netsensor.events.EventHandler;
 import io.netsensor.events.ConnState;
 import io.netsensor.events.Direction;
 import io.netsensor.events.Ip;
 import io.netsensor.events.Transport;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,11 +31,11 @@ class DetectorRebuildTest {
 
     @Test
     void beaconStartedBeforeRestartAlertsAfterIt() throws Exception {
-        assertThat(runAcrossRestart(true)).as("alerts after a restart with rebuild").isNotEmpty()
+        assertThat(runAcrossRestart(true)).as("alerts journaled after a restart with rebuild").isNotEmpty()
                 .allSatisfy(a -> {
-                    assertThat(a.get("detector").asText()).isEqualTo("beacon");
-                    assertThat(a.at("/remote/ip").asText()).isEqualTo("198.51.100.10");
-                    assertThat(a.get("count").asLong()).isGreaterThan(20); // counts the pre-restart connections
+                    assertThat(a.detector).isEqualTo(DetectorKind.BEACON);
+                    assertThat(a.remoteIp).isEqualTo("198.51.100.10");
+                    assertThat(a.count).isGreaterThan(20); // counts the pre-restart connections
                 });
     }
 
@@ -50,50 +48,64 @@ class DetectorRebuildTest {
     @Test
     void alertsRaisedBeforeTheRestartAreNotRepeated() throws Exception {
         Settings settings = SettingsLoader.defaults();
-        try (Journal journal = Sensor.openJournal(settings, dir)) {
+        try (Journal journal = Sensor.openJournal(settings, dir)) { // first run: one hour of beaconing, alerted
             JournalWriter w = journal.writer();
-            for (int i = 0; i < 60; i++) w.onConn(beacon(i)); // one hour: alerted in the first run
+            for (int i = 0; i < 60; i++) w.onConn(beacon(i));
             w.flush();
+            try (DetectionLoop first = new DetectionLoop(journal, settings)) {
+                first.start(() -> true).join();
+                assertThat(first.alerts()).isGreaterThan(0);
+            }
         }
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        try (Journal journal = Sensor.openJournal(settings, dir); JournalReader reader = journal.reader();
-             Consumers c = new Consumers(new PrintStream(buf, true, StandardCharsets.UTF_8), false, false, settings)) {
-            long n = DetectorRebuild.run(journal, reader, c, Duration.ofHours(2));
-            assertThat(n).isEqualTo(60);
-            assertThat(c.rebuiltAlerts()).isGreaterThan(0);
-            c.finish();
+        List<Alert> before = journaledAlerts();
+        try (Journal journal = Sensor.openJournal(settings, dir);
+             DetectionLoop second = new DetectionLoop(journal, settings)) {
+            long n = second.rebuild(Duration.ofHours(2));
+            assertThat(n).isEqualTo(60 + before.size()); // the connections and the first run's ALERT records
+            assertThat(second.rebuiltAlerts()).isGreaterThan(0);
+            second.start(() -> true).join();
+            assertThat(second.alerts()).isZero();
         }
-        assertThat(buf.toString(StandardCharsets.UTF_8).trim()).isEmpty();
+        assertThat(journaledAlerts()).hasSameSizeAs(before);
     }
 
-    private List<JsonNode> runAcrossRestart(boolean rebuild) throws Exception {
+    /** The ALERT records in the journal, as every output reads them. */
+    private List<Alert> journaledAlerts() {
+        List<Alert> alerts = new ArrayList<>();
+        try (Journal journal = Sensor.openJournal(SettingsLoader.defaults(), dir, false); JournalReader r = journal.reader()) {
+            EventHandler collect = new EventHandler() {
+                public void onConn(ConnEvent e) {}
+                public void onDns(io.netsensor.events.DnsEvent e) {}
+                public void onAlert(Alert a) {
+                    alerts.add(a);
+                }
+            };
+            while (r.poll(collect, 1000) > 0) {
+                // drain
+            }
+        }
+        return alerts;
+    }
+
+    private List<Alert> runAcrossRestart(boolean rebuild) throws Exception {
         Settings settings = SettingsLoader.defaults();
         try (Journal journal = Sensor.openJournal(settings, dir)) { // first run: 20 minutes of beaconing
             JournalWriter w = journal.writer();
             for (int i = 0; i < 20; i++) w.onConn(beacon(i));
             w.flush();
         }
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        try (Journal journal = Sensor.openJournal(settings, dir); JournalReader reader = journal.reader();
-             Consumers c = new Consumers(new PrintStream(buf, true, StandardCharsets.UTF_8), false, false, settings)) {
+        try (Journal journal = Sensor.openJournal(settings, dir);
+             DetectionLoop detection = new DetectionLoop(journal, settings)) {
             if (rebuild) {
-                DetectorRebuild.run(journal, reader, c, Duration.ofHours(2));
+                detection.rebuild(Duration.ofHours(2));
             } else {
-                reader.toEnd();
+                detection.fromEnd();
             }
             JournalWriter w = journal.writer(); // second run: 20 more minutes
             for (int i = 20; i < 40; i++) w.onConn(beacon(i));
-            while (reader.poll(c, 1000) > 0) {
-                // drain
-            }
-            c.finish();
+            detection.start(() -> true).join();
         }
-        List<JsonNode> alerts = new ArrayList<>();
-        ObjectMapper m = new ObjectMapper();
-        for (String line : buf.toString(StandardCharsets.UTF_8).split("\n")) {
-            if (!line.isBlank()) alerts.add(m.readTree(line));
-        }
-        return alerts;
+        return journaledAlerts();
     }
 
     private static ConnEvent beacon(int i) {

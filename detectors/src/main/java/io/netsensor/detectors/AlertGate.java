@@ -52,6 +52,21 @@ public final class AlertGate {
         return true;
     }
 
+    /**
+     * Learns an alert raised before (read back from the journal after a restart) without counting it, so
+     * the same alert is not raised again unless its severity rises or the re-alert period passes.
+     */
+    public void remember(Alert a) {
+        long[] prev = seen.get(a.id);
+        int sev = a.severity.ordinal();
+        if (prev == null) {
+            seen.put(a.id, new long[] {sev, a.lastSeenNanos});
+        } else {
+            prev[0] = Math.max(prev[0], sev);
+            prev[1] = Math.max(prev[1], a.lastSeenNanos);
+        }
+    }
+
     public long passed() {
         return passed;
     }

@@ -110,6 +110,11 @@ public final class DetectorEngine implements EventHandler {
         if (gate.admit(a)) downstream.onAlert(a);
     }
 
+    /** Learns an alert raised before a restart (read back from the journal), see {@link AlertGate#remember}. */
+    public void remember(Alert journaled) {
+        if (journaled.id != null) gate.remember(journaled);
+    }
+
     /**
      * Applies a new allowlist to live state: later events are filtered by it, and alerts from state built
      * before the change (an allowlisted remote, port or process) are suppressed. Call on the detector thread.

@@ -35,7 +35,7 @@ public final class JournalReader implements AutoCloseable {
     private final ConnEvent conn = new ConnEvent();
     private final DnsEvent dns = new DnsEvent();
     private final ProcessEvent process = new ProcessEvent();
-    private long conns, dnses, processes, alerts, unknownTypes, damaged;
+    private long conns, dnses, processes, alerts, unknownTypes, damaged, skipped;
 
     JournalReader(SingleChronicleQueue queue, ExcerptTailer tailer, String name) {
         this.queue = queue;
@@ -48,12 +48,30 @@ public final class JournalReader implements AutoCloseable {
      * consumed (skipped ones included), 0 when the reader is at the end.
      */
     public int poll(EventHandler handler, int max) {
+        return poll(handler, max, ALL_TYPES);
+    }
+
+    /** Every record type, for {@link #poll(EventHandler, int, int)}. */
+    public static final int ALL_TYPES = -1;
+
+    /**
+     * As {@link #poll(EventHandler, int)}, delivering only records whose type code's bit is set in
+     * {@code typeMask} (bit {@code 1 << EventType.code}); the others are skipped without being copied or
+     * decoded (a sink that forwards only alerts does not pay for decoding every connection).
+     */
+    public int poll(EventHandler handler, int max, int typeMask) {
         int n = 0;
         while (n < max) {
             try (DocumentContext dc = tailer.readingDocument()) {
                 if (!dc.isPresent()) break;
                 n++;
-                if (!load(dc.wire().bytes())) {
+                Bytes<?> bytes = dc.wire().bytes();
+                if (typeMask != ALL_TYPES && bytes.readRemaining() >= EventCodec.HEADER_SIZE
+                        && (typeMask & (1 << (bytes.readUnsignedByte(bytes.readPosition() + 1) & 31))) == 0) {
+                    skipped++;
+                    continue;
+                }
+                if (!load(bytes)) {
                     damaged++;
                     continue;
                 }
@@ -210,6 +228,19 @@ public final class JournalReader implements AutoCloseable {
     /** Documents of a type code or layout version this build does not know, skipped. */
     public long unknownTypes() {
         return unknownTypes;
+    }
+
+    /** Documents passed over by a type mask, not decoded. */
+    public long skipped() {
+        return skipped;
+    }
+
+    /**
+     * Hands the reader to the thread that will poll it from now on (Chronicle binds a tailer to one
+     * thread; its check, active with assertions, would throw on the first poll from another).
+     */
+    public void handOver() {
+        tailer.singleThreadedCheckReset();
     }
 
     /** Documents that failed to decode, skipped. */

@@ -25,7 +25,7 @@ public final class JournalWriter implements EventHandler, AutoCloseable {
     private final ByteBuffer alertBuf = ByteBuffer.wrap(alertScratch);
     private final Bytes<byte[]> alertDocument = Bytes.wrapForRead(alertScratch);
     private ExcerptAppender appender;
-    private long appended, rejected;
+    private long appended, rejected, conns, dnses, alerts;
     private boolean closed;
 
     JournalWriter(ChronicleQueue queue) {
@@ -35,13 +35,13 @@ public final class JournalWriter implements EventHandler, AutoCloseable {
     @Override
     public void onConn(ConnEvent event) {
         encodeBuf.clear();
-        append(EventCodec.encode(event, encodeBuf));
+        if (append(EventCodec.encode(event, encodeBuf))) conns++;
     }
 
     @Override
     public void onDns(DnsEvent event) {
         encodeBuf.clear();
-        append(EventCodec.encode(event, encodeBuf));
+        if (append(EventCodec.encode(event, encodeBuf))) dnses++;
     }
 
     @Override
@@ -60,14 +60,16 @@ public final class JournalWriter implements EventHandler, AutoCloseable {
             return;
         }
         appendFrom(alertDocument, n);
+        alerts++;
     }
 
-    private void append(int length) {
+    private boolean append(int length) {
         if (length < 0) {
             rejected++; // an event the layout cannot hold (producer bug): counted, never thrown
-            return;
+            return false;
         }
         appendFrom(document, length);
+        return true;
     }
 
     private void appendFrom(Bytes<byte[]> doc, int length) {
@@ -86,6 +88,21 @@ public final class JournalWriter implements EventHandler, AutoCloseable {
     /** Events appended by this writer. */
     public long appended() {
         return appended;
+    }
+
+    /** Connection records appended by this writer. */
+    public long conns() {
+        return conns;
+    }
+
+    /** DNS records appended by this writer. */
+    public long dnses() {
+        return dnses;
+    }
+
+    /** ALERT records appended by this writer. */
+    public long alerts() {
+        return alerts;
     }
 
     /** Events refused because the layout could not encode them (null enums, lengths out of range). */

@@ -1,0 +1,169 @@
+package io.netsensor.agent;
+
+import io.netsensor.config.Settings;
+import io.netsensor.detectors.Allowlist;
+import io.netsensor.detectors.DetectorEngine;
+import io.netsensor.detectors.dga.DgaDetector;
+import io.netsensor.events.Alert;
+import io.netsensor.events.ConnEvent;
+import io.netsensor.events.DnsEvent;
+import io.netsensor.events.EventHandler;
+import io.netsensor.events.ProcessDirectory;
+import io.netsensor.events.ProcessEvent;
+import io.netsensor.journal.Journal;
+import io.netsensor.journal.JournalReader;
+import io.netsensor.journal.JournalWriter;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The detectors as a journal consumer: their own reader, on their own thread; every alert they raise (and
+ * every re-alert of the same id) is appended to the journal as an ALERT record, so the journal is the one
+ * ordered, durable stream every output reads. Prints nothing.
+ */
+final class DetectionLoop implements EventHandler, AutoCloseable {
+    private final Journal journal;
+    private final DetectorEngine engine;
+    private final JournalReader reader;
+    private final ProcessDirectory processes = new ProcessDirectory(65_536);
+    /** A new allowlist from a config reload (signal thread), taken by the detector thread. */
+    private final AtomicReference<Allowlist> pendingAllowlist = new AtomicReference<>();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private JournalWriter alertWriter;
+    private Thread thread;
+    private volatile boolean done;
+    /** While true (rebuilding state from the journal after a restart) raised alerts are not journaled again. */
+    private boolean rebuilding;
+    private volatile long alerts;
+    private long rebuiltEvents, rebuiltAlerts;
+
+    DetectionLoop(Journal journal, Settings settings) {
+        this.journal = journal;
+        this.engine = DetectorEngine.standard(DetectorSettingsMapping.of(settings), this::raised, new DgaDetector());
+        this.engine.setProcessLookup(processes);
+        this.reader = journal.reader();
+    }
+
+    /** Starts at the journal's end (replays: only this run's records). */
+    DetectionLoop fromEnd() {
+        reader.toEnd();
+        return this;
+    }
+
+    /**
+     * Rebuilds state from the journal's last {@code window} of event time (live restart), silently: the
+     * alerts this raises were journaled by the previous run, and the journaled ALERT records of the window
+     * teach the alert gate what was already said. Returns the records replayed.
+     */
+    long rebuild(Duration window) {
+        rebuilding = true;
+        try {
+            return DetectorRebuild.run(journal, reader, this, window);
+        } finally {
+            rebuilding = false;
+        }
+    }
+
+    /** Detects on its own thread until {@code producerDone} is true and the journal holds nothing more. */
+    DetectionLoop start(BooleanSupplier producerDone) {
+        reader.handOver();
+        thread = new Thread(() -> {
+            try {
+                alertWriter = journal.writer();
+                EventPump.drain(reader, this, producerDone);
+            } catch (Throwable t) {
+                failure.set(t);
+            } finally {
+                if (alertWriter != null) alertWriter.close(); // on the thread that appended with it
+                done = true;
+            }
+        }, "netsensor-detect");
+        thread.start();
+        return this;
+    }
+
+    /** True once detection has consumed everything (or failed): outputs may then stop at the journal's end. */
+    boolean done() {
+        return done;
+    }
+
+    void join() throws InterruptedException {
+        if (thread != null) thread.join();
+        Throwable t = failure.get();
+        if (t instanceof RuntimeException) throw (RuntimeException) t;
+        if (t instanceof Error) throw (Error) t;
+        if (t != null) throw new IllegalStateException(t);
+    }
+
+    private void raised(Alert a) {
+        if (rebuilding) {
+            rebuiltAlerts++;
+            return;
+        }
+        alertWriter.onAlert(a);
+        alerts++;
+    }
+
+    @Override
+    public void onConn(ConnEvent event) {
+        applyPendingAllowlist();
+        if (rebuilding) rebuiltEvents++;
+        engine.onConn(event);
+    }
+
+    @Override
+    public void onDns(DnsEvent event) {
+        applyPendingAllowlist();
+        if (rebuilding) rebuiltEvents++;
+        engine.onDns(event);
+    }
+
+    @Override
+    public void onProcess(ProcessEvent event) {
+        processes.put(event);
+    }
+
+    @Override
+    public void onAlert(Alert journaled) {
+        if (rebuilding) engine.remember(journaled);
+    }
+
+    /** Hands a reloaded configuration's allowlist to the detectors (any thread); it applies to live state. */
+    void reloadAllowlist(Settings settings) {
+        pendingAllowlist.set(new Allowlist(DetectorSettingsMapping.of(settings).allowlist));
+    }
+
+    private void applyPendingAllowlist() {
+        // one atomic take: a reload landing at any moment is either taken now or on the next event, never lost
+        Allowlist a = pendingAllowlist.getAndSet(null);
+        if (a != null) engine.setAllowlist(a);
+    }
+
+    /** Alerts journaled by this run (re-alerts included). */
+    long alerts() {
+        return alerts;
+    }
+
+    long rebuiltEvents() {
+        return rebuiltEvents;
+    }
+
+    long rebuiltAlerts() {
+        return rebuiltAlerts;
+    }
+
+    JournalReader reader() {
+        return reader;
+    }
+
+    Map<String, Map<String, Long>> detectorStats() {
+        return engine.stats();
+    }
+
+    @Override
+    public void close() {
+        reader.close();
+    }
+}

@@ -1,0 +1,23 @@
+package io.netsensor.agent;
+
+import io.netsensor.config.Settings;
+import io.netsensor.detectors.DetectorSettings;
+
+/** The detectors' settings from the agent's config: profile, allowlist, C2 ports. */
+final class DetectorSettingsMapping {
+    private DetectorSettingsMapping() {}
+
+    static DetectorSettings of(Settings settings) {
+        DetectorSettings d = DetectorSettings.forProfile(settings.detectors.profile);
+        Settings.Allowlist a = settings.detectors.allowlist;
+        d.allowlist.processes.addAll(a.processes);
+        d.allowlist.cidrs.addAll(a.remoteCidrs);
+        d.allowlist.domains.addAll(a.domainSuffixes);
+        d.allowlist.ports.addAll(a.ports);
+        if (settings.detectors.c2Ports != null) {
+            d.c2Port.ports.clear();
+            for (Integer p : settings.detectors.c2Ports) d.c2Port.ports.add(Integer.toString(p));
+        }
+        return d;
+    }
+}

@@ -1,0 +1,188 @@
+package io.netsensor.sinks;
+
+import io.netsensor.events.codec.EventType;
+import io.netsensor.journal.Journal;
+import io.netsensor.journal.JournalReader;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Feeds one {@link Sink} from its own journal reader on its own thread: reads up to a batch of the kinds
+ * the sink wants (other records are skipped without decoding), flushes, and only then stores the sink's
+ * position ({@link SinkCursor}), so a crash or an outage re-sends at most the unacknowledged batch. A
+ * failed flush is retried with {@link Backoff} (1 s to 60 s, full jitter) for as long as it takes; the
+ * agent meanwhile keeps capturing and journaling. A slow or dead sink never stalls the others or capture.
+ */
+public final class SinkRunner implements AutoCloseable {
+    /** Where a sink without a stored position starts. */
+    public enum Start {
+        /** After the journal's last record at the time the runner is created (stdout, replays). */
+        END,
+        /** At the oldest record still in the journal. */
+        BEGINNING
+    }
+
+    private final Sink sink;
+    private final JournalReader reader;
+    private final SinkCursor cursor;
+    private final int typeMask;
+    private final Backoff backoff;
+    private final Thread thread;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private volatile BooleanSupplier producersDone = () -> false;
+    /** Once set, a batch that cannot be delivered is given up (left unstored, so it is re-sent at the next start). */
+    private volatile long abandonAtNanos = Long.MAX_VALUE;
+    private volatile boolean finished;
+    private volatile long delivered, flushes, retries;
+    private volatile String lastError;
+
+    /**
+     * @param cursor the durable position, or null for a sink that needs none (stdout): it then starts at {@code start}
+     */
+    public SinkRunner(Journal journal, Sink sink, SinkCursor cursor, Start start) throws IOException {
+        this(journal, sink, cursor, start, 1_000, 60_000);
+    }
+
+    SinkRunner(Journal journal, Sink sink, SinkCursor cursor, Start start, long backoffBaseMillis, long backoffCapMillis)
+            throws IOException {
+        this.sink = sink;
+        this.cursor = cursor;
+        this.backoff = new Backoff(backoffBaseMillis, backoffCapMillis);
+        this.reader = journal.reader();
+        long stored = cursor == null ? SinkCursor.NONE : cursor.load();
+        if (stored != SinkCursor.NONE) {
+            if (!reader.moveToIndex(stored)) reader.toStart(); // TODO gap accounting when retention deleted it
+        } else if (start == Start.END) {
+            reader.toEnd();
+        } else {
+            reader.toStart();
+        }
+        this.typeMask = maskOf(sink);
+        this.thread = new Thread(this::loop, "netsensor-sink-" + sink.name());
+        this.thread.setDaemon(true);
+    }
+
+    private static int maskOf(Sink sink) {
+        int m = 1 << EventType.PROCESS.code;
+        if (sink.kinds().contains(RecordKind.ALERT)) m |= 1 << EventType.ALERT.code;
+        if (sink.kinds().contains(RecordKind.EVENT)) m |= (1 << EventType.CONN.code) | (1 << EventType.DNS.code);
+        return m;
+    }
+
+    public SinkRunner start() {
+        reader.handOver();
+        thread.start();
+        return this;
+    }
+
+    /**
+     * Asks the runner to stop once {@code producersDone} is true and every record is delivered; a batch
+     * that still cannot be delivered {@code graceNanos} after this call is given up.
+     */
+    public void stopWhen(BooleanSupplier producersDone, long graceNanos) {
+        this.producersDone = producersDone;
+        this.abandonAtNanos = graceNanos == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + graceNanos;
+    }
+
+    /** Waits for the runner to end (after {@link #stopWhen}); rethrows what stopped the sink, if anything did. */
+    public void join() throws InterruptedException {
+        thread.join();
+        Throwable t = failure.get();
+        if (t instanceof RuntimeException) throw (RuntimeException) t;
+        if (t instanceof Error) throw (Error) t;
+    }
+
+    private void loop() {
+        try {
+            int idle = 0;
+            while (true) {
+                boolean doneBefore = producersDone.getAsBoolean();
+                int room = sink.maxBatch() - sink.pending();
+                int n = room > 0 ? reader.poll(sink, room, typeMask) : 0;
+                if (sink.pending() >= sink.maxBatch() || (n == 0 && sink.pending() > 0)) {
+                    if (!deliver()) break;
+                }
+                if (n > 0) {
+                    idle = 0;
+                    continue;
+                }
+                if (doneBefore && sink.pending() == 0) break;
+                if (++idle < 100) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.parkNanos(200_000);
+                }
+            }
+            sink.finish();
+        } catch (Throwable t) {
+            failure.set(t);
+        } finally {
+            finished = true;
+        }
+    }
+
+    /** Flushes until acknowledged; false when the batch was given up at shutdown. */
+    private boolean deliver() throws IOException {
+        int batch = sink.pending();
+        while (true) {
+            try {
+                sink.flush();
+                break;
+            } catch (IOException e) {
+                retries++;
+                lastError = e.getMessage();
+                if (System.nanoTime() >= abandonAtNanos) return false;
+                long waitMillis = backoff.nextDelayMillis();
+                long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+                while (System.nanoTime() < Math.min(until, abandonAtNanos)) {
+                    LockSupport.parkNanos(Math.min(until, abandonAtNanos) - System.nanoTime());
+                }
+            }
+        }
+        backoff.reset();
+        flushes++;
+        delivered += batch;
+        if (cursor != null) cursor.store(reader.index());
+        return true;
+    }
+
+    public Sink sink() {
+        return sink;
+    }
+
+    public boolean finished() {
+        return finished;
+    }
+
+    /** Records acknowledged by the destination. */
+    public long delivered() {
+        return delivered;
+    }
+
+    public long flushes() {
+        return flushes;
+    }
+
+    /** Failed flushes, each retried. */
+    public long retries() {
+        return retries;
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    /** The reader's counters (records read by type, damaged, skipped). */
+    public JournalReader reader() {
+        return reader;
+    }
+
+    @Override
+    public void close() {
+        reader.close();
+        sink.close();
+    }
+}
