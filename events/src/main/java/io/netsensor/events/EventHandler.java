@@ -17,4 +17,7 @@ public interface EventHandler {
      * other callbacks the alert is an immutable value the handler may keep.
      */
     default void onAlert(Alert alert) {}
+
+    /** A row of summarized telemetry (TELEMETRY records), an immutable value the handler may keep. */
+    default void onTelemetry(TelemetryRow row) {}
 }

@@ -35,7 +35,7 @@ public final class JournalReader implements AutoCloseable {
     private final ConnEvent conn = new ConnEvent();
     private final DnsEvent dns = new DnsEvent();
     private final ProcessEvent process = new ProcessEvent();
-    private long conns, dnses, processes, alerts, unknownTypes, damaged, skipped;
+    private long conns, dnses, processes, alerts, telemetry, unknownTypes, damaged, skipped;
 
     JournalReader(SingleChronicleQueue queue, ExcerptTailer tailer, String name) {
         this.queue = queue;
@@ -122,6 +122,14 @@ public final class JournalReader implements AutoCloseable {
             if (a != null) {
                 alerts++;
                 handler.onAlert(a);
+            } else {
+                damaged++;
+            }
+        } else if (type == EventType.TELEMETRY) {
+            io.netsensor.events.TelemetryRow row = io.netsensor.events.codec.TelemetryCodec.decode(record);
+            if (row != null) {
+                telemetry++;
+                handler.onTelemetry(row);
             } else {
                 damaged++;
             }
@@ -223,6 +231,10 @@ public final class JournalReader implements AutoCloseable {
 
     public long alerts() {
         return alerts;
+    }
+
+    public long telemetry() {
+        return telemetry;
     }
 
     /** Documents of a type code or layout version this build does not know, skipped. */

@@ -25,7 +25,7 @@ public final class JournalWriter implements EventHandler, AutoCloseable {
     private final ByteBuffer alertBuf = ByteBuffer.wrap(alertScratch);
     private final Bytes<byte[]> alertDocument = Bytes.wrapForRead(alertScratch);
     private ExcerptAppender appender;
-    private long appended, rejected, conns, dnses, alerts;
+    private long appended, rejected, conns, dnses, alerts, telemetry;
     private boolean closed;
 
     JournalWriter(ChronicleQueue queue) {
@@ -61,6 +61,24 @@ public final class JournalWriter implements EventHandler, AutoCloseable {
         }
         appendFrom(alertDocument, n);
         alerts++;
+    }
+
+    /** Appends a telemetry row as a TELEMETRY record (once per row and interval: the codec may allocate). */
+    @Override
+    public void onTelemetry(io.netsensor.events.TelemetryRow row) {
+        alertBuf.clear();
+        int n = io.netsensor.events.codec.TelemetryCodec.encode(row, alertBuf);
+        if (n < 0) {
+            rejected++;
+            return;
+        }
+        appendFrom(alertDocument, n);
+        telemetry++;
+    }
+
+    /** Telemetry rows appended by this writer. */
+    public long telemetry() {
+        return telemetry;
     }
 
     private boolean append(int length) {

@@ -10,6 +10,7 @@ public enum RecordKind {
     static RecordKind of(EventType type) {
         switch (type) {
             case ALERT: return ALERT;
+            case TELEMETRY: return TELEMETRY;
             case CONN: case DNS: return EVENT;
             default: return null;
         }

@@ -68,6 +68,7 @@ public final class SinkRunner implements AutoCloseable {
     private static int maskOf(Sink sink) {
         int m = 1 << EventType.PROCESS.code;
         if (sink.kinds().contains(RecordKind.ALERT)) m |= 1 << EventType.ALERT.code;
+        if (sink.kinds().contains(RecordKind.TELEMETRY)) m |= 1 << EventType.TELEMETRY.code;
         if (sink.kinds().contains(RecordKind.EVENT)) m |= (1 << EventType.CONN.code) | (1 << EventType.DNS.code);
         return m;
     }

@@ -486,7 +486,7 @@ public final class EventCodec {
         buf.putShort(at + 22, (short) 0);
     }
 
-    private static void putHeader(ByteBuffer buf, int p, EventType type, int length, long timeNanos) {
+    static void putHeader(ByteBuffer buf, int p, EventType type, int length, long timeNanos) {
         buf.put(p + H_VERSION, (byte) LAYOUT_VERSION);
         buf.put(p + H_TYPE, (byte) type.code);
         buf.putShort(p + H_RESERVED, (short) 0);

@@ -9,10 +9,12 @@ public enum EventType {
     UNKNOWN(0),
     CONN(1),
     DNS(2),
-    /** Reserved: detector alerts. */
+    /** A detector alert ({@link io.netsensor.events.Alert}, {@link AlertCodec}), and every re-alert of it. */
     ALERT(3),
     /** A process that owns sockets of journaled records ({@link io.netsensor.events.ProcessEvent}), once per process. */
-    PROCESS(4);
+    PROCESS(4),
+    /** A row of summarized telemetry ({@link io.netsensor.events.TelemetryRow}, {@link TelemetryCodec}). */
+    TELEMETRY(5);
 
     public final int code;
 
@@ -26,6 +28,7 @@ public enum EventType {
             case 2: return DNS;
             case 3: return ALERT;
             case 4: return PROCESS;
+            case 5: return TELEMETRY;
             default: return UNKNOWN;
         }
     }
