@@ -10,6 +10,9 @@ import io.netsensor.events.DnsEvent;
 import io.netsensor.events.EventHandler;
 import io.netsensor.events.ProcessDirectory;
 import io.netsensor.events.ProcessEvent;
+import io.netsensor.events.TelemetryRow;
+import io.netsensor.telemetry.RollupSettings;
+import io.netsensor.telemetry.Rollups;
 import io.netsensor.journal.Journal;
 import io.netsensor.journal.JournalReader;
 import io.netsensor.journal.JournalWriter;
@@ -19,13 +22,17 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /**
- * The detectors as a journal consumer: their own reader, on their own thread; every alert they raise (and
- * every re-alert of the same id) is appended to the journal as an ALERT record, so the journal is the one
- * ordered, durable stream every output reads. Prints nothing.
+ * The transforms between the journal's events and its alerts and telemetry, as one journal consumer with
+ * its own reader on its own thread: the detectors, whose every alert (and every re-alert of the same id)
+ * is appended to the journal as an ALERT record, and the telemetry rollups, whose rows are appended as
+ * TELEMETRY records. So the journal is the one ordered, durable stream every output reads. Prints nothing.
  */
 final class DetectionLoop implements EventHandler, AutoCloseable {
     private final Journal journal;
+    /** Null when detection is off. */
     private final DetectorEngine engine;
+    /** Null when telemetry is off. */
+    private final Rollups rollups;
     private final JournalReader reader;
     private final ProcessDirectory processes = new ProcessDirectory(65_536);
     /** A new allowlist from a config reload (signal thread), taken by the detector thread. */
@@ -36,13 +43,22 @@ final class DetectionLoop implements EventHandler, AutoCloseable {
     private volatile boolean done;
     /** While true (rebuilding state from the journal after a restart) raised alerts are not journaled again. */
     private boolean rebuilding;
-    private volatile long alerts;
+    private volatile long alerts, telemetryRows;
     private long rebuiltEvents, rebuiltAlerts;
 
     DetectionLoop(Journal journal, Settings settings) {
+        this(journal, settings, true, null);
+    }
+
+    /**
+     * @param detect    run the detectors
+     * @param telemetry rollup settings, null for no telemetry
+     */
+    DetectionLoop(Journal journal, Settings settings, boolean detect, RollupSettings telemetry) {
         this.journal = journal;
-        this.engine = DetectorEngine.standard(DetectorSettingsMapping.of(settings), this::raised, new DgaDetector());
-        this.engine.setProcessLookup(processes);
+        this.engine = detect ? DetectorEngine.standard(DetectorSettingsMapping.of(settings), this::raised, new DgaDetector()) : null;
+        if (engine != null) engine.setProcessLookup(processes);
+        this.rollups = telemetry == null ? null : new Rollups(telemetry, this::rolledUp);
         this.reader = journal.reader();
     }
 
@@ -73,6 +89,7 @@ final class DetectionLoop implements EventHandler, AutoCloseable {
             try {
                 alertWriter = journal.writer();
                 EventPump.drain(reader, this, producerDone);
+                if (rollups != null) rollups.finish(); // the open interval, at the end of input or on shutdown
             } catch (Throwable t) {
                 failure.set(t);
             } finally {
@@ -106,18 +123,31 @@ final class DetectionLoop implements EventHandler, AutoCloseable {
         alerts++;
     }
 
+    private void rolledUp(TelemetryRow row) {
+        alertWriter.onTelemetry(row);
+        telemetryRows++;
+    }
+
     @Override
     public void onConn(ConnEvent event) {
         applyPendingAllowlist();
-        if (rebuilding) rebuiltEvents++;
-        engine.onConn(event);
+        if (rebuilding) {
+            rebuiltEvents++; // the previous run journaled this window's telemetry: detectors only
+        } else if (rollups != null) {
+            rollups.onConn(event);
+        }
+        if (engine != null) engine.onConn(event);
     }
 
     @Override
     public void onDns(DnsEvent event) {
         applyPendingAllowlist();
-        if (rebuilding) rebuiltEvents++;
-        engine.onDns(event);
+        if (rebuilding) {
+            rebuiltEvents++;
+        } else if (rollups != null) {
+            rollups.onDns(event);
+        }
+        if (engine != null) engine.onDns(event);
     }
 
     @Override
@@ -127,7 +157,7 @@ final class DetectionLoop implements EventHandler, AutoCloseable {
 
     @Override
     public void onAlert(Alert journaled) {
-        if (rebuilding) engine.remember(journaled);
+        if (rebuilding && engine != null) engine.remember(journaled);
     }
 
     /** Hands a reloaded configuration's allowlist to the detectors (any thread); it applies to live state. */
@@ -138,7 +168,7 @@ final class DetectionLoop implements EventHandler, AutoCloseable {
     private void applyPendingAllowlist() {
         // one atomic take: a reload landing at any moment is either taken now or on the next event, never lost
         Allowlist a = pendingAllowlist.getAndSet(null);
-        if (a != null) engine.setAllowlist(a);
+        if (a != null && engine != null) engine.setAllowlist(a);
     }
 
     /** Alerts journaled by this run (re-alerts included). */
@@ -159,7 +189,16 @@ final class DetectionLoop implements EventHandler, AutoCloseable {
     }
 
     Map<String, Map<String, Long>> detectorStats() {
-        return engine.stats();
+        return engine == null ? Map.of() : engine.stats();
+    }
+
+    /** Telemetry rows journaled by this run. */
+    long telemetryRows() {
+        return telemetryRows;
+    }
+
+    boolean detecting() {
+        return engine != null;
     }
 
     @Override

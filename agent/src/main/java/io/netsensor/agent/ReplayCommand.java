@@ -38,6 +38,9 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Keep the journal here (default: a temporary directory, deleted afterwards).")
     Path dataDir;
 
+    @Option(names = "--telemetry", description = "Print the summarized telemetry rows (one per key, remote and interval) as JSON lines.")
+    boolean telemetry;
+
     @Option(names = "--no-detect", description = "Only decode and journal; run no detectors.")
     boolean noDetect;
 
@@ -58,10 +61,10 @@ final class ReplayCommand implements Callable<Integer> {
         long started = System.nanoTime();
         ReplayStats totals = new ReplayStats();
         try (Sensor sensor = Sensor.open(settings, dir, List.of());
-             DetectionLoop detection = noDetect ? null : new DetectionLoop(sensor.journal, settings).fromEnd()) {
+             DetectionLoop detection = new DetectionLoop(sensor.journal, settings, !noDetect, io.netsensor.telemetry.RollupSettings.defaults()).fromEnd()) {
             // Every consumer starts at the journal's end: a replay into a data dir that holds an earlier
             // journal reads, prints and counts its own input only.
-            StdoutSink printer = new StdoutSink("stdout", out, events, format == OutputFormat.table, null);
+            StdoutSink printer = new StdoutSink("stdout", out, Printing.kinds(events, telemetry), format == OutputFormat.table, null);
             try (Outputs outputs = Outputs.start(sensor.journal, List.of(printer), SinkRunner.Start.END)) {
                 CaptureThread capture = CaptureThread.start(() -> {
                     for (Path f : files) totals.add(replayOne(sensor, f));

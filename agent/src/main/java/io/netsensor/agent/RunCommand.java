@@ -48,6 +48,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--snaplen", paramLabel = "BYTES", description = "Bytes captured per packet (default: the config's, 65535).")
     Integer snaplen;
 
+    @Option(names = "--telemetry", description = "Print the summarized telemetry rows (one per key, remote and interval) as JSON lines.")
+    boolean telemetry;
+
     @Option(names = "--no-detect", description = "Only capture and journal; run no detectors.")
     boolean noDetect;
 
@@ -73,16 +76,18 @@ final class RunCommand implements Callable<Integer> {
         CountDownLatch finished = new CountDownLatch(1);
         SocketOwnerResolver resolver = noAttribution ? null : startResolver();
         try (Sensor sensor = Sensor.open(settings, dir, hostAddresses(), resolver);
-             DetectionLoop detection = noDetect ? null : new DetectionLoop(sensor.journal, settings)) {
-            if (detection != null) {
+             DetectionLoop detection = new DetectionLoop(sensor.journal, settings, !noDetect, io.netsensor.telemetry.RollupSettings.defaults())) {
+            if (detection.detecting()) {
                 long rebuilt = detection.rebuild(io.netsensor.config.Units.duration(settings.detectors.rebuildWindow));
                 if (rebuilt > 0) {
                     System.err.printf("netsensor: detector state rebuilt from the journal's last %s (%d records, %d earlier alerts)%n",
                             settings.detectors.rebuildWindow, rebuilt, detection.rebuiltAlerts());
                 }
+            } else {
+                detection.fromEnd(); // telemetry only: from what this run captures
             }
             // stdout prints only what this run journals from now on: alerts from earlier runs were printed by them
-            StdoutSink printer = new StdoutSink("stdout", out, events, false, HostName.get());
+            StdoutSink printer = new StdoutSink("stdout", out, Printing.kinds(events, telemetry), false, HostName.get());
             try (Outputs outputs = Outputs.start(sensor.journal, List.of(printer), SinkRunner.Start.END)) {
                 Thread shutdown = new Thread(() -> {
                     source.stop();

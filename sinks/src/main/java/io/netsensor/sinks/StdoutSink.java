@@ -28,6 +28,7 @@ public final class StdoutSink implements Sink {
     private final ProcessDirectory processes = new ProcessDirectory(65_536);
     private final EventJson json;
     private final AlertJson alertJson;
+    private final io.netsensor.format.TelemetryJson telemetryJson;
     private final List<Alert> collected = new ArrayList<>();
     private int pending;
     private long alerts, events;
@@ -38,12 +39,18 @@ public final class StdoutSink implements Sink {
      * @param hostName ECS host.name on every record, null to leave it out (replays of other hosts' captures)
      */
     public StdoutSink(String name, PrintStream out, boolean events, boolean table, String hostName) {
+        this(name, out, events ? EnumSet.of(RecordKind.ALERT, RecordKind.EVENT) : EnumSet.of(RecordKind.ALERT), table, hostName);
+    }
+
+    /** @param kinds what to print (alerts, telemetry rows, events) */
+    public StdoutSink(String name, PrintStream out, Set<RecordKind> kinds, boolean table, String hostName) {
         this.name = name;
         this.out = out;
         this.table = table;
-        this.kinds = events ? EnumSet.of(RecordKind.ALERT, RecordKind.EVENT) : EnumSet.of(RecordKind.ALERT);
+        this.kinds = kinds;
         this.json = new EventJson(out, hostName, processes);
         this.alertJson = new AlertJson(json.generator(), hostName);
+        this.telemetryJson = new io.netsensor.format.TelemetryJson(json.generator(), hostName, processes);
     }
 
     @Override
@@ -85,6 +92,12 @@ public final class StdoutSink implements Sink {
             alertJson.write(alert);
             pending++;
         }
+    }
+
+    @Override
+    public void onTelemetry(io.netsensor.events.TelemetryRow row) {
+        telemetryJson.write(row);
+        pending++;
     }
 
     @Override

@@ -7,6 +7,8 @@ import io.netsensor.events.ProcessDirectory;
 import io.netsensor.events.ProcessEvent;
 import io.netsensor.format.AlertJson;
 import io.netsensor.format.EventJson;
+import io.netsensor.format.TelemetryJson;
+import io.netsensor.events.TelemetryRow;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,11 +24,13 @@ public final class EcsJsonEncoder {
     private final ProcessDirectory processes = new ProcessDirectory(65_536);
     private final EventJson json;
     private final AlertJson alertJson;
+    private final TelemetryJson telemetryJson;
 
     /** @param hostName ECS host.name on every document, null to leave it out */
     public EcsJsonEncoder(String hostName) {
         this.json = new EventJson(buf, hostName, processes);
         this.alertJson = new AlertJson(json.generator(), hostName);
+        this.telemetryJson = new TelemetryJson(json.generator(), hostName, processes);
     }
 
     /** Remembers a process for the documents that name it; encodes nothing. */
@@ -47,6 +51,11 @@ public final class EcsJsonEncoder {
     public byte[] alert(Alert a) {
         processes.put(a.process);
         alertJson.write(a);
+        return take();
+    }
+
+    public byte[] telemetry(TelemetryRow r) {
+        telemetryJson.write(r);
         return take();
     }
 

@@ -88,6 +88,11 @@ public final class FileSink implements Sink {
     }
 
     @Override
+    public void onTelemetry(io.netsensor.events.TelemetryRow r) {
+        if (kinds.contains(RecordKind.TELEMETRY)) pending.add(encoder.telemetry(r));
+    }
+
+    @Override
     public void flush() throws IOException {
         if (pending.isEmpty()) return;
         try {

@@ -40,7 +40,7 @@ public final class SyslogSink implements Sink {
     private final EcsJsonEncoder encoder;
     private final SyslogMessage message;
     private final List<byte[]> pending = new ArrayList<>();
-    private final boolean alerts, events;
+    private final boolean alerts, events, telemetry;
     private SSLContext tls;
     private Socket socket;
     private OutputStream out;
@@ -54,6 +54,7 @@ public final class SyslogSink implements Sink {
         this.message = new SyslogMessage(options.facility(), options.hostName(), ProcessHandle.current().pid());
         this.alerts = options.kinds().contains(RecordKind.ALERT);
         this.events = options.kinds().contains(RecordKind.EVENT);
+        this.telemetry = options.kinds().contains(RecordKind.TELEMETRY);
     }
 
     @Override
@@ -98,6 +99,12 @@ public final class SyslogSink implements Sink {
     public void onAlert(Alert a) {
         if (!alerts) return;
         pending.add(message.build(a.lastSeenNanos, "alert", SyslogMessage.severityOf(a.severity), encoder.alert(a)));
+    }
+
+    @Override
+    public void onTelemetry(io.netsensor.events.TelemetryRow r) {
+        if (!telemetry) return;
+        pending.add(message.build(r.intervalEndNanos, "telemetry", SyslogMessage.info(), encoder.telemetry(r)));
     }
 
     @Override

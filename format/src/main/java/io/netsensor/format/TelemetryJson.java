@@ -1,0 +1,169 @@
+package io.netsensor.format;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.netsensor.events.ProcessInfo;
+import io.netsensor.events.ProcessLookup;
+import io.netsensor.events.TelemetryRow;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+
+/**
+ * One ECS document per telemetry row: {@code event.kind: metric}, dataset {@code netsensor.telemetry.conn}
+ * or {@code .dns}, the interval as {@code event.start}/{@code event.end}, the key as {@code source.*} (and
+ * {@code process.*}), the subject as {@code destination.*} or {@code dns.question.registered_domain}, and
+ * the sums under {@code netsensor.telemetry.*} (bytes and packets also in ECS's {@code source.bytes} etc.).
+ */
+public final class TelemetryJson {
+    private final JsonGenerator gen;
+    private final String hostName;
+    private final ProcessLookup processes;
+
+    public TelemetryJson(JsonGenerator gen, String hostName, ProcessLookup processes) {
+        this.gen = gen;
+        this.hostName = hostName;
+        this.processes = processes;
+    }
+
+    public void write(TelemetryRow r) {
+        try {
+            gen.writeStartObject();
+            gen.writeStringField("@timestamp", EventJson.time(r.intervalEndNanos));
+            gen.writeObjectFieldStart("event");
+            gen.writeStringField("kind", "metric");
+            gen.writeArrayFieldStart("category");
+            gen.writeString("network");
+            gen.writeEndArray();
+            gen.writeArrayFieldStart("type");
+            gen.writeString(r.kind == TelemetryRow.Kind.CONN ? "connection" : "protocol");
+            gen.writeString("info");
+            gen.writeEndArray();
+            gen.writeStringField("dataset", r.kind == TelemetryRow.Kind.CONN ? "netsensor.telemetry.conn" : "netsensor.telemetry.dns");
+            gen.writeStringField("start", EventJson.time(r.intervalStartNanos));
+            gen.writeStringField("end", EventJson.time(r.intervalEndNanos));
+            gen.writeEndObject();
+            if (!r.other) {
+                gen.writeObjectFieldStart("source");
+                gen.writeStringField("ip", r.localIp);
+                if (r.localMac != null) gen.writeStringField("mac", r.localMac);
+                if (r.kind == TelemetryRow.Kind.CONN) {
+                    gen.writeNumberField("bytes", r.bytesOut);
+                    gen.writeNumberField("packets", r.packetsOut);
+                }
+                gen.writeEndObject();
+                if (r.processEntityId != 0) process(r);
+            }
+            if (r.kind == TelemetryRow.Kind.CONN) conn(r);
+            else dns(r);
+            if (hostName != null) {
+                gen.writeObjectFieldStart("host");
+                gen.writeStringField("name", hostName);
+                gen.writeEndObject();
+            }
+            EventJson.endRecord(gen);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void conn(TelemetryRow r) throws IOException {
+        if (!r.other) {
+            gen.writeObjectFieldStart("destination");
+            gen.writeStringField("ip", r.remoteIp);
+            gen.writeNumberField("port", r.remotePort);
+            gen.writeNumberField("bytes", r.bytesIn);
+            gen.writeNumberField("packets", r.packetsIn);
+            gen.writeEndObject();
+            gen.writeObjectFieldStart("network");
+            if (r.transport != null) gen.writeStringField("transport", r.transport.ecsName);
+            gen.writeNumberField("bytes", r.bytesOut + r.bytesIn);
+            gen.writeNumberField("packets", r.packetsOut + r.packetsIn);
+            gen.writeEndObject();
+            if (!r.names.isEmpty()) {
+                gen.writeObjectFieldStart("related");
+                gen.writeArrayFieldStart("hosts");
+                for (String n : r.names) gen.writeString(n);
+                gen.writeEndArray();
+                gen.writeEndObject();
+            }
+        }
+        gen.writeObjectFieldStart("netsensor");
+        gen.writeObjectFieldStart("telemetry");
+        gen.writeNumberField("connections", r.connections);
+        gen.writeNumberField("rejected", r.rejected);
+        gen.writeNumberField("no_answer", r.noAnswer);
+        gen.writeNumberField("bytes_out", r.bytesOut);
+        gen.writeNumberField("bytes_in", r.bytesIn);
+        gen.writeNumberField("packets_out", r.packetsOut);
+        gen.writeNumberField("packets_in", r.packetsIn);
+        if (r.firstSeenNanos != 0) gen.writeStringField("first_seen", EventJson.time(r.firstSeenNanos));
+        if (r.lastSeenNanos != 0) gen.writeStringField("last_seen", EventJson.time(r.lastSeenNanos));
+        if (!r.names.isEmpty()) {
+            gen.writeArrayFieldStart("names");
+            for (String n : r.names) gen.writeString(n);
+            gen.writeEndArray();
+        }
+        other(r);
+        gen.writeEndObject();
+        gen.writeEndObject();
+    }
+
+    private void dns(TelemetryRow r) throws IOException {
+        if (!r.other) {
+            gen.writeObjectFieldStart("dns");
+            gen.writeObjectFieldStart("question");
+            gen.writeStringField("registered_domain", r.domain);
+            gen.writeEndObject();
+            gen.writeEndObject();
+        }
+        gen.writeObjectFieldStart("netsensor");
+        gen.writeObjectFieldStart("telemetry");
+        gen.writeNumberField("queries", r.queries);
+        gen.writeNumberField("nxdomains", r.nxdomains);
+        gen.writeNumberField("distinct_names", r.distinctNames);
+        gen.writeObjectFieldStart("query_types");
+        for (Map.Entry<String, Long> e : r.queryTypes.entrySet()) gen.writeNumberField(typeName(e.getKey()), e.getValue());
+        gen.writeEndObject();
+        other(r);
+        gen.writeEndObject();
+        gen.writeEndObject();
+    }
+
+    private void other(TelemetryRow r) throws IOException {
+        if (!r.other) return;
+        gen.writeBooleanField("other", true);
+        gen.writeNumberField("folded_records", r.foldedRows);
+    }
+
+    private void process(TelemetryRow r) throws IOException {
+        ProcessInfo p = processes.find(r.processEntityId);
+        gen.writeObjectFieldStart("process");
+        gen.writeNumberField("pid", r.pid);
+        gen.writeStringField("entity_id", EventJson.entityId(r.processEntityId));
+        if (p != null) {
+            if (p.name != null) gen.writeStringField("name", p.name);
+            if (p.executable != null) gen.writeStringField("executable", p.executable);
+        }
+        gen.writeEndObject();
+    }
+
+    /** The query type's mnemonic for the common types (rows store the number). */
+    static String typeName(String number) {
+        switch (number) {
+            case "1": return "A";
+            case "2": return "NS";
+            case "5": return "CNAME";
+            case "6": return "SOA";
+            case "12": return "PTR";
+            case "15": return "MX";
+            case "16": return "TXT";
+            case "28": return "AAAA";
+            case "33": return "SRV";
+            case "10": return "NULL";
+            case "64": return "SVCB";
+            case "65": return "HTTPS";
+            case "255": return "ANY";
+            default: return "TYPE" + number;
+        }
+    }
+}
