@@ -32,6 +32,7 @@ public final class Journal implements AutoCloseable {
     private final Path dir;
     private final SingleChronicleQueue queue;
     private final JournalRetention retention;
+    private final DeletedCycles deleted;
 
     private Journal(Builder b) {
         this.dir = b.dir;
@@ -41,7 +42,8 @@ public final class Journal implements AutoCloseable {
                 .timeProvider(b.timeProvider)
                 .storeFileListener(listener)
                 .build();
-        this.retention = new JournalRetention(queue, b.maxAgeMillis, b.maxBytes, b.diskUsage);
+        this.deleted = new DeletedCycles(b.dir);
+        this.retention = new JournalRetention(queue, b.maxAgeMillis, b.maxBytes, b.diskUsage, deleted);
         listener.retention = retention;
     }
 
@@ -61,7 +63,7 @@ public final class Journal implements AutoCloseable {
 
     /** A non-durable reader positioned at the start of the journal. */
     public JournalReader reader() {
-        return new JournalReader(queue, queue.createTailer(), null);
+        return new JournalReader(queue, queue.createTailer(), null, deleted);
     }
 
     /**
@@ -70,7 +72,18 @@ public final class Journal implements AutoCloseable {
      * start of the journal.
      */
     public JournalReader reader(String name) {
-        return new JournalReader(queue, queue.createTailer(name), name);
+        return new JournalReader(queue, queue.createTailer(name), name, deleted);
+    }
+
+    /**
+     * Records lost to retention between a reader position (a journal index) and the journal's first
+     * record: what a sink whose stored position fell behind retention missed. 0 when nothing was lost.
+     */
+    public long lostBefore(long index) {
+        long first = queue.firstIndex();
+        if (index < 0 || first == Long.MAX_VALUE || index >= first) return 0;
+        RollCycle rc = queue.rollCycle();
+        return deleted.lostBetween(rc.toCycle(index), rc.toSequenceNumber(index), rc.toCycle(first));
     }
 
     /** Applies the retention limits now; returns the number of cycle files deleted by this pass. */

@@ -36,11 +36,21 @@ public final class JournalReader implements AutoCloseable {
     private final DnsEvent dns = new DnsEvent();
     private final ProcessEvent process = new ProcessEvent();
     private long conns, dnses, processes, alerts, telemetry, unknownTypes, damaged, skipped;
+    private long salvagedSkipped, salvagedDelivered, lostToRetention;
+    private final DeletedCycles deleted;
+    private int lastCycle = Integer.MIN_VALUE;
+    /** Journal indexes whose alerts this reader missed (their cycles deleted before it read them). */
+    private long missedFrom = Long.MAX_VALUE, missedTo = Long.MIN_VALUE;
 
     JournalReader(SingleChronicleQueue queue, ExcerptTailer tailer, String name) {
+        this(queue, tailer, name, null);
+    }
+
+    JournalReader(SingleChronicleQueue queue, ExcerptTailer tailer, String name, DeletedCycles deleted) {
         this.queue = queue;
         this.tailer = tailer;
         this.name = name;
+        this.deleted = deleted;
     }
 
     /**
@@ -65,6 +75,7 @@ public final class JournalReader implements AutoCloseable {
             try (DocumentContext dc = tailer.readingDocument()) {
                 if (!dc.isPresent()) break;
                 n++;
+                noteCycle(dc.index());
                 Bytes<?> bytes = dc.wire().bytes();
                 if (typeMask != ALL_TYPES && bytes.readRemaining() >= EventCodec.HEADER_SIZE
                         && (typeMask & (1 << (bytes.readUnsignedByte(bytes.readPosition() + 1) & 31))) == 0) {
@@ -84,6 +95,28 @@ public final class JournalReader implements AutoCloseable {
             }
         }
         return n;
+    }
+
+    /**
+     * A reader that fell behind retention jumps over cycles deleted before it opened them: count what
+     * they held (from the ledger; cycles merely without data are not in it) and deliver their salvaged alerts.
+     */
+    private void noteCycle(long index) {
+        int cycle = queue.rollCycle().toCycle(index);
+        if (lastCycle != Integer.MIN_VALUE && cycle > lastCycle + 1 && deleted != null) {
+            long lost = deleted.lostBetween(lastCycle + 1, 0, cycle);
+            if (lost > 0) {
+                lostToRetention += lost;
+                missedFrom = Math.min(missedFrom, queue.rollCycle().toIndex(lastCycle + 1, 0));
+                missedTo = Math.max(missedTo, queue.rollCycle().toIndex(cycle, 0));
+            }
+        }
+        lastCycle = cycle;
+    }
+
+    /** Records this reader jumped over because retention deleted them before it read them. */
+    public long lostToRetention() {
+        return lostToRetention;
     }
 
     private boolean load(Bytes<?> bytes) {
@@ -125,6 +158,21 @@ public final class JournalReader implements AutoCloseable {
             } else {
                 damaged++;
             }
+        } else if (type == EventType.SALVAGED) {
+            long original = record.remaining() > io.netsensor.events.codec.SalvagedCodec.RECORD_OFFSET
+                    ? io.netsensor.events.codec.SalvagedCodec.originalIndex(record) : -1;
+            if (original < missedFrom || original >= missedTo) {
+                salvagedSkipped++; // this reader read the original, or never was to
+                return;
+            }
+            io.netsensor.events.Alert a = io.netsensor.events.codec.AlertCodec.decode(io.netsensor.events.codec.SalvagedCodec.inner(record));
+            if (a != null) {
+                alerts++;
+                salvagedDelivered++;
+                handler.onAlert(a);
+            } else {
+                damaged++;
+            }
         } else if (type == EventType.TELEMETRY) {
             io.netsensor.events.TelemetryRow row = io.netsensor.events.codec.TelemetryCodec.decode(record);
             if (row != null) {
@@ -140,20 +188,40 @@ public final class JournalReader implements AutoCloseable {
         }
     }
 
-    /** Positions before the first document still in the journal. */
+    /**
+     * Positions before the first document still in the journal. Alerts retention copied forward from
+     * deleted cycles (SALVAGED records) are then delivered: this reader never saw their originals.
+     */
     public JournalReader toStart() {
+        missedFrom = Long.MIN_VALUE;
+        missedTo = queue.firstIndex();
         tailer.toStart();
+        lastCycle = Integer.MIN_VALUE;
+        return this;
+    }
+
+    /**
+     * For a durable reader whose stored position {@code lostFrom} is gone (retention deleted its cycle):
+     * positions at the first document, and delivers the salvaged alerts whose originals lay between.
+     */
+    public JournalReader toStartAfterGap(long lostFrom) {
+        missedFrom = lostFrom;
+        missedTo = queue.firstIndex();
+        tailer.toStart();
+        lastCycle = Integer.MIN_VALUE;
         return this;
     }
 
     /** Positions after the last document: only events appended from now on are read. */
     public JournalReader toEnd() {
         tailer.toEnd();
+        lastCycle = Integer.MIN_VALUE;
         return this;
     }
 
     /** Positions at a document index (as returned by {@link #index()}); false when it does not exist. */
     public boolean moveToIndex(long index) {
+        lastCycle = Integer.MIN_VALUE;
         return tailer.moveToIndex(index);
     }
 
@@ -166,6 +234,7 @@ public final class JournalReader implements AutoCloseable {
      * document is older.
      */
     public boolean seekToTime(long timeNanos) {
+        lastCycle = Integer.MIN_VALUE;
         RollCycle rc = queue.rollCycle();
         queue.refreshDirectoryListing();
         int first = queue.firstCycle(), last = queue.lastCycle();
@@ -240,6 +309,16 @@ public final class JournalReader implements AutoCloseable {
     /** Documents of a type code or layout version this build does not know, skipped. */
     public long unknownTypes() {
         return unknownTypes;
+    }
+
+    /** Salvaged alerts delivered (their originals were deleted before this reader read them). */
+    public long salvagedDelivered() {
+        return salvagedDelivered;
+    }
+
+    /** Salvaged alerts skipped: this reader had read their originals. */
+    public long salvagedSkipped() {
+        return salvagedSkipped;
     }
 
     /** Documents passed over by a type mask, not decoded. */

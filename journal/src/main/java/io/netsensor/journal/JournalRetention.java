@@ -34,8 +34,13 @@ final class JournalRetention {
     private volatile long failedPasses;
     private volatile long deletedCycles, deletedBytes;
 
-    JournalRetention(SingleChronicleQueue queue, long maxAgeMillis, long maxBytes, DiskUsage disk) {
+    private final DeletedCycles ledger;
+    private final Salvage salvage;
+
+    JournalRetention(SingleChronicleQueue queue, long maxAgeMillis, long maxBytes, DiskUsage disk, DeletedCycles ledger) {
         this.queue = queue;
+        this.ledger = ledger;
+        this.salvage = new Salvage(queue);
         this.maxAgeMillis = maxAgeMillis;
         this.maxBytes = maxBytes;
         this.disk = disk;
@@ -94,7 +99,16 @@ final class JournalRetention {
             boolean tooOld = maxAgeMillis > 0 && cycleEndMillis((int) cycles[i]) <= ageCutoff;
             boolean tooBig = maxBytes > 0 && total > maxBytes;
             if (!tooOld && !tooBig) break;
+            // Alerts are never deleted to make room: they are copied forward first (SALVAGED records).
+            long records;
+            try {
+                records = salvage.copyAlertsForward((int) cycles[i]);
+            } catch (RuntimeException e) {
+                failedPasses++;
+                break; // keep the cycle rather than lose its alerts; retried on the next pass
+            }
             if (delete(fileOf((int) cycles[i]))) {
+                ledger.record((int) cycles[i], records);
                 deleted++;
                 deletedCycles++;
                 deletedBytes += bytes[i];

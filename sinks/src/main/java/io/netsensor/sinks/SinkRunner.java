@@ -38,6 +38,8 @@ public final class SinkRunner implements AutoCloseable {
     private volatile boolean finished;
     private volatile long delivered, flushes, retries;
     private volatile String lastError;
+    /** Records this sink lost to retention (its position fell behind what the journal keeps). */
+    private volatile long gap;
 
     /**
      * @param cursor the durable position, or null for a sink that needs none (stdout): it then starts at {@code start}
@@ -54,7 +56,17 @@ public final class SinkRunner implements AutoCloseable {
         this.reader = journal.reader();
         long stored = cursor == null ? SinkCursor.NONE : cursor.load();
         if (stored != SinkCursor.NONE) {
-            if (!reader.moveToIndex(stored)) reader.toStart(); // TODO gap accounting when retention deleted it
+            if (!reader.moveToIndex(stored)) {
+                if (stored < journal.firstIndex()) {
+                    // retention deleted records this sink had not delivered: say exactly how many, never silently
+                    gap = journal.lostBefore(stored);
+                    System.err.printf("netsensor: sink %s: %d record(s) lost: the journal's retention deleted them "
+                            + "before they were forwarded (alerts among them are still sent)%n", sink.name(), gap);
+                    reader.toStartAfterGap(stored);
+                } else {
+                    reader.toEnd(); // a position past the end: the journal was replaced; start from what comes
+                }
+            }
         } else if (start == Start.END) {
             reader.toEnd();
         } else {
@@ -170,6 +182,11 @@ public final class SinkRunner implements AutoCloseable {
     /** Failed flushes, each retried. */
     public long retries() {
         return retries;
+    }
+
+    /** Records lost to retention before this sink forwarded them. */
+    public long gap() {
+        return gap;
     }
 
     public String lastError() {

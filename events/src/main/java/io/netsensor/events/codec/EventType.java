@@ -14,7 +14,9 @@ public enum EventType {
     /** A process that owns sockets of journaled records ({@link io.netsensor.events.ProcessEvent}), once per process. */
     PROCESS(4),
     /** A row of summarized telemetry ({@link io.netsensor.events.TelemetryRow}, {@link TelemetryCodec}). */
-    TELEMETRY(5);
+    TELEMETRY(5),
+    /** An ALERT record copied forward by retention before its cycle was deleted ({@link SalvagedCodec}). */
+    SALVAGED(6);
 
     public final int code;
 
@@ -29,6 +31,7 @@ public enum EventType {
             case 3: return ALERT;
             case 4: return PROCESS;
             case 5: return TELEMETRY;
+            case 6: return SALVAGED;
             default: return UNKNOWN;
         }
     }
