@@ -5,6 +5,8 @@ import io.netsensor.events.ConnEvent;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.EventHandler;
 import io.netsensor.events.ProcessEvent;
+import io.netsensor.events.codec.EventCodec;
+import io.netsensor.events.codec.EventType;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
@@ -22,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.zip.ZipEntry;
@@ -92,6 +95,46 @@ class GoldenJournalTest {
             assertThat(journal.queue().firstCycle()).isNotEqualTo(journal.queue().lastCycle());
         }
         assertThat(versions).containsExactly(2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1);
+    }
+
+    @Test
+    void todaysWriterEncodesTheVersion2RecordsByteForByteAsTheyWereWritten() throws IOException {
+        // The reading test proves old bytes still decode; this one proves the writer's layout did not move.
+        unpack(dir);
+        ConnEvent conn = new ConnEvent();
+        DnsEvent dns = new DnsEvent();
+        ProcessEvent process = new ProcessEvent();
+        ByteBuffer again = ByteBuffer.allocate(EventCodec.MAX_RECORD_SIZE);
+        int compared = 0;
+        try (Journal journal = Journal.builder(dir).rollCycle(TestRollCycles.TEST_SECONDLY).open()) {
+            ExcerptTailer t = journal.queue().createTailer();
+            for (;;) {
+                try (DocumentContext dc = t.readingDocument()) {
+                    if (!dc.isPresent()) break;
+                    Bytes<?> b = dc.wire().bytes();
+                    byte[] stored = new byte[(int) b.readRemaining()];
+                    b.read(stored);
+                    ByteBuffer in = ByteBuffer.wrap(stored);
+                    if (stored[0] != EventCodec.LAYOUT_VERSION) continue; // v1: not written any more
+                    again.clear();
+                    EventType type = EventCodec.peekType(in);
+                    if (type == EventType.CONN) {
+                        assertThat(EventCodec.decode(in, conn)).isTrue();
+                        EventCodec.encode(conn, again);
+                    } else if (type == EventType.DNS) {
+                        assertThat(EventCodec.decode(in, dns)).isTrue();
+                        EventCodec.encode(dns, again);
+                    } else {
+                        assertThat(EventCodec.decode(in, process)).isTrue();
+                        EventCodec.encode(process, again);
+                    }
+                    assertThat(Arrays.copyOf(again.array(), again.position())).as("record %d (%s)", compared, type)
+                            .isEqualTo(stored);
+                    compared++;
+                }
+            }
+        }
+        assertThat(compared).isEqualTo(11);
     }
 
     @Test
