@@ -25,8 +25,9 @@ import java.nio.ByteOrder;
  *    1   u8  type code ({@link EventType#code})
  *    2  u16  reserved, 0
  *    4  i32  record length in bytes, header included
- *    8  i64  event time, epoch ns (conn: endNanos, the last packet covered; dns: tsNanos), so readers
- *            can position by time or filter without decoding the body
+ *    8  i64  event time, epoch ns (conn: endNanos, the last packet covered; dns: tsNanos; process: the
+ *            record that names it; alert: lastSeenNanos), so readers can position by time or filter
+ *            without decoding the body
  * </pre>
  *
  * <h2>CONN (type 1), fixed {@link #CONN_SIZE} = 208 bytes</h2>
