@@ -9,10 +9,42 @@ package io.netsensor.events;
 public final class ConnEvent {
     public static final int MAX_HISTORY = 32;
 
-    public enum Phase { OPEN, END }
+    /** Journaled by {@link #code} (byte 144 of CONN records): codes are on-disk, never renumber, only add. */
+    public enum Phase {
+        OPEN(0), END(1);
 
-    /** Why an END record was written. */
-    public enum EndReason { FIN, RST, IDLE, EVICTED, SHUTDOWN, OPEN }
+        private static final Phase[] BY_CODE = EnumCodes.byCode(values(), v -> v.code);
+        public final int code;
+
+        Phase(int code) {
+            this.code = code;
+        }
+
+        /** The phase with this code, null for a code this build does not know. */
+        public static Phase ofCode(int code) {
+            return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+        }
+    }
+
+    /**
+     * Why an END record was written (OPEN records carry OPEN). Journaled by {@link #code} (byte 145 of
+     * CONN records): codes are on-disk, never renumber, only add.
+     */
+    public enum EndReason {
+        FIN(0), RST(1), IDLE(2), EVICTED(3), SHUTDOWN(4), OPEN(5);
+
+        private static final EndReason[] BY_CODE = EnumCodes.byCode(values(), v -> v.code);
+        public final int code;
+
+        EndReason(int code) {
+            this.code = code;
+        }
+
+        /** The reason with this code, null for a code this build does not know. */
+        public static EndReason ofCode(int code) {
+            return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+        }
+    }
 
     public Phase phase = Phase.END;
     public EndReason endReason = EndReason.FIN;

@@ -3,15 +3,18 @@ package io.netsensor.events;
 /**
  * Direction of a flow relative to the monitored host or home_net (ECS network.direction values).
  * OUTBOUND: local originator to remote responder; INBOUND: remote originator to local responder;
- * INTERNAL: both local; EXTERNAL: neither local (forwarded traffic seen on a gateway).
+ * INTERNAL: both local; EXTERNAL: neither local (forwarded traffic seen on a gateway). Journaled by
+ * {@link #code}: codes are on-disk, never renumber, only add.
  */
 public enum Direction {
-    OUTBOUND("outbound"), INBOUND("inbound"), INTERNAL("internal"), EXTERNAL("external");
+    OUTBOUND(0, "outbound"), INBOUND(1, "inbound"), INTERNAL(2, "internal"), EXTERNAL(3, "external");
 
-    private static final Direction[] VALUES = values();
+    private static final Direction[] BY_CODE = EnumCodes.byCode(values(), v -> v.code);
+    public final int code;
     public final String ecsName;
 
-    Direction(String ecsName) {
+    Direction(int code, String ecsName) {
+        this.code = code;
         this.ecsName = ecsName;
     }
 
@@ -20,7 +23,8 @@ public enum Direction {
         return respLocal ? INBOUND : EXTERNAL;
     }
 
+    /** The direction with this code, null for a code this build does not know. */
     public static Direction ofCode(int code) {
-        return VALUES[code];
+        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
     }
 }

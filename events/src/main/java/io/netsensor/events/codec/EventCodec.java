@@ -25,8 +25,9 @@ import java.nio.ByteOrder;
  *    1   u8  type code ({@link EventType#code})
  *    2  u16  reserved, 0
  *    4  i32  record length in bytes, header included
- *    8  i64  event time, epoch ns (conn: endNanos, the last packet covered; dns: tsNanos), so readers
- *            can position by time or filter without decoding the body
+ *    8  i64  event time, epoch ns (conn: endNanos, the last packet covered; dns: tsNanos; process: the
+ *            record that names it; alert: lastSeenNanos), so readers can position by time or filter
+ *            without decoding the body
  * </pre>
  *
  * <h2>CONN (type 1), fixed {@link #CONN_SIZE} = 208 bytes</h2>
@@ -37,12 +38,12 @@ import java.nio.ByteOrder;
  *   96 i64 respPkts     104 i64 respBytes    112 i64 respIpBytes
  *  120 i64 origMac      128 i64 respMac
  *  136 u16 origPort     138 u16 respPort     140 u16 vlan         142 u16 innerVlan
- *  144  u8 phase (ordinal)      145 u8 endReason (ordinal)   146 u8 transport (IANA number)
- *  147  u8 direction (ordinal)  148 u8 state (ordinal)       149 u8 historyLen
+ *  144  u8 phase (code)         145 u8 endReason (code)      146 u8 transport (IANA number)
+ *  147  u8 direction (code)     148 u8 state (code)          149 u8 historyLen
  *  150 u16 reserved
  *  152 32 bytes history (ASCII, first historyLen significant, rest 0)
  *  184 i64 processEntityId      192 i64 processStartNanos
- *  200 i32 pid                  204 u8 attribution (ordinal)     205 3 bytes reserved, 0
+ *  200 i32 pid                  204 u8 attribution (code)        205 3 bytes reserved, 0
  * </pre>
  *
  * <h2>DNS (type 2), 133 + qname + answers bytes, at most {@link #DNS_MAX_SIZE}</h2>
@@ -54,10 +55,10 @@ import java.nio.ByteOrder;
  *   80 u16 qclass        82 u16 vlan
  *   84 i32 rcode         88 i32 queryCount
  *   92 u16 ancount       94 u16 nscount       96 u16 arcount
- *   98  u8 opcode        99 u8 flags         100 u8 transport (IANA) 101 u8 direction (ordinal)
+ *   98  u8 opcode        99 u8 flags         100 u8 transport (IANA) 101 u8 direction (code)
  *  102  u8 bits: 1 queried, 2 responded, 4 answersTruncated        103 u8 reserved
  *  104 i64 processEntityId      112 i64 processStartNanos
- *  120 i32 pid                  124 u8 attribution (ordinal)     125 3 bytes reserved, 0
+ *  120 i32 pid                  124 u8 attribution (code)     125 3 bytes reserved, 0
  *  128 qname section:   u16 n, then n bytes of qname
  *   .. answers section: u16 m (bytes after the count byte), u8 count, then count entries of
  *                       u16 type, u16 class, u32 ttl, u8 encoding, u16 len, len bytes of data
@@ -77,6 +78,18 @@ import java.nio.ByteOrder;
  * bytes 104..127 (qname section at 104). Readers decode both; version-1 records read as
  * {@link io.netsensor.events.Attribution#UNKNOWN}. Writers write version 2 only.
  *
+ * <h2>ALERT (type 3)</h2>
+ * See {@link AlertCodec}.
+ *
+ * <h2>Offsets and codes</h2>
+ * Every offset above is a named constant ({@code CONN_FLOW_ID_OFFSET}, {@code DNS_QNAME_SECTION_OFFSET},
+ * {@code HEADER_TIME_OFFSET}, ...) that encode and decode use, so this table, the constants and the code
+ * cannot drift apart silently. Enums are written as their explicit {@code code} (ConnEvent.Phase,
+ * ConnEvent.EndReason, Direction, ConnState, Attribution), never their ordinal: reordering a declaration
+ * does not change the bytes. A phase, end reason, direction, state or transport code this build does
+ * not know fails validation (the reader counts the record as damaged); an unknown attribution code reads
+ * as UNKNOWN, since the record is still good and only its process lookup outcome is unknown.
+ *
  * Decoded answers are packed contiguously in {@code answerData} in order (as {@code addAnswer} does).
  * A record that fails validation makes decode return false and leaves the event partly overwritten.
  */
@@ -84,29 +97,130 @@ public final class EventCodec {
     public static final int LAYOUT_VERSION = 2;
     static final int V1 = 1;
 
+    // ---- header, all records ----
+    public static final int HEADER_VERSION_OFFSET = 0;
+    public static final int HEADER_TYPE_OFFSET = 1;
+    public static final int HEADER_RESERVED_OFFSET = 2;
+    public static final int HEADER_LENGTH_OFFSET = 4;
+    public static final int HEADER_TIME_OFFSET = 8;
     public static final int HEADER_SIZE = 16;
-    static final int H_VERSION = 0, H_TYPE = 1, H_RESERVED = 2, H_LENGTH = 4, H_TIME = 8;
+    /** Short names the tests use. */
+    static final int H_VERSION = HEADER_VERSION_OFFSET, H_TYPE = HEADER_TYPE_OFFSET, H_RESERVED = HEADER_RESERVED_OFFSET,
+            H_LENGTH = HEADER_LENGTH_OFFSET, H_TIME = HEADER_TIME_OFFSET;
 
-    public static final int CONN_SIZE = 208;
-    static final int CONN_SIZE_V1 = 184;
-    static final int DNS_QNAME_SECTION = 128;
-    static final int DNS_QNAME_SECTION_V1 = 104;
-    static final int ANSWER_ENTRY_FIXED = 11;
-    public static final int DNS_MIN_SIZE = DNS_QNAME_SECTION + 2 + 3;
-    static final int DNS_MIN_SIZE_V1 = DNS_QNAME_SECTION_V1 + 2 + 3;
-    static final int PROCESS_FIXED = 52;
-    public static final int PROCESS_MAX_SIZE = PROCESS_FIXED + ProcessEvent.MAX_USER + ProcessEvent.MAX_NAME
-            + ProcessEvent.MAX_EXECUTABLE + ProcessEvent.MAX_COMMAND_LINE;
+    // ---- attribution section (24 bytes; CONN at 184, DNS at 104), offsets within it ----
+    public static final int ATTRIBUTION_ENTITY_ID_OFFSET = 0;
+    public static final int ATTRIBUTION_START_NANOS_OFFSET = 8;
+    public static final int ATTRIBUTION_PID_OFFSET = 16;
+    public static final int ATTRIBUTION_CODE_OFFSET = 20;
+    public static final int ATTRIBUTION_RESERVED_OFFSET = 21;
+    public static final int ATTRIBUTION_SECTION_SIZE = 24;
+
+    // ---- CONN ----
+    public static final int CONN_FLOW_ID_OFFSET = 16;
+    public static final int CONN_START_NANOS_OFFSET = 24;
+    public static final int CONN_END_NANOS_OFFSET = 32;
+    public static final int CONN_ORIG_IP_HI_OFFSET = 40;
+    public static final int CONN_ORIG_IP_LO_OFFSET = 48;
+    public static final int CONN_RESP_IP_HI_OFFSET = 56;
+    public static final int CONN_RESP_IP_LO_OFFSET = 64;
+    public static final int CONN_ORIG_PKTS_OFFSET = 72;
+    public static final int CONN_ORIG_BYTES_OFFSET = 80;
+    public static final int CONN_ORIG_IP_BYTES_OFFSET = 88;
+    public static final int CONN_RESP_PKTS_OFFSET = 96;
+    public static final int CONN_RESP_BYTES_OFFSET = 104;
+    public static final int CONN_RESP_IP_BYTES_OFFSET = 112;
+    public static final int CONN_ORIG_MAC_OFFSET = 120;
+    public static final int CONN_RESP_MAC_OFFSET = 128;
+    public static final int CONN_ORIG_PORT_OFFSET = 136;
+    public static final int CONN_RESP_PORT_OFFSET = 138;
+    public static final int CONN_VLAN_OFFSET = 140;
+    public static final int CONN_INNER_VLAN_OFFSET = 142;
+    public static final int CONN_PHASE_OFFSET = 144;
+    public static final int CONN_END_REASON_OFFSET = 145;
+    public static final int CONN_TRANSPORT_OFFSET = 146;
+    public static final int CONN_DIRECTION_OFFSET = 147;
+    public static final int CONN_STATE_OFFSET = 148;
+    public static final int CONN_HISTORY_LEN_OFFSET = 149;
+    public static final int CONN_RESERVED_OFFSET = 150;
+    public static final int CONN_HISTORY_OFFSET = 152;
+    /** Version 2 only; a version-1 record ends here. */
+    public static final int CONN_ATTRIBUTION_SECTION_OFFSET = CONN_HISTORY_OFFSET + ConnEvent.MAX_HISTORY;
+    public static final int CONN_PROCESS_ENTITY_ID_OFFSET = CONN_ATTRIBUTION_SECTION_OFFSET + ATTRIBUTION_ENTITY_ID_OFFSET;
+    public static final int CONN_PROCESS_START_NANOS_OFFSET = CONN_ATTRIBUTION_SECTION_OFFSET + ATTRIBUTION_START_NANOS_OFFSET;
+    public static final int CONN_PID_OFFSET = CONN_ATTRIBUTION_SECTION_OFFSET + ATTRIBUTION_PID_OFFSET;
+    public static final int CONN_ATTRIBUTION_OFFSET = CONN_ATTRIBUTION_SECTION_OFFSET + ATTRIBUTION_CODE_OFFSET;
+    public static final int CONN_SIZE = CONN_ATTRIBUTION_SECTION_OFFSET + ATTRIBUTION_SECTION_SIZE;
+    static final int CONN_SIZE_V1 = CONN_ATTRIBUTION_SECTION_OFFSET;
+
+    // ---- DNS ----
+    public static final int DNS_TS_NANOS_OFFSET = 16;
+    public static final int DNS_RTT_NANOS_OFFSET = 24;
+    public static final int DNS_CLIENT_IP_HI_OFFSET = 32;
+    public static final int DNS_CLIENT_IP_LO_OFFSET = 40;
+    public static final int DNS_SERVER_IP_HI_OFFSET = 48;
+    public static final int DNS_SERVER_IP_LO_OFFSET = 56;
+    public static final int DNS_CLIENT_MAC_OFFSET = 64;
+    public static final int DNS_CLIENT_PORT_OFFSET = 72;
+    public static final int DNS_SERVER_PORT_OFFSET = 74;
+    public static final int DNS_TRANS_ID_OFFSET = 76;
+    public static final int DNS_QTYPE_OFFSET = 78;
+    public static final int DNS_QCLASS_OFFSET = 80;
+    public static final int DNS_VLAN_OFFSET = 82;
+    public static final int DNS_RCODE_OFFSET = 84;
+    public static final int DNS_QUERY_COUNT_OFFSET = 88;
+    public static final int DNS_ANCOUNT_OFFSET = 92;
+    public static final int DNS_NSCOUNT_OFFSET = 94;
+    public static final int DNS_ARCOUNT_OFFSET = 96;
+    public static final int DNS_OPCODE_OFFSET = 98;
+    public static final int DNS_FLAGS_OFFSET = 99;
+    public static final int DNS_TRANSPORT_OFFSET = 100;
+    public static final int DNS_DIRECTION_OFFSET = 101;
+    public static final int DNS_BITS_OFFSET = 102;
+    public static final int DNS_RESERVED_OFFSET = 103;
+    /** Version 2 only; in version 1 the qname section starts here. */
+    public static final int DNS_ATTRIBUTION_SECTION_OFFSET = 104;
+    public static final int DNS_PROCESS_ENTITY_ID_OFFSET = DNS_ATTRIBUTION_SECTION_OFFSET + ATTRIBUTION_ENTITY_ID_OFFSET;
+    public static final int DNS_PROCESS_START_NANOS_OFFSET = DNS_ATTRIBUTION_SECTION_OFFSET + ATTRIBUTION_START_NANOS_OFFSET;
+    public static final int DNS_PID_OFFSET = DNS_ATTRIBUTION_SECTION_OFFSET + ATTRIBUTION_PID_OFFSET;
+    public static final int DNS_ATTRIBUTION_OFFSET = DNS_ATTRIBUTION_SECTION_OFFSET + ATTRIBUTION_CODE_OFFSET;
+    public static final int DNS_QNAME_SECTION_OFFSET = DNS_ATTRIBUTION_SECTION_OFFSET + ATTRIBUTION_SECTION_SIZE;
+    static final int DNS_QNAME_SECTION = DNS_QNAME_SECTION_OFFSET;
+    static final int DNS_QNAME_SECTION_V1 = DNS_ATTRIBUTION_SECTION_OFFSET;
+    /** Within the qname section: u16 length, then the bytes. */
+    public static final int QNAME_LENGTH_OFFSET = 0, QNAME_BYTES_OFFSET = 2;
+    /** Within the answers section (right after the qname bytes): u16 bytes after the count byte, u8 count, entries. */
+    public static final int ANSWERS_LENGTH_OFFSET = 0, ANSWERS_COUNT_OFFSET = 2, ANSWERS_ENTRIES_OFFSET = 3;
+    /** Within an answer entry. */
+    public static final int ANSWER_TYPE_OFFSET = 0, ANSWER_CLASS_OFFSET = 2, ANSWER_TTL_OFFSET = 4,
+            ANSWER_ENCODING_OFFSET = 8, ANSWER_LENGTH_OFFSET = 9, ANSWER_DATA_OFFSET = 11;
+    static final int ANSWER_ENTRY_FIXED = ANSWER_DATA_OFFSET;
+    public static final int DNS_MIN_SIZE = DNS_QNAME_SECTION_OFFSET + QNAME_BYTES_OFFSET + ANSWERS_ENTRIES_OFFSET;
+    static final int DNS_MIN_SIZE_V1 = DNS_QNAME_SECTION_V1 + QNAME_BYTES_OFFSET + ANSWERS_ENTRIES_OFFSET;
     public static final int DNS_MAX_SIZE = DNS_MIN_SIZE + DnsEvent.MAX_NAME
             + DnsEvent.MAX_ANSWERS * ANSWER_ENTRY_FIXED + DnsEvent.ANSWER_DATA_CAPACITY;
+    /** Bits of the byte at {@link #DNS_BITS_OFFSET}. */
+    public static final int DNS_BIT_QUERIED = 1, DNS_BIT_RESPONDED = 2, DNS_BIT_ANSWERS_TRUNCATED = 4;
+
+    // ---- PROCESS ----
+    public static final int PROCESS_ENTITY_ID_OFFSET = 16;
+    public static final int PROCESS_START_NANOS_OFFSET = 24;
+    public static final int PROCESS_PID_OFFSET = 32;
+    public static final int PROCESS_PPID_OFFSET = 36;
+    public static final int PROCESS_UID_OFFSET = 40;
+    public static final int PROCESS_USER_LEN_OFFSET = 44;
+    public static final int PROCESS_NAME_LEN_OFFSET = 46;
+    public static final int PROCESS_RESERVED_OFFSET = 47;
+    public static final int PROCESS_EXECUTABLE_LEN_OFFSET = 48;
+    public static final int PROCESS_COMMAND_LINE_LEN_OFFSET = 50;
+    /** user, name, executable, commandLine bytes, back to back. */
+    public static final int PROCESS_STRINGS_OFFSET = 52;
+    static final int PROCESS_FIXED = PROCESS_STRINGS_OFFSET;
+    public static final int PROCESS_MAX_SIZE = PROCESS_FIXED + ProcessEvent.MAX_USER + ProcessEvent.MAX_NAME
+            + ProcessEvent.MAX_EXECUTABLE + ProcessEvent.MAX_COMMAND_LINE;
+
     /** Largest record this layout version produces: size buffers with it. */
     public static final int MAX_RECORD_SIZE = Math.max(Math.max(CONN_SIZE, DNS_MAX_SIZE), PROCESS_MAX_SIZE);
-
-    private static final int BIT_QUERIED = 1, BIT_RESPONDED = 2, BIT_TRUNCATED = 4;
-    private static final ConnEvent.Phase[] PHASES = ConnEvent.Phase.values();
-    private static final ConnEvent.EndReason[] END_REASONS = ConnEvent.EndReason.values();
-    private static final int DIRECTIONS = Direction.values().length;
-    private static final int STATES = ConnState.values().length;
 
     private EventCodec() {}
 
@@ -114,25 +228,25 @@ public final class EventCodec {
     public static EventType peekType(ByteBuffer buf) {
         int p = buf.position();
         if (buf.remaining() < HEADER_SIZE) return EventType.UNKNOWN;
-        int version = buf.get(p + H_VERSION) & 0xFF;
-        EventType t = EventType.ofCode(buf.get(p + H_TYPE) & 0xFF);
+        int version = buf.get(p + HEADER_VERSION_OFFSET) & 0xFF;
+        EventType t = EventType.ofCode(buf.get(p + HEADER_TYPE_OFFSET) & 0xFF);
         if (version == LAYOUT_VERSION) return t;
         return version == V1 && (t == EventType.CONN || t == EventType.DNS) ? t : EventType.UNKNOWN;
     }
 
     /** Raw type code of the record at the position (for counting unknown codes), -1 on short input. */
     public static int peekTypeCode(ByteBuffer buf) {
-        return buf.remaining() < HEADER_SIZE ? -1 : buf.get(buf.position() + H_TYPE) & 0xFF;
+        return buf.remaining() < HEADER_SIZE ? -1 : buf.get(buf.position() + HEADER_TYPE_OFFSET) & 0xFF;
     }
 
     /** Event time (epoch ns) from the header of the record at the position; caller checked the length. */
     public static long peekTime(ByteBuffer buf) {
-        return buf.order(ByteOrder.LITTLE_ENDIAN).getLong(buf.position() + H_TIME);
+        return buf.order(ByteOrder.LITTLE_ENDIAN).getLong(buf.position() + HEADER_TIME_OFFSET);
     }
 
     /** Record length from the header of the record at the position. */
     public static int peekLength(ByteBuffer buf) {
-        return buf.order(ByteOrder.LITTLE_ENDIAN).getInt(buf.position() + H_LENGTH);
+        return buf.order(ByteOrder.LITTLE_ENDIAN).getInt(buf.position() + HEADER_LENGTH_OFFSET);
     }
 
     /**
@@ -148,35 +262,35 @@ public final class EventCodec {
         int p = buf.position();
         buf.order(ByteOrder.LITTLE_ENDIAN);
         putHeader(buf, p, EventType.CONN, CONN_SIZE, e.endNanos);
-        buf.putLong(p + 16, e.flowId);
-        buf.putLong(p + 24, e.startNanos);
-        buf.putLong(p + 32, e.endNanos);
-        buf.putLong(p + 40, e.origIpHi);
-        buf.putLong(p + 48, e.origIpLo);
-        buf.putLong(p + 56, e.respIpHi);
-        buf.putLong(p + 64, e.respIpLo);
-        buf.putLong(p + 72, e.origPkts);
-        buf.putLong(p + 80, e.origBytes);
-        buf.putLong(p + 88, e.origIpBytes);
-        buf.putLong(p + 96, e.respPkts);
-        buf.putLong(p + 104, e.respBytes);
-        buf.putLong(p + 112, e.respIpBytes);
-        buf.putLong(p + 120, e.origMac);
-        buf.putLong(p + 128, e.respMac);
-        buf.putShort(p + 136, (short) e.origPort);
-        buf.putShort(p + 138, (short) e.respPort);
-        buf.putShort(p + 140, (short) e.vlan);
-        buf.putShort(p + 142, (short) e.innerVlan);
-        buf.put(p + 144, (byte) e.phase.ordinal());
-        buf.put(p + 145, (byte) e.endReason.ordinal());
-        buf.put(p + 146, (byte) e.transport.ianaNumber);
-        buf.put(p + 147, (byte) e.direction.ordinal());
-        buf.put(p + 148, (byte) e.state.ordinal());
-        buf.put(p + 149, (byte) e.historyLen);
-        buf.putShort(p + 150, (short) 0);
-        buf.put(p + 152, e.history, 0, e.historyLen);
-        for (int i = e.historyLen; i < ConnEvent.MAX_HISTORY; i++) buf.put(p + 152 + i, (byte) 0);
-        putAttribution(buf, p + 184, e.processEntityId, e.processStartNanos, e.pid, e.attribution);
+        buf.putLong(p + CONN_FLOW_ID_OFFSET, e.flowId);
+        buf.putLong(p + CONN_START_NANOS_OFFSET, e.startNanos);
+        buf.putLong(p + CONN_END_NANOS_OFFSET, e.endNanos);
+        buf.putLong(p + CONN_ORIG_IP_HI_OFFSET, e.origIpHi);
+        buf.putLong(p + CONN_ORIG_IP_LO_OFFSET, e.origIpLo);
+        buf.putLong(p + CONN_RESP_IP_HI_OFFSET, e.respIpHi);
+        buf.putLong(p + CONN_RESP_IP_LO_OFFSET, e.respIpLo);
+        buf.putLong(p + CONN_ORIG_PKTS_OFFSET, e.origPkts);
+        buf.putLong(p + CONN_ORIG_BYTES_OFFSET, e.origBytes);
+        buf.putLong(p + CONN_ORIG_IP_BYTES_OFFSET, e.origIpBytes);
+        buf.putLong(p + CONN_RESP_PKTS_OFFSET, e.respPkts);
+        buf.putLong(p + CONN_RESP_BYTES_OFFSET, e.respBytes);
+        buf.putLong(p + CONN_RESP_IP_BYTES_OFFSET, e.respIpBytes);
+        buf.putLong(p + CONN_ORIG_MAC_OFFSET, e.origMac);
+        buf.putLong(p + CONN_RESP_MAC_OFFSET, e.respMac);
+        buf.putShort(p + CONN_ORIG_PORT_OFFSET, (short) e.origPort);
+        buf.putShort(p + CONN_RESP_PORT_OFFSET, (short) e.respPort);
+        buf.putShort(p + CONN_VLAN_OFFSET, (short) e.vlan);
+        buf.putShort(p + CONN_INNER_VLAN_OFFSET, (short) e.innerVlan);
+        buf.put(p + CONN_PHASE_OFFSET, (byte) e.phase.code);
+        buf.put(p + CONN_END_REASON_OFFSET, (byte) e.endReason.code);
+        buf.put(p + CONN_TRANSPORT_OFFSET, (byte) e.transport.ianaNumber);
+        buf.put(p + CONN_DIRECTION_OFFSET, (byte) e.direction.code);
+        buf.put(p + CONN_STATE_OFFSET, (byte) e.state.code);
+        buf.put(p + CONN_HISTORY_LEN_OFFSET, (byte) e.historyLen);
+        buf.putShort(p + CONN_RESERVED_OFFSET, (short) 0);
+        buf.put(p + CONN_HISTORY_OFFSET, e.history, 0, e.historyLen);
+        for (int i = e.historyLen; i < ConnEvent.MAX_HISTORY; i++) buf.put(p + CONN_HISTORY_OFFSET + i, (byte) 0);
+        putAttribution(buf, p + CONN_ATTRIBUTION_SECTION_OFFSET, e.processEntityId, e.processStartNanos, e.pid, e.attribution);
         buf.position(p + CONN_SIZE);
         return CONN_SIZE;
     }
@@ -189,51 +303,54 @@ public final class EventCodec {
     public static boolean decode(ByteBuffer buf, ConnEvent e) {
         if (peekType(buf) != EventType.CONN) return false;
         int p = buf.position();
-        boolean v1 = (buf.get(p + H_VERSION) & 0xFF) == V1;
+        boolean v1 = (buf.get(p + HEADER_VERSION_OFFSET) & 0xFF) == V1;
         int size = v1 ? CONN_SIZE_V1 : CONN_SIZE;
         if (peekLength(buf) != size || buf.remaining() < size) return false;
-        int phase = buf.get(p + 144) & 0xFF, reason = buf.get(p + 145) & 0xFF, dir = buf.get(p + 147) & 0xFF;
-        int state = buf.get(p + 148) & 0xFF, historyLen = buf.get(p + 149) & 0xFF;
-        Transport transport = Transport.ofIana(buf.get(p + 146) & 0xFF);
-        if (phase >= PHASES.length || reason >= END_REASONS.length || dir >= DIRECTIONS || state >= STATES
-                || transport == null || historyLen > ConnEvent.MAX_HISTORY) {
+        ConnEvent.Phase phase = ConnEvent.Phase.ofCode(buf.get(p + CONN_PHASE_OFFSET) & 0xFF);
+        ConnEvent.EndReason reason = ConnEvent.EndReason.ofCode(buf.get(p + CONN_END_REASON_OFFSET) & 0xFF);
+        Direction dir = Direction.ofCode(buf.get(p + CONN_DIRECTION_OFFSET) & 0xFF);
+        ConnState state = ConnState.ofCode(buf.get(p + CONN_STATE_OFFSET) & 0xFF);
+        int historyLen = buf.get(p + CONN_HISTORY_LEN_OFFSET) & 0xFF;
+        Transport transport = Transport.ofIana(buf.get(p + CONN_TRANSPORT_OFFSET) & 0xFF);
+        if (phase == null || reason == null || dir == null || state == null || transport == null
+                || historyLen > ConnEvent.MAX_HISTORY) {
             return false;
         }
-        e.flowId = buf.getLong(p + 16);
-        e.startNanos = buf.getLong(p + 24);
-        e.endNanos = buf.getLong(p + 32);
-        e.origIpHi = buf.getLong(p + 40);
-        e.origIpLo = buf.getLong(p + 48);
-        e.respIpHi = buf.getLong(p + 56);
-        e.respIpLo = buf.getLong(p + 64);
-        e.origPkts = buf.getLong(p + 72);
-        e.origBytes = buf.getLong(p + 80);
-        e.origIpBytes = buf.getLong(p + 88);
-        e.respPkts = buf.getLong(p + 96);
-        e.respBytes = buf.getLong(p + 104);
-        e.respIpBytes = buf.getLong(p + 112);
-        e.origMac = buf.getLong(p + 120);
-        e.respMac = buf.getLong(p + 128);
-        e.origPort = buf.getShort(p + 136) & 0xFFFF;
-        e.respPort = buf.getShort(p + 138) & 0xFFFF;
-        e.vlan = buf.getShort(p + 140) & 0xFFFF;
-        e.innerVlan = buf.getShort(p + 142) & 0xFFFF;
-        e.phase = PHASES[phase];
-        e.endReason = END_REASONS[reason];
+        e.flowId = buf.getLong(p + CONN_FLOW_ID_OFFSET);
+        e.startNanos = buf.getLong(p + CONN_START_NANOS_OFFSET);
+        e.endNanos = buf.getLong(p + CONN_END_NANOS_OFFSET);
+        e.origIpHi = buf.getLong(p + CONN_ORIG_IP_HI_OFFSET);
+        e.origIpLo = buf.getLong(p + CONN_ORIG_IP_LO_OFFSET);
+        e.respIpHi = buf.getLong(p + CONN_RESP_IP_HI_OFFSET);
+        e.respIpLo = buf.getLong(p + CONN_RESP_IP_LO_OFFSET);
+        e.origPkts = buf.getLong(p + CONN_ORIG_PKTS_OFFSET);
+        e.origBytes = buf.getLong(p + CONN_ORIG_BYTES_OFFSET);
+        e.origIpBytes = buf.getLong(p + CONN_ORIG_IP_BYTES_OFFSET);
+        e.respPkts = buf.getLong(p + CONN_RESP_PKTS_OFFSET);
+        e.respBytes = buf.getLong(p + CONN_RESP_BYTES_OFFSET);
+        e.respIpBytes = buf.getLong(p + CONN_RESP_IP_BYTES_OFFSET);
+        e.origMac = buf.getLong(p + CONN_ORIG_MAC_OFFSET);
+        e.respMac = buf.getLong(p + CONN_RESP_MAC_OFFSET);
+        e.origPort = buf.getShort(p + CONN_ORIG_PORT_OFFSET) & 0xFFFF;
+        e.respPort = buf.getShort(p + CONN_RESP_PORT_OFFSET) & 0xFFFF;
+        e.vlan = buf.getShort(p + CONN_VLAN_OFFSET) & 0xFFFF;
+        e.innerVlan = buf.getShort(p + CONN_INNER_VLAN_OFFSET) & 0xFFFF;
+        e.phase = phase;
+        e.endReason = reason;
         e.transport = transport;
-        e.direction = Direction.ofCode(dir);
-        e.state = ConnState.ofCode(state);
+        e.direction = dir;
+        e.state = state;
         e.historyLen = historyLen;
-        buf.get(p + 152, e.history, 0, historyLen);
+        buf.get(p + CONN_HISTORY_OFFSET, e.history, 0, historyLen);
         if (v1) {
             e.processEntityId = e.processStartNanos = 0;
             e.pid = 0;
             e.attribution = Attribution.UNKNOWN;
         } else {
-            e.processEntityId = buf.getLong(p + 184);
-            e.processStartNanos = buf.getLong(p + 192);
-            e.pid = buf.getInt(p + 200);
-            e.attribution = Attribution.ofCode(buf.get(p + 204) & 0xFF);
+            e.processEntityId = buf.getLong(p + CONN_PROCESS_ENTITY_ID_OFFSET);
+            e.processStartNanos = buf.getLong(p + CONN_PROCESS_START_NANOS_OFFSET);
+            e.pid = buf.getInt(p + CONN_PID_OFFSET);
+            e.attribution = attribution(buf.get(p + CONN_ATTRIBUTION_OFFSET) & 0xFF);
         }
         buf.position(p + size);
         return true;
@@ -266,48 +383,48 @@ public final class EventCodec {
         int p = buf.position();
         buf.order(ByteOrder.LITTLE_ENDIAN);
         putHeader(buf, p, EventType.DNS, size, e.tsNanos);
-        buf.putLong(p + 16, e.tsNanos);
-        buf.putLong(p + 24, e.rttNanos);
-        buf.putLong(p + 32, e.clientIpHi);
-        buf.putLong(p + 40, e.clientIpLo);
-        buf.putLong(p + 48, e.serverIpHi);
-        buf.putLong(p + 56, e.serverIpLo);
-        buf.putLong(p + 64, e.clientMac);
-        buf.putShort(p + 72, (short) e.clientPort);
-        buf.putShort(p + 74, (short) e.serverPort);
-        buf.putShort(p + 76, (short) e.transId);
-        buf.putShort(p + 78, (short) e.qtype);
-        buf.putShort(p + 80, (short) e.qclass);
-        buf.putShort(p + 82, (short) e.vlan);
-        buf.putInt(p + 84, e.rcode);
-        buf.putInt(p + 88, e.queryCount);
-        buf.putShort(p + 92, (short) e.ancount);
-        buf.putShort(p + 94, (short) e.nscount);
-        buf.putShort(p + 96, (short) e.arcount);
-        buf.put(p + 98, (byte) e.opcode);
-        buf.put(p + 99, (byte) e.flags);
-        buf.put(p + 100, (byte) e.transport.ianaNumber);
-        buf.put(p + 101, (byte) e.direction.ordinal());
-        buf.put(p + 102, (byte) ((e.queried ? BIT_QUERIED : 0) | (e.responded ? BIT_RESPONDED : 0)
-                | (e.answersTruncated ? BIT_TRUNCATED : 0)));
-        buf.put(p + 103, (byte) 0);
-        putAttribution(buf, p + 104, e.processEntityId, e.processStartNanos, e.pid, e.attribution);
-        int q = p + DNS_QNAME_SECTION;
-        buf.putShort(q, (short) e.qnameLen);
-        buf.put(q + 2, e.qname, 0, e.qnameLen);
-        int a = q + 2 + e.qnameLen;
-        buf.putShort(a, (short) (p + size - a - 3));
-        buf.put(a + 2, (byte) e.answerCount);
-        int w = a + 3;
+        buf.putLong(p + DNS_TS_NANOS_OFFSET, e.tsNanos);
+        buf.putLong(p + DNS_RTT_NANOS_OFFSET, e.rttNanos);
+        buf.putLong(p + DNS_CLIENT_IP_HI_OFFSET, e.clientIpHi);
+        buf.putLong(p + DNS_CLIENT_IP_LO_OFFSET, e.clientIpLo);
+        buf.putLong(p + DNS_SERVER_IP_HI_OFFSET, e.serverIpHi);
+        buf.putLong(p + DNS_SERVER_IP_LO_OFFSET, e.serverIpLo);
+        buf.putLong(p + DNS_CLIENT_MAC_OFFSET, e.clientMac);
+        buf.putShort(p + DNS_CLIENT_PORT_OFFSET, (short) e.clientPort);
+        buf.putShort(p + DNS_SERVER_PORT_OFFSET, (short) e.serverPort);
+        buf.putShort(p + DNS_TRANS_ID_OFFSET, (short) e.transId);
+        buf.putShort(p + DNS_QTYPE_OFFSET, (short) e.qtype);
+        buf.putShort(p + DNS_QCLASS_OFFSET, (short) e.qclass);
+        buf.putShort(p + DNS_VLAN_OFFSET, (short) e.vlan);
+        buf.putInt(p + DNS_RCODE_OFFSET, e.rcode);
+        buf.putInt(p + DNS_QUERY_COUNT_OFFSET, e.queryCount);
+        buf.putShort(p + DNS_ANCOUNT_OFFSET, (short) e.ancount);
+        buf.putShort(p + DNS_NSCOUNT_OFFSET, (short) e.nscount);
+        buf.putShort(p + DNS_ARCOUNT_OFFSET, (short) e.arcount);
+        buf.put(p + DNS_OPCODE_OFFSET, (byte) e.opcode);
+        buf.put(p + DNS_FLAGS_OFFSET, (byte) e.flags);
+        buf.put(p + DNS_TRANSPORT_OFFSET, (byte) e.transport.ianaNumber);
+        buf.put(p + DNS_DIRECTION_OFFSET, (byte) e.direction.code);
+        buf.put(p + DNS_BITS_OFFSET, (byte) ((e.queried ? DNS_BIT_QUERIED : 0) | (e.responded ? DNS_BIT_RESPONDED : 0)
+                | (e.answersTruncated ? DNS_BIT_ANSWERS_TRUNCATED : 0)));
+        buf.put(p + DNS_RESERVED_OFFSET, (byte) 0);
+        putAttribution(buf, p + DNS_ATTRIBUTION_SECTION_OFFSET, e.processEntityId, e.processStartNanos, e.pid, e.attribution);
+        int q = p + DNS_QNAME_SECTION_OFFSET;
+        buf.putShort(q + QNAME_LENGTH_OFFSET, (short) e.qnameLen);
+        buf.put(q + QNAME_BYTES_OFFSET, e.qname, 0, e.qnameLen);
+        int a = q + QNAME_BYTES_OFFSET + e.qnameLen;
+        buf.putShort(a + ANSWERS_LENGTH_OFFSET, (short) (p + size - a - ANSWERS_ENTRIES_OFFSET));
+        buf.put(a + ANSWERS_COUNT_OFFSET, (byte) e.answerCount);
+        int w = a + ANSWERS_ENTRIES_OFFSET;
         for (int i = 0; i < e.answerCount; i++) {
             int len = e.answerLength[i];
-            buf.putShort(w, (short) e.answerType[i]);
-            buf.putShort(w + 2, (short) e.answerClass[i]);
-            buf.putInt(w + 4, (int) e.answerTtl[i]);
-            buf.put(w + 8, e.answerEncoding[i]);
-            buf.putShort(w + 9, (short) len);
-            buf.put(w + ANSWER_ENTRY_FIXED, e.answerData, e.answerOffset[i], len);
-            w += ANSWER_ENTRY_FIXED + len;
+            buf.putShort(w + ANSWER_TYPE_OFFSET, (short) e.answerType[i]);
+            buf.putShort(w + ANSWER_CLASS_OFFSET, (short) e.answerClass[i]);
+            buf.putInt(w + ANSWER_TTL_OFFSET, (int) e.answerTtl[i]);
+            buf.put(w + ANSWER_ENCODING_OFFSET, e.answerEncoding[i]);
+            buf.putShort(w + ANSWER_LENGTH_OFFSET, (short) len);
+            buf.put(w + ANSWER_DATA_OFFSET, e.answerData, e.answerOffset[i], len);
+            w += ANSWER_DATA_OFFSET + len;
         }
         buf.position(p + size);
         return size;
@@ -322,75 +439,75 @@ public final class EventCodec {
         if (peekType(buf) != EventType.DNS) return false;
         int size = peekLength(buf);
         int p = buf.position(), end = p + size;
-        boolean v1 = (buf.get(p + H_VERSION) & 0xFF) == V1;
+        boolean v1 = (buf.get(p + HEADER_VERSION_OFFSET) & 0xFF) == V1;
         if (size < (v1 ? DNS_MIN_SIZE_V1 : DNS_MIN_SIZE) || size > DNS_MAX_SIZE || size > buf.remaining()) return false;
-        Transport transport = Transport.ofIana(buf.get(p + 100) & 0xFF);
-        int dir = buf.get(p + 101) & 0xFF;
-        int q = p + (v1 ? DNS_QNAME_SECTION_V1 : DNS_QNAME_SECTION);
-        int qnameLen = buf.getShort(q) & 0xFFFF;
-        int a = q + 2 + qnameLen;
-        if (transport == null || dir >= DIRECTIONS || qnameLen > DnsEvent.MAX_NAME || a + 3 > end
-                || a + 3 + (buf.getShort(a) & 0xFFFF) != end) {
+        Transport transport = Transport.ofIana(buf.get(p + DNS_TRANSPORT_OFFSET) & 0xFF);
+        Direction dir = Direction.ofCode(buf.get(p + DNS_DIRECTION_OFFSET) & 0xFF);
+        int q = p + (v1 ? DNS_QNAME_SECTION_V1 : DNS_QNAME_SECTION_OFFSET);
+        int qnameLen = buf.getShort(q + QNAME_LENGTH_OFFSET) & 0xFFFF;
+        int a = q + QNAME_BYTES_OFFSET + qnameLen;
+        if (transport == null || dir == null || qnameLen > DnsEvent.MAX_NAME || a + ANSWERS_ENTRIES_OFFSET > end
+                || a + ANSWERS_ENTRIES_OFFSET + (buf.getShort(a + ANSWERS_LENGTH_OFFSET) & 0xFFFF) != end) {
             return false;
         }
-        int count = buf.get(a + 2) & 0xFF;
+        int count = buf.get(a + ANSWERS_COUNT_OFFSET) & 0xFF;
         if (count > DnsEvent.MAX_ANSWERS) return false;
         e.answerCount = 0;
         e.answerDataLen = 0;
-        int r = a + 3;
+        int r = a + ANSWERS_ENTRIES_OFFSET;
         for (int i = 0; i < count; i++) {
-            if (r + ANSWER_ENTRY_FIXED > end) return false;
-            int len = buf.getShort(r + 9) & 0xFFFF;
-            if (r + ANSWER_ENTRY_FIXED + len > end || e.answerDataLen + len > DnsEvent.ANSWER_DATA_CAPACITY) return false;
-            e.answerType[i] = buf.getShort(r) & 0xFFFF;
-            e.answerClass[i] = buf.getShort(r + 2) & 0xFFFF;
-            e.answerTtl[i] = buf.getInt(r + 4) & 0xFFFF_FFFFL;
-            e.answerEncoding[i] = buf.get(r + 8);
+            if (r + ANSWER_DATA_OFFSET > end) return false;
+            int len = buf.getShort(r + ANSWER_LENGTH_OFFSET) & 0xFFFF;
+            if (r + ANSWER_DATA_OFFSET + len > end || e.answerDataLen + len > DnsEvent.ANSWER_DATA_CAPACITY) return false;
+            e.answerType[i] = buf.getShort(r + ANSWER_TYPE_OFFSET) & 0xFFFF;
+            e.answerClass[i] = buf.getShort(r + ANSWER_CLASS_OFFSET) & 0xFFFF;
+            e.answerTtl[i] = buf.getInt(r + ANSWER_TTL_OFFSET) & 0xFFFF_FFFFL;
+            e.answerEncoding[i] = buf.get(r + ANSWER_ENCODING_OFFSET);
             e.answerOffset[i] = e.answerDataLen;
             e.answerLength[i] = len;
-            buf.get(r + ANSWER_ENTRY_FIXED, e.answerData, e.answerDataLen, len);
+            buf.get(r + ANSWER_DATA_OFFSET, e.answerData, e.answerDataLen, len);
             e.answerDataLen += len;
-            r += ANSWER_ENTRY_FIXED + len;
+            r += ANSWER_DATA_OFFSET + len;
         }
         if (r != end) return false;
         e.answerCount = count;
-        e.tsNanos = buf.getLong(p + 16);
-        e.rttNanos = buf.getLong(p + 24);
-        e.clientIpHi = buf.getLong(p + 32);
-        e.clientIpLo = buf.getLong(p + 40);
-        e.serverIpHi = buf.getLong(p + 48);
-        e.serverIpLo = buf.getLong(p + 56);
-        e.clientMac = buf.getLong(p + 64);
-        e.clientPort = buf.getShort(p + 72) & 0xFFFF;
-        e.serverPort = buf.getShort(p + 74) & 0xFFFF;
-        e.transId = buf.getShort(p + 76) & 0xFFFF;
-        e.qtype = buf.getShort(p + 78) & 0xFFFF;
-        e.qclass = buf.getShort(p + 80) & 0xFFFF;
-        e.vlan = buf.getShort(p + 82) & 0xFFFF;
-        e.rcode = buf.getInt(p + 84);
-        e.queryCount = buf.getInt(p + 88);
-        e.ancount = buf.getShort(p + 92) & 0xFFFF;
-        e.nscount = buf.getShort(p + 94) & 0xFFFF;
-        e.arcount = buf.getShort(p + 96) & 0xFFFF;
-        e.opcode = buf.get(p + 98) & 0xFF;
-        e.flags = buf.get(p + 99) & 0xFF;
+        e.tsNanos = buf.getLong(p + DNS_TS_NANOS_OFFSET);
+        e.rttNanos = buf.getLong(p + DNS_RTT_NANOS_OFFSET);
+        e.clientIpHi = buf.getLong(p + DNS_CLIENT_IP_HI_OFFSET);
+        e.clientIpLo = buf.getLong(p + DNS_CLIENT_IP_LO_OFFSET);
+        e.serverIpHi = buf.getLong(p + DNS_SERVER_IP_HI_OFFSET);
+        e.serverIpLo = buf.getLong(p + DNS_SERVER_IP_LO_OFFSET);
+        e.clientMac = buf.getLong(p + DNS_CLIENT_MAC_OFFSET);
+        e.clientPort = buf.getShort(p + DNS_CLIENT_PORT_OFFSET) & 0xFFFF;
+        e.serverPort = buf.getShort(p + DNS_SERVER_PORT_OFFSET) & 0xFFFF;
+        e.transId = buf.getShort(p + DNS_TRANS_ID_OFFSET) & 0xFFFF;
+        e.qtype = buf.getShort(p + DNS_QTYPE_OFFSET) & 0xFFFF;
+        e.qclass = buf.getShort(p + DNS_QCLASS_OFFSET) & 0xFFFF;
+        e.vlan = buf.getShort(p + DNS_VLAN_OFFSET) & 0xFFFF;
+        e.rcode = buf.getInt(p + DNS_RCODE_OFFSET);
+        e.queryCount = buf.getInt(p + DNS_QUERY_COUNT_OFFSET);
+        e.ancount = buf.getShort(p + DNS_ANCOUNT_OFFSET) & 0xFFFF;
+        e.nscount = buf.getShort(p + DNS_NSCOUNT_OFFSET) & 0xFFFF;
+        e.arcount = buf.getShort(p + DNS_ARCOUNT_OFFSET) & 0xFFFF;
+        e.opcode = buf.get(p + DNS_OPCODE_OFFSET) & 0xFF;
+        e.flags = buf.get(p + DNS_FLAGS_OFFSET) & 0xFF;
         e.transport = transport;
-        e.direction = Direction.ofCode(dir);
-        int bits = buf.get(p + 102);
-        e.queried = (bits & BIT_QUERIED) != 0;
-        e.responded = (bits & BIT_RESPONDED) != 0;
-        e.answersTruncated = (bits & BIT_TRUNCATED) != 0;
+        e.direction = dir;
+        int bits = buf.get(p + DNS_BITS_OFFSET);
+        e.queried = (bits & DNS_BIT_QUERIED) != 0;
+        e.responded = (bits & DNS_BIT_RESPONDED) != 0;
+        e.answersTruncated = (bits & DNS_BIT_ANSWERS_TRUNCATED) != 0;
         e.qnameLen = qnameLen;
-        buf.get(q + 2, e.qname, 0, qnameLen);
+        buf.get(q + QNAME_BYTES_OFFSET, e.qname, 0, qnameLen);
         if (v1) {
             e.processEntityId = e.processStartNanos = 0;
             e.pid = 0;
             e.attribution = Attribution.UNKNOWN;
         } else {
-            e.processEntityId = buf.getLong(p + 104);
-            e.processStartNanos = buf.getLong(p + 112);
-            e.pid = buf.getInt(p + 120);
-            e.attribution = Attribution.ofCode(buf.get(p + 124) & 0xFF);
+            e.processEntityId = buf.getLong(p + DNS_PROCESS_ENTITY_ID_OFFSET);
+            e.processStartNanos = buf.getLong(p + DNS_PROCESS_START_NANOS_OFFSET);
+            e.pid = buf.getInt(p + DNS_PID_OFFSET);
+            e.attribution = attribution(buf.get(p + DNS_ATTRIBUTION_OFFSET) & 0xFF);
         }
         buf.position(end);
         return true;
@@ -403,7 +520,7 @@ public final class EventCodec {
                 || e.commandLineLen < 0 || e.commandLineLen > ProcessEvent.MAX_COMMAND_LINE) {
             return -1;
         }
-        return PROCESS_FIXED + e.userLen + e.nameLen + e.executableLen + e.commandLineLen;
+        return PROCESS_STRINGS_OFFSET + e.userLen + e.nameLen + e.executableLen + e.commandLineLen;
     }
 
     /**
@@ -417,17 +534,17 @@ public final class EventCodec {
         int p = buf.position();
         buf.order(ByteOrder.LITTLE_ENDIAN);
         putHeader(buf, p, EventType.PROCESS, size, e.tsNanos);
-        buf.putLong(p + 16, e.entityId);
-        buf.putLong(p + 24, e.startNanos);
-        buf.putInt(p + 32, e.pid);
-        buf.putInt(p + 36, e.ppid);
-        buf.putInt(p + 40, e.uid);
-        buf.putShort(p + 44, (short) e.userLen);
-        buf.put(p + 46, (byte) e.nameLen);
-        buf.put(p + 47, (byte) 0);
-        buf.putShort(p + 48, (short) e.executableLen);
-        buf.putShort(p + 50, (short) e.commandLineLen);
-        int w = p + PROCESS_FIXED;
+        buf.putLong(p + PROCESS_ENTITY_ID_OFFSET, e.entityId);
+        buf.putLong(p + PROCESS_START_NANOS_OFFSET, e.startNanos);
+        buf.putInt(p + PROCESS_PID_OFFSET, e.pid);
+        buf.putInt(p + PROCESS_PPID_OFFSET, e.ppid);
+        buf.putInt(p + PROCESS_UID_OFFSET, e.uid);
+        buf.putShort(p + PROCESS_USER_LEN_OFFSET, (short) e.userLen);
+        buf.put(p + PROCESS_NAME_LEN_OFFSET, (byte) e.nameLen);
+        buf.put(p + PROCESS_RESERVED_OFFSET, (byte) 0);
+        buf.putShort(p + PROCESS_EXECUTABLE_LEN_OFFSET, (short) e.executableLen);
+        buf.putShort(p + PROCESS_COMMAND_LINE_LEN_OFFSET, (short) e.commandLineLen);
+        int w = p + PROCESS_STRINGS_OFFSET;
         buf.put(w, e.user, 0, e.userLen);
         w += e.userLen;
         buf.put(w, e.name, 0, e.nameLen);
@@ -448,20 +565,23 @@ public final class EventCodec {
         if (peekType(buf) != EventType.PROCESS) return false;
         int size = peekLength(buf);
         int p = buf.position();
-        if (size < PROCESS_FIXED || size > PROCESS_MAX_SIZE || size > buf.remaining()) return false;
-        int userLen = buf.getShort(p + 44) & 0xFFFF, nameLen = buf.get(p + 46) & 0xFF;
-        int exeLen = buf.getShort(p + 48) & 0xFFFF, cmdLen = buf.getShort(p + 50) & 0xFFFF;
+        if (size < PROCESS_STRINGS_OFFSET || size > PROCESS_MAX_SIZE || size > buf.remaining()) return false;
+        int userLen = buf.getShort(p + PROCESS_USER_LEN_OFFSET) & 0xFFFF;
+        int nameLen = buf.get(p + PROCESS_NAME_LEN_OFFSET) & 0xFF;
+        int exeLen = buf.getShort(p + PROCESS_EXECUTABLE_LEN_OFFSET) & 0xFFFF;
+        int cmdLen = buf.getShort(p + PROCESS_COMMAND_LINE_LEN_OFFSET) & 0xFFFF;
         if (userLen > ProcessEvent.MAX_USER || nameLen > ProcessEvent.MAX_NAME || exeLen > ProcessEvent.MAX_EXECUTABLE
-                || cmdLen > ProcessEvent.MAX_COMMAND_LINE || PROCESS_FIXED + userLen + nameLen + exeLen + cmdLen != size) {
+                || cmdLen > ProcessEvent.MAX_COMMAND_LINE
+                || PROCESS_STRINGS_OFFSET + userLen + nameLen + exeLen + cmdLen != size) {
             return false;
         }
-        e.tsNanos = buf.getLong(p + H_TIME);
-        e.entityId = buf.getLong(p + 16);
-        e.startNanos = buf.getLong(p + 24);
-        e.pid = buf.getInt(p + 32);
-        e.ppid = buf.getInt(p + 36);
-        e.uid = buf.getInt(p + 40);
-        int r = p + PROCESS_FIXED;
+        e.tsNanos = buf.getLong(p + HEADER_TIME_OFFSET);
+        e.entityId = buf.getLong(p + PROCESS_ENTITY_ID_OFFSET);
+        e.startNanos = buf.getLong(p + PROCESS_START_NANOS_OFFSET);
+        e.pid = buf.getInt(p + PROCESS_PID_OFFSET);
+        e.ppid = buf.getInt(p + PROCESS_PPID_OFFSET);
+        e.uid = buf.getInt(p + PROCESS_UID_OFFSET);
+        int r = p + PROCESS_STRINGS_OFFSET;
         buf.get(r, e.user, 0, userLen);
         e.userLen = userLen;
         r += userLen;
@@ -478,19 +598,28 @@ public final class EventCodec {
     }
 
     private static void putAttribution(ByteBuffer buf, int at, long entityId, long startNanos, int pid, Attribution a) {
-        buf.putLong(at, entityId);
-        buf.putLong(at + 8, startNanos);
-        buf.putInt(at + 16, pid);
-        buf.put(at + 20, (byte) a.ordinal());
-        buf.put(at + 21, (byte) 0);
-        buf.putShort(at + 22, (short) 0);
+        buf.putLong(at + ATTRIBUTION_ENTITY_ID_OFFSET, entityId);
+        buf.putLong(at + ATTRIBUTION_START_NANOS_OFFSET, startNanos);
+        buf.putInt(at + ATTRIBUTION_PID_OFFSET, pid);
+        buf.put(at + ATTRIBUTION_CODE_OFFSET, (byte) a.code);
+        buf.put(at + ATTRIBUTION_RESERVED_OFFSET, (byte) 0);
+        buf.putShort(at + ATTRIBUTION_RESERVED_OFFSET + 1, (short) 0);
+    }
+
+    /**
+     * Attribution codes a newer writer added read as UNKNOWN rather than failing the record: the record
+     * itself (a connection, a query) is still good, only how its process lookup went is not known here.
+     */
+    private static Attribution attribution(int code) {
+        Attribution a = Attribution.ofCode(code);
+        return a == null ? Attribution.UNKNOWN : a;
     }
 
     static void putHeader(ByteBuffer buf, int p, EventType type, int length, long timeNanos) {
-        buf.put(p + H_VERSION, (byte) LAYOUT_VERSION);
-        buf.put(p + H_TYPE, (byte) type.code);
-        buf.putShort(p + H_RESERVED, (short) 0);
-        buf.putInt(p + H_LENGTH, length);
-        buf.putLong(p + H_TIME, timeNanos);
+        buf.put(p + HEADER_VERSION_OFFSET, (byte) LAYOUT_VERSION);
+        buf.put(p + HEADER_TYPE_OFFSET, (byte) type.code);
+        buf.putShort(p + HEADER_RESERVED_OFFSET, (short) 0);
+        buf.putInt(p + HEADER_LENGTH_OFFSET, length);
+        buf.putLong(p + HEADER_TIME_OFFSET, timeNanos);
     }
 }
