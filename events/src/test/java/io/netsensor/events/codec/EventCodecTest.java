@@ -200,7 +200,9 @@ class EventCodecTest {
         assertThat(EventType.ofCode(2)).isEqualTo(EventType.DNS);
         assertThat(EventType.ofCode(3)).isEqualTo(EventType.ALERT);
         assertThat(EventType.ofCode(4)).isEqualTo(EventType.PROCESS);
-        assertThat(EventType.ofCode(5)).isEqualTo(EventType.UNKNOWN);
+        assertThat(EventType.ofCode(5)).isEqualTo(EventType.TELEMETRY);
+        assertThat(EventType.ofCode(6)).isEqualTo(EventType.SALVAGED);
+        assertThat(EventType.ofCode(7)).isEqualTo(EventType.UNKNOWN);
     }
 
     @Test

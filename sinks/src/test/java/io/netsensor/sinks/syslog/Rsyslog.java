@@ -100,7 +100,7 @@ final class Rsyslog implements AutoCloseable {
     int awaitCount(int n, long timeoutMillis) throws IOException, InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         int have;
-        while ((have = lines()) < n && System.currentTimeMillis() < deadline) Thread.sleep(50);
+        while ((have = lines()) < n && System.currentTimeMillis() < deadline) Thread.sleep(200);
         return have;
     }
 

@@ -146,9 +146,9 @@ class SyslogSinkTest {
             long outageStart = 0, outageEnd = 0;
             long t0 = System.nanoTime();
             long total = (outageSeconds + 20) * 1_000_000_000L;
-            while (System.nanoTime() - t0 < total) { // a producer writing 1,000 records every 100 ms
-                writeConns(journal, next, next + 1000);
-                next += 1000;
+            while (System.nanoTime() - t0 < total) { // a producer writing 200 records every 100 ms
+                writeConns(journal, next, next + 200);
+                next += 200;
                 batches++;
                 long el = System.nanoTime() - t0;
                 if (outageStart == 0 && el > 5_000_000_000L) {
