@@ -13,10 +13,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.Opcode;
-import org.xbill.DNS.Rcode;
-import org.xbill.DNS.Type;
 
 /**
  * Writes events as JSON lines with ECS field names (nested objects, so `.source.ip` in jq), the edge
@@ -153,8 +149,8 @@ public final class EventJson implements AutoCloseable {
             gen.writeObjectFieldStart("dns");
             gen.writeNumberField("id", e.transId);
             gen.writeStringField("type", e.responded ? "answer" : "query");
-            gen.writeStringField("op_code", Opcode.string(e.opcode));
-            if (e.responded) gen.writeStringField("response_code", Rcode.string(e.rcode));
+            gen.writeStringField("op_code", DnsNames.opcode(e.opcode));
+            if (e.responded) gen.writeStringField("response_code", DnsNames.rcode(e.rcode));
             gen.writeArrayFieldStart("header_flags");
             flag(e, DnsEvent.FLAG_AA, "AA");
             flag(e, DnsEvent.FLAG_TC, "TC");
@@ -165,15 +161,15 @@ public final class EventJson implements AutoCloseable {
             gen.writeEndArray();
             gen.writeObjectFieldStart("question");
             gen.writeStringField("name", e.qnameLower());
-            gen.writeStringField("type", Type.string(e.qtype));
-            gen.writeStringField("class", DClass.string(e.qclass));
+            gen.writeStringField("type", DnsNames.type(e.qtype));
+            gen.writeStringField("class", DnsNames.dclass(e.qclass));
             gen.writeEndObject();
             if (e.answerCount > 0) {
                 gen.writeArrayFieldStart("answers");
                 for (int i = 0; i < e.answerCount; i++) {
                     gen.writeStartObject();
-                    gen.writeStringField("type", Type.string(e.answerType[i]));
-                    gen.writeStringField("class", DClass.string(e.answerClass[i]));
+                    gen.writeStringField("type", DnsNames.type(e.answerType[i]));
+                    gen.writeStringField("class", DnsNames.dclass(e.answerClass[i]));
                     gen.writeNumberField("ttl", e.answerTtl[i]);
                     gen.writeStringField("data", DnsAnswerText.render(e, i));
                     gen.writeEndObject();
