@@ -46,8 +46,17 @@ final class Consumers implements EventHandler, AutoCloseable {
 
     /** @param hostName this host's name for {@code host.name}, null to leave it out (replays of other hosts' captures) */
     Consumers(PrintStream out, boolean printEvents, boolean table, Settings settings, String hostName) {
+        this(out, printEvents, table, settings, hostName, null);
+    }
+
+    /**
+     * @param hostAddresses the capturing host's own addresses (live capture), so its own traffic has the host
+     *                      view in network.direction (ingress/egress) and forwarded traffic the network view; null: unknown
+     */
+    Consumers(PrintStream out, boolean printEvents, boolean table, Settings settings, String hostName,
+              EventJson.HostAddresses hostAddresses) {
         this.out = out;
-        this.json = new EventJson(out, hostName, processes);
+        this.json = new EventJson(out, hostName, processes, hostAddresses);
         this.printEvents = printEvents;
         this.table = table;
         this.alertJson = new AlertJson(json.generator(), hostName);

@@ -73,7 +73,8 @@ final class RunCommand implements Callable<Integer> {
         SocketOwnerResolver resolver = noAttribution ? null : startResolver();
         try (Sensor sensor = Sensor.open(settings, dir, hostAddresses(), resolver);
              JournalReader reader = sensor.journal.reader();
-             Consumers consumers = new Consumers(out, events, false, noDetect ? null : settings, Consumers.hostName())) {
+             Consumers consumers = new Consumers(out, events, false, noDetect ? null : settings, Consumers.hostName(),
+                     sensor.locality::isHostAddress)) {
             long rebuilt = DetectorRebuild.run(sensor.journal, reader, consumers,
                     io.netsensor.config.Units.duration(settings.detectors.rebuildWindow));
             if (rebuilt > 0) {
