@@ -35,9 +35,9 @@ class DetectorRebuildTest {
     void beaconStartedBeforeRestartAlertsAfterIt() throws Exception {
         assertThat(runAcrossRestart(true)).as("alerts after a restart with rebuild").isNotEmpty()
                 .allSatisfy(a -> {
-                    assertThat(a.get("detector").asText()).isEqualTo("beacon");
-                    assertThat(a.at("/remote/ip").asText()).isEqualTo("198.51.100.10");
-                    assertThat(a.get("count").asLong()).isGreaterThan(20); // counts the pre-restart connections
+                    assertThat(a.at("/rule/id").asText()).isEqualTo("beacon");
+                    assertThat(a.at("/destination/ip").asText()).isEqualTo("198.51.100.10");
+                    assertThat(a.at("/netsensor/count").asLong()).isGreaterThan(20); // counts the pre-restart connections
                 });
     }
 

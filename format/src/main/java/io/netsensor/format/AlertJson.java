@@ -72,9 +72,9 @@ public final class AlertJson {
             if (a.hostIp != null) gen.writeStringField("ip", a.hostIp);
             if (a.hostMac != null) gen.writeStringField("mac", a.hostMac);
             gen.writeEndObject();
-            if (a.remoteIp != null) {
+            if (a.remoteIp != null || a.remotePort != null) { // fanout: many peers on one port, so a port alone
                 gen.writeObjectFieldStart("destination");
-                gen.writeStringField("ip", a.remoteIp);
+                if (a.remoteIp != null) gen.writeStringField("ip", a.remoteIp);
                 if (a.remotePort != null) gen.writeNumberField("port", a.remotePort);
                 gen.writeEndObject();
             }

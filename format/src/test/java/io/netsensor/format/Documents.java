@@ -212,8 +212,9 @@ final class Documents {
         a.hostIp = hostIp;
         a.hostMac = hostMac;
         a.process = process;
-        a.remoteIp = d == DetectorKind.DGA ? null : REMOTE;
-        a.remotePort = d == DetectorKind.DGA || d == DetectorKind.FANOUT ? null : 8443;
+        // as the detectors fill them: dga has no remote, fanout a port but no single peer
+        a.remoteIp = d == DetectorKind.DGA || d == DetectorKind.FANOUT ? null : REMOTE;
+        a.remotePort = d == DetectorKind.DGA ? null : d == DetectorKind.FANOUT ? 22 : 8443;
         a.firstSeenNanos = T0;
         a.lastSeenNanos = T0 + 3_600_000_000_000L;
         a.count = 42;

@@ -104,7 +104,10 @@ class EventAndAlertJsonTest {
         JsonNode dga = docs.get("alert dga, gateway LAN client");
         assertThat(dga.has("destination")).as("no remote").isFalse();
         assertThat(dga.at("/related/ip").toString()).isEqualTo("[\"192.168.1.20\"]");
-        assertThat(docs.get("alert fanout, host with process").at("/destination").has("port")).isFalse();
+        JsonNode fanout = docs.get("alert fanout, host with process");
+        assertThat(fanout.at("/destination/port").asInt()).as("the port without a peer").isEqualTo(22);
+        assertThat(fanout.at("/destination").has("ip")).isFalse();
+        assertThat(fanout.at("/related/ip").toString()).isEqualTo("[\"10.0.0.5\"]");
     }
 
     @Test
