@@ -87,7 +87,8 @@ final class RunCommand implements Callable<Integer> {
                 detection.fromEnd(); // telemetry only: from what this run captures
             }
             // stdout prints only what this run journals from now on: alerts from earlier runs were printed by them
-            StdoutSink printer = new StdoutSink("stdout", out, Printing.kinds(events, telemetry), false, HostName.get());
+            StdoutSink printer = new StdoutSink("stdout", out, Printing.kinds(events, telemetry), false, HostName.get(),
+                    sensor.locality::isHostAddress);
             try (Outputs outputs = Outputs.start(sensor.journal, List.of(printer), SinkRunner.Start.END)) {
                 Thread shutdown = new Thread(() -> {
                     source.stop();

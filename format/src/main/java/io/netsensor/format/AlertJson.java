@@ -1,14 +1,21 @@
 package io.netsensor.format;
-import io.netsensor.events.ProcessInfo;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.netsensor.events.Alert;
+import io.netsensor.events.DetectorKind;
+import io.netsensor.events.Severity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Collection;
 import java.util.Map;
 
-/** One JSON object per alert: the fields the issue names, plus ECS-style event metadata. */
+/**
+ * One ECS 9.4 document per alert ({@code event.kind: alert}), every value in its ECS home: the alert id in
+ * event.id, the detector in rule.id/rule.name, severity as event.severity (a number) with event.risk_score
+ * (score × 100), the summary as message, first/last seen as event.start/event.end, the local endpoint as
+ * source.* and host.*, the remote one as destination.*, both in related.ip, the MITRE ATT&CK mapping in
+ * threat.*; what ECS has no field for (the severity's name, the count, the evidence) under netsensor.*.
+ */
 public final class AlertJson {
     private final JsonGenerator gen;
     private final String hostName;
@@ -22,69 +29,123 @@ public final class AlertJson {
         this.hostName = hostName;
     }
 
+    /**
+     * ECS event.severity of a severity: the numbers Elastic's detection rules use for low, medium, high and
+     * critical (21, 47, 73, 99), so the alerts sort and filter with theirs.
+     */
+    public static int ecsSeverity(Severity s) {
+        switch (s) {
+            case LOW: return 21;
+            case MEDIUM: return 47;
+            case HIGH: return 73;
+            default: return 99;
+        }
+    }
+
     public void write(Alert a) {
         try {
             gen.writeStartObject();
             gen.writeStringField("@timestamp", EventJson.time(a.lastSeenNanos));
-            gen.writeStringField("id", a.id);
-            gen.writeStringField("detector", a.detector.label);
-            gen.writeStringField("severity", a.severity.label);
-            gen.writeNumberField("score", Math.round(a.score * 1000) / 1000.0);
-            gen.writeStringField("summary", a.summary);
-            gen.writeObjectFieldStart("host");
-            gen.writeStringField("ip", a.hostIp);
-            if (a.hostMac != null) gen.writeStringField("mac", a.hostMac);
-            if (hostName != null) gen.writeStringField("name", hostName);
-            gen.writeEndObject();
-            if (a.process == null) {
-                gen.writeNullField("process");
-            } else {
-                ProcessInfo p = a.process;
-                gen.writeObjectFieldStart("process");
-                gen.writeNumberField("pid", p.pid);
-                if (p.entityId != 0) gen.writeStringField("entity_id", EventJson.entityId(p.entityId));
-                if (p.startNanos != 0) gen.writeStringField("start", EventJson.time(p.startNanos));
-                gen.writeStringField("name", p.name);
-                gen.writeStringField("executable", p.executable);
-                gen.writeStringField("command_line", p.commandLine);
-                gen.writeStringField("user", p.user);
-                if (p.ppid != 0) {
-                    gen.writeObjectFieldStart("parent");
-                    gen.writeNumberField("pid", p.ppid);
-                    gen.writeEndObject();
-                }
-                gen.writeEndObject();
-                if (p.user != null || p.uid >= 0) {
-                    gen.writeObjectFieldStart("user");
-                    if (p.uid >= 0) gen.writeStringField("id", Integer.toString(p.uid));
-                    if (p.user != null) gen.writeStringField("name", p.user);
-                    gen.writeEndObject();
-                }
-            }
-            gen.writeObjectFieldStart("remote");
-            if (a.remoteIp != null) gen.writeStringField("ip", a.remoteIp); else gen.writeNullField("ip");
-            if (a.remotePort != null) gen.writeNumberField("port", a.remotePort); else gen.writeNullField("port");
-            gen.writeEndObject();
-            gen.writeStringField("first_seen", EventJson.time(a.firstSeenNanos));
-            gen.writeStringField("last_seen", EventJson.time(a.lastSeenNanos));
-            gen.writeNumberField("count", a.count);
-            gen.writeFieldName("evidence");
-            value(a.evidence);
+            EventJson.ecs(gen);
+            if (a.summary != null) gen.writeStringField("message", a.summary);
             gen.writeObjectFieldStart("event");
             gen.writeStringField("kind", "alert");
             gen.writeStringField("dataset", "netsensor.alert");
+            gen.writeArrayFieldStart("category");
+            gen.writeString("intrusion_detection");
+            gen.writeString("network");
+            gen.writeEndArray();
+            gen.writeArrayFieldStart("type");
+            gen.writeString("info"); // the one type both categories allow; a sensor that only watches never "denied"
+            gen.writeEndArray();
+            gen.writeStringField("id", a.id);
+            gen.writeNumberField("severity", ecsSeverity(a.severity));
+            gen.writeNumberField("risk_score", Math.round(a.score * 1000) / 10.0);
+            gen.writeStringField("start", EventJson.time(a.firstSeenNanos));
+            gen.writeStringField("end", EventJson.time(a.lastSeenNanos));
             gen.writeEndObject();
-            gen.writeObjectFieldStart("threat");
-            gen.writeStringField("framework", "MITRE ATT&CK");
-            gen.writeObjectFieldStart("technique");
-            gen.writeStringField("id", "T1583.005");
-            gen.writeStringField("name", "Botnet");
+            gen.writeObjectFieldStart("rule");
+            gen.writeStringField("id", a.detector.label);
+            gen.writeStringField("name", a.detector.label);
             gen.writeEndObject();
+            gen.writeObjectFieldStart("source");
+            if (a.hostIp != null) gen.writeStringField("ip", a.hostIp);
+            if (a.hostMac != null) gen.writeStringField("mac", a.hostMac);
+            gen.writeEndObject();
+            if (a.remoteIp != null || a.remotePort != null) { // fanout: many peers on one port, so a port alone
+                gen.writeObjectFieldStart("destination");
+                if (a.remoteIp != null) gen.writeStringField("ip", a.remoteIp);
+                if (a.remotePort != null) gen.writeNumberField("port", a.remotePort);
+                gen.writeEndObject();
+            }
+            gen.writeObjectFieldStart("related");
+            gen.writeArrayFieldStart("ip");
+            if (a.hostIp != null) gen.writeString(a.hostIp);
+            if (a.remoteIp != null && !a.remoteIp.equals(a.hostIp)) gen.writeString(a.remoteIp);
+            gen.writeEndArray();
+            gen.writeEndObject();
+            gen.writeObjectFieldStart("host");
+            if (a.hostIp != null) gen.writeStringField("ip", a.hostIp);
+            if (a.hostMac != null) gen.writeStringField("mac", a.hostMac);
+            if (hostName != null) gen.writeStringField("name", hostName);
+            gen.writeEndObject();
+            if (a.process != null) {
+                EventJson.writeProcess(gen, a.process.pid, a.process.entityId, a.process.startNanos, a.process);
+            }
+            threat(a.detector);
+            gen.writeObjectFieldStart("netsensor");
+            gen.writeStringField("severity", a.severity.label);
+            gen.writeNumberField("count", a.count);
+            gen.writeFieldName("evidence");
+            value(a.evidence);
             gen.writeEndObject();
             EventJson.endRecord(gen);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * threat.*: the seed rule's umbrella, T1583.005 Botnet (Resource Development), and the technique the
+     * detector observes. Beacon, c2_port, dga and relay watch command-and-control traffic (TA0011): T1071
+     * Application Layer Protocol (periodic sessions over whatever protocol), T1571 Non-Standard Port,
+     * T1568.002 Domain Generation Algorithms, T1090 Proxy (the host relays inbound to outbound). Fanout sees
+     * a host contacting many peers on one service port, a bot scanning for its next victims: T1046 Network
+     * Service Discovery (Discovery). Not T1210 Exploitation of Remote Services: connection counts show the
+     * search for services, not an exploit.
+     */
+    private void threat(DetectorKind d) throws IOException {
+        String tacticId = "TA0011", tactic = "Command and Control", technique = null, name = null, sub = null, subName = null;
+        switch (d) {
+            case BEACON: technique = "T1071"; name = "Application Layer Protocol"; break;
+            case C2_PORT: technique = "T1571"; name = "Non-Standard Port"; break;
+            case DGA: technique = "T1568"; name = "Dynamic Resolution"; sub = "T1568.002"; subName = "Domain Generation Algorithms"; break;
+            case RELAY: technique = "T1090"; name = "Proxy"; break;
+            case FANOUT: technique = "T1046"; name = "Network Service Discovery"; tacticId = "TA0007"; tactic = "Discovery"; break;
+            default: break; // a detector without a mapping yet: the umbrella alone
+        }
+        gen.writeObjectFieldStart("threat");
+        gen.writeStringField("framework", "MITRE ATT&CK");
+        gen.writeObjectFieldStart("tactic");
+        strings("id", "TA0042", technique == null ? null : tacticId);
+        strings("name", "Resource Development", technique == null ? null : tactic);
+        gen.writeEndObject();
+        gen.writeObjectFieldStart("technique");
+        strings("id", "T1583", technique);
+        strings("name", "Acquire Infrastructure", name);
+        gen.writeObjectFieldStart("subtechnique");
+        strings("id", "T1583.005", sub);
+        strings("name", "Botnet", subName);
+        gen.writeEndObject();
+        gen.writeEndObject();
+        gen.writeEndObject();
+    }
+
+    /** A string array of the non-null values. */
+    private void strings(String field, String... values) throws IOException {
+        gen.writeArrayFieldStart(field);
+        for (String v : values) if (v != null) gen.writeString(v);
+        gen.writeEndArray();
     }
 
     private void value(Object v) throws IOException {

@@ -3,9 +3,6 @@ package io.netsensor.format;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.DnsWire;
 import io.netsensor.events.Ip;
-import org.xbill.DNS.Name;
-import org.xbill.DNS.Record;
-import org.xbill.DNS.Type;
 
 import java.nio.charset.StandardCharsets;
 
@@ -13,8 +10,9 @@ import java.nio.charset.StandardCharsets;
  * Text of the answers stored in a {@link DnsEvent}, as Zeek writes them in dns.log {@code answers}: an
  * address, a name (CNAME/PTR/NS/DNAME; the exchange for MX; mname for SOA; target for SRV), and for other
  * types Zeek's summaries ("TXT 12 hello world", "RRSIG 5 cmu.edu", "DNSKEY 5", "DS 5 1", "SSHFP: hex",
- * "NSEC3", "LOC:  18 21 19", ...). Types Zeek has no summary for are rendered by dnsjava as
- * "TYPE presentation-rdata" ({@link #loggedByZeek} tells which ones Zeek leaves out of its log).
+ * "NSEC3", "LOC:  18 21 19", ...). Types Zeek has no summary for are written as "TYPE presentation-rdata"
+ * in the text dnsjava printed for them ({@link DnsPresentation}); {@link #loggedByZeek} tells which types
+ * Zeek leaves out of its log.
  * Allocates: for output at the edges, not for the packet path.
  *
  * <p>Known difference: Zeek prints NSEC as "NSEC owner next"; the owner name is not stored, so this
@@ -41,7 +39,7 @@ public final class DnsAnswerText {
             default:
                 try {
                     return raw(ev.answerType[i], ev.answerClass[i], ev.answerTtl[i], d, off, len);
-                } catch (RuntimeException | java.io.IOException e) {
+                } catch (RuntimeException e) {
                     return unknown(ev.answerType[i], d, off, len); // malformed rdata: RFC 3597 form
                 }
         }
@@ -68,7 +66,7 @@ public final class DnsAnswerText {
     }
 
     public static String typeName(int type) {
-        return Type.string(type);
+        return DnsNames.type(type);
     }
 
     private static String address(byte[] d, int off, int len) {
@@ -78,7 +76,7 @@ public final class DnsAnswerText {
         return Ip.toString(hi, lo);
     }
 
-    private static String raw(int type, int dclass, long ttl, byte[] d, int off, int len) throws java.io.IOException {
+    private static String raw(int type, int dclass, long ttl, byte[] d, int off, int len) {
         int end = off + len;
         need(len, minLength(type));
         StringBuilder sb = new StringBuilder();
@@ -129,8 +127,8 @@ public final class DnsAnswerText {
             case WKS:
                 return "";
             default:
-                Record r = Record.newRecord(Name.root, type, dclass, ttl, len, java.util.Arrays.copyOfRange(d, off, end));
-                return Type.string(type) + " " + r.rdataToString();
+                String text = DnsPresentation.rdata(type, dclass, ttl, d, off, len);
+                return text == null ? unknown(type, d, off, len) : DnsNames.type(type) + " " + text;
         }
     }
 
@@ -208,7 +206,7 @@ public final class DnsAnswerText {
     }
 
     private static String unknown(int type, byte[] d, int off, int len) {
-        StringBuilder sb = new StringBuilder(Type.string(type)).append(" \\# ").append(len);
+        StringBuilder sb = new StringBuilder(DnsNames.type(type)).append(" \\# ").append(len);
         if (len > 0) sb.append(' ');
         for (int p = off; p < off + len; p++) sb.append(String.format("%02x", d[p] & 0xFF));
         return sb.toString();

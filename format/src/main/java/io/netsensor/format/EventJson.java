@@ -1,43 +1,67 @@
 package io.netsensor.format;
-import io.netsensor.events.ProcessInfo;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.netsensor.events.Alert;
 import io.netsensor.events.Attribution;
 import io.netsensor.events.ConnEvent;
+import io.netsensor.events.Direction;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.Ip;
 import io.netsensor.events.Mac;
+import io.netsensor.events.ProcessInfo;
+import io.netsensor.events.ProcessLookup;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.Opcode;
-import org.xbill.DNS.Rcode;
-import org.xbill.DNS.Type;
 
 /**
- * Writes events as JSON lines with ECS field names (nested objects, so `.source.ip` in jq), the edge
+ * Writes events as JSON lines with ECS 9.4 field names (nested objects, so `.source.ip` in jq), the edge
  * where allocation is acceptable. Fields without an ECS home live under `netsensor.*`.
+ *
+ * <p>{@code network.direction} follows ECS's two views: traffic of the sensor's own host (one end is one
+ * of its addresses) is {@code egress}/{@code ingress}, the host's view; everything else the sensor sees,
+ * above all a gateway's forwarded traffic (attribution {@code not_local}), keeps the network view of
+ * home_net ({@code outbound}, {@code inbound}, {@code internal}, {@code external}). Without the host's
+ * addresses (a replayed capture, a journal that may come from another host) every record has the network view.
  */
 public final class EventJson implements AutoCloseable {
+    /** The ECS version the documents follow (ecs.version, required in every document). */
+    public static final String ECS_VERSION = "9.4.0";
+
+    /** Whether an address is one of the sensor host's own (and loopback): where a local process can own the socket. */
+    @FunctionalInterface
+    public interface HostAddresses {
+        boolean isHostAddress(long hi, long lo);
+    }
+
     private final JsonGenerator gen;
     private final String hostName;
-    private final io.netsensor.events.ProcessLookup processes;
+    private final ProcessLookup processes;
+    private final HostAddresses host;
 
     public EventJson(OutputStream out) {
         this(out, null, id -> null);
     }
 
     /**
+     * The network view for every record (the sensor's addresses unknown).
+     *
      * @param hostName ECS host.name of every record, null to leave it out
      * @param processes process details by entity id (from the journal's PROCESS records)
      */
-    public EventJson(OutputStream out, String hostName, io.netsensor.events.ProcessLookup processes) {
+    public EventJson(OutputStream out, String hostName, ProcessLookup processes) {
+        this(out, hostName, processes, null);
+    }
+
+    /**
+     * @param host the sensor host's addresses (the capture's locality), for the host view of its own
+     *             traffic; null when unknown
+     */
+    public EventJson(OutputStream out, String hostName, ProcessLookup processes, HostAddresses host) {
         this.hostName = hostName;
         this.processes = processes;
+        this.host = host;
         try {
             gen = new JsonFactory().createGenerator(out);
             gen.setRootValueSeparator(null); // each record ends with its own newline (see endRecord)
@@ -54,6 +78,7 @@ public final class EventJson implements AutoCloseable {
         try {
             gen.writeStartObject();
             gen.writeStringField("@timestamp", time(e.phase == ConnEvent.Phase.END ? e.endNanos : e.startNanos));
+            ecs(gen);
             startEventObject("netsensor.conn", "connection", e.phase == ConnEvent.Phase.END ? "end" : "start");
             gen.writeStringField("action", e.phase == ConnEvent.Phase.END ? "connection_end" : "connection_open");
             gen.writeStringField("outcome", e.state.outcome() == io.netsensor.events.ConnState.Outcome.ESTABLISHED ? "success"
@@ -66,7 +91,7 @@ public final class EventJson implements AutoCloseable {
             gen.writeEndObject();
             gen.writeObjectFieldStart("network");
             gen.writeStringField("transport", e.transport.ecsName);
-            gen.writeStringField("direction", e.direction.ecsName);
+            gen.writeStringField("direction", direction(e.direction, e.origIpHi, e.origIpLo, e.respIpHi, e.respIpLo));
             gen.writeStringField("type", Ip.isV4(e.origIpHi, e.origIpLo) ? "ipv4" : "ipv6");
             gen.writeNumberField("packets", e.origPkts + e.respPkts);
             gen.writeNumberField("bytes", e.origIpBytes + e.respIpBytes);
@@ -131,6 +156,7 @@ public final class EventJson implements AutoCloseable {
         try {
             gen.writeStartObject();
             gen.writeStringField("@timestamp", time(e.tsNanos));
+            ecs(gen);
             startEventObject("netsensor.dns", "protocol");
             gen.writeStringField("outcome", !e.responded ? "unknown" : e.rcode == 0 ? "success" : "failure");
             if (e.rttNanos >= 0) gen.writeNumberField("duration", e.rttNanos);
@@ -138,7 +164,7 @@ public final class EventJson implements AutoCloseable {
             gen.writeObjectFieldStart("network");
             gen.writeStringField("transport", e.transport.ecsName);
             gen.writeStringField("protocol", "dns");
-            gen.writeStringField("direction", e.direction.ecsName);
+            gen.writeStringField("direction", direction(e.direction, e.clientIpHi, e.clientIpLo, e.serverIpHi, e.serverIpLo));
             gen.writeStringField("type", Ip.isV4(e.clientIpHi, e.clientIpLo) ? "ipv4" : "ipv6");
             gen.writeEndObject();
             gen.writeObjectFieldStart("source");
@@ -151,10 +177,10 @@ public final class EventJson implements AutoCloseable {
             gen.writeNumberField("port", e.serverPort);
             gen.writeEndObject();
             gen.writeObjectFieldStart("dns");
-            gen.writeNumberField("id", e.transId);
+            gen.writeStringField("id", Integer.toString(e.transId)); // ECS keyword
             gen.writeStringField("type", e.responded ? "answer" : "query");
-            gen.writeStringField("op_code", Opcode.string(e.opcode));
-            if (e.responded) gen.writeStringField("response_code", Rcode.string(e.rcode));
+            gen.writeStringField("op_code", DnsNames.opcode(e.opcode));
+            if (e.responded) gen.writeStringField("response_code", DnsNames.rcode(e.rcode));
             gen.writeArrayFieldStart("header_flags");
             flag(e, DnsEvent.FLAG_AA, "AA");
             flag(e, DnsEvent.FLAG_TC, "TC");
@@ -163,28 +189,35 @@ public final class EventJson implements AutoCloseable {
             flag(e, DnsEvent.FLAG_AD, "AD");
             flag(e, DnsEvent.FLAG_CD, "CD");
             gen.writeEndArray();
-            gen.writeObjectFieldStart("question");
-            gen.writeStringField("name", e.qnameLower());
-            gen.writeStringField("type", Type.string(e.qtype));
-            gen.writeStringField("class", DClass.string(e.qclass));
-            gen.writeEndObject();
+            // No question (an mDNS announcement, a response-only record without one): no dns.question, not TYPE0/CLASS0
+            if (e.qnameLen > 0 || e.qtype != 0 || e.qclass != 0) {
+                gen.writeObjectFieldStart("question");
+                gen.writeStringField("name", e.qnameLower());
+                gen.writeStringField("type", DnsNames.type(e.qtype));
+                gen.writeStringField("class", DnsNames.dclass(e.qclass));
+                gen.writeEndObject();
+            }
             if (e.answerCount > 0) {
                 gen.writeArrayFieldStart("answers");
                 for (int i = 0; i < e.answerCount; i++) {
                     gen.writeStartObject();
-                    gen.writeStringField("type", Type.string(e.answerType[i]));
-                    gen.writeStringField("class", DClass.string(e.answerClass[i]));
+                    gen.writeStringField("type", DnsNames.type(e.answerType[i]));
+                    gen.writeStringField("class", DnsNames.dclass(e.answerClass[i]));
                     gen.writeNumberField("ttl", e.answerTtl[i]);
                     gen.writeStringField("data", DnsAnswerText.render(e, i));
                     gen.writeEndObject();
                 }
                 gen.writeEndArray();
-                gen.writeArrayFieldStart("resolved_ip");
-                for (int i = 0; i < e.answerCount; i++) {
-                    if (e.answerEncoding[i] == DnsEvent.RDATA_ADDRESS) gen.writeString(DnsAnswerText.render(e, i));
-                }
-                gen.writeEndArray();
             }
+            // present exactly when there is an address answer (never an empty list)
+            boolean resolved = false;
+            for (int i = 0; i < e.answerCount; i++) {
+                if (e.answerEncoding[i] != DnsEvent.RDATA_ADDRESS) continue;
+                if (!resolved) gen.writeArrayFieldStart("resolved_ip");
+                resolved = true;
+                gen.writeString(DnsAnswerText.render(e, i));
+            }
+            if (resolved) gen.writeEndArray();
             gen.writeEndObject();
             gen.writeObjectFieldStart("netsensor");
             gen.writeObjectFieldStart("dns");
@@ -212,14 +245,39 @@ public final class EventJson implements AutoCloseable {
         gen.flush();
     }
 
+    static void ecs(JsonGenerator gen) throws IOException {
+        gen.writeObjectFieldStart("ecs");
+        gen.writeStringField("version", ECS_VERSION);
+        gen.writeEndObject();
+    }
+
+    /** ECS network.direction: the host's view of its own traffic, else the network (home_net) view. */
+    private String direction(Direction networkView, long origHi, long origLo, long respHi, long respLo) {
+        if (host != null) {
+            if (host.isHostAddress(origHi, origLo)) return "egress";
+            if (host.isHostAddress(respHi, respLo)) return "ingress";
+        }
+        return networkView.ecsName;
+    }
+
     /** ECS process.* and user.* of an attributed record (details from the PROCESS record, when read). */
     private void process(Attribution a, int pid, long startNanos, long entityId) throws IOException {
         if (a != Attribution.RESOLVED) return;
-        ProcessInfo p = processes.find(entityId);
+        writeProcess(gen, pid, entityId, startNanos, processes.find(entityId));
+    }
+
+    /**
+     * ECS process.* (pid, entity_id, start, name, executable, command_line, parent.pid, real_user.*) and
+     * user.* of a process; p may be null (only the identity is known). Unknown values are left out. The
+     * uid and user name are the real ones (/proc/PID/status), so process.real_user: ECS keeps
+     * process.user for the effective user. user.* repeats them as the user the event is about.
+     */
+    static void writeProcess(JsonGenerator gen, int pid, long entityId, long startNanos, ProcessInfo p) throws IOException {
         gen.writeObjectFieldStart("process");
         gen.writeNumberField("pid", pid);
-        gen.writeStringField("entity_id", entityId(entityId));
-        gen.writeStringField("start", time(startNanos));
+        if (entityId != 0) gen.writeStringField("entity_id", entityId(entityId));
+        if (startNanos != 0) gen.writeStringField("start", time(startNanos));
+        boolean user = p != null && (p.uid >= 0 || p.user != null);
         if (p != null) {
             if (p.name != null) gen.writeStringField("name", p.name);
             if (p.executable != null) gen.writeStringField("executable", p.executable);
@@ -229,14 +287,17 @@ public final class EventJson implements AutoCloseable {
                 gen.writeNumberField("pid", p.ppid);
                 gen.writeEndObject();
             }
+            if (user) userFields(gen, "real_user", p);
         }
         gen.writeEndObject();
-        if (p != null && (p.uid >= 0 || p.user != null)) {
-            gen.writeObjectFieldStart("user");
-            if (p.uid >= 0) gen.writeStringField("id", Integer.toString(p.uid));
-            if (p.user != null) gen.writeStringField("name", p.user);
-            gen.writeEndObject();
-        }
+        if (user) userFields(gen, "user", p);
+    }
+
+    private static void userFields(JsonGenerator gen, String name, ProcessInfo p) throws IOException {
+        gen.writeObjectFieldStart(name);
+        if (p.uid >= 0) gen.writeStringField("id", Integer.toString(p.uid));
+        if (p.user != null) gen.writeStringField("name", p.user);
+        gen.writeEndObject();
     }
 
     private void host() throws IOException {

@@ -29,6 +29,9 @@ public final class TelemetryJson {
         try {
             gen.writeStartObject();
             gen.writeStringField("@timestamp", EventJson.time(r.intervalEndNanos));
+            gen.writeObjectFieldStart("ecs");
+            gen.writeStringField("version", EventJson.ECS_VERSION);
+            gen.writeEndObject();
             gen.writeObjectFieldStart("event");
             gen.writeStringField("kind", "metric");
             gen.writeArrayFieldStart("category");

@@ -44,11 +44,20 @@ public final class StdoutSink implements Sink {
 
     /** @param kinds what to print (alerts, telemetry rows, events) */
     public StdoutSink(String name, PrintStream out, Set<RecordKind> kinds, boolean table, String hostName) {
+        this(name, out, kinds, table, hostName, null);
+    }
+
+    /**
+     * @param hostAddresses the capturing host's own addresses (live capture: its own traffic gets the host view
+     *                      of network.direction, ingress/egress), null when unknown (replays)
+     */
+    public StdoutSink(String name, PrintStream out, Set<RecordKind> kinds, boolean table, String hostName,
+                      EventJson.HostAddresses hostAddresses) {
         this.name = name;
         this.out = out;
         this.table = table;
         this.kinds = kinds;
-        this.json = new EventJson(out, hostName, processes);
+        this.json = new EventJson(out, hostName, processes, hostAddresses);
         this.alertJson = new AlertJson(json.generator(), hostName);
         this.telemetryJson = new io.netsensor.format.TelemetryJson(json.generator(), hostName, processes);
     }

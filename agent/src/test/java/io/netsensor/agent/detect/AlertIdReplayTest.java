@@ -36,10 +36,10 @@ class AlertIdReplayTest {
         Map<String, List<String>> severitiesById = new LinkedHashMap<>();
         Map<String, String> detectorById = new LinkedHashMap<>();
         for (JsonNode a : alerts) {
-            String id = a.path("id").asText();
-            assertThat(id).startsWith(a.path("detector").asText() + "-");
-            severitiesById.computeIfAbsent(id, k -> new ArrayList<>()).add(a.path("severity").asText());
-            detectorById.put(id, a.path("detector").asText());
+            String id = a.at("/event/id").asText();
+            assertThat(id).startsWith(a.at("/rule/id").asText() + "-");
+            severitiesById.computeIfAbsent(id, k -> new ArrayList<>()).add(a.at("/netsensor/severity").asText());
+            detectorById.put(id, a.at("/rule/id").asText());
         }
         assertThat(detectorById.values()).as(Replays.describe(alerts)).containsExactlyInAnyOrder("beacon", "c2_port", "fanout");
         severitiesById.forEach((id, sevs) -> assertThat(rank(sevs)).as("%s %s", id, sevs).isSorted().doesNotHaveDuplicates());
@@ -51,11 +51,11 @@ class AlertIdReplayTest {
 
         // each re-alert describes the same subject, with later evidence
         List<JsonNode> fan = Replays.of(alerts, "fanout");
-        assertThat(fan.get(1).path("evidence").path("unique_external_ips").asInt())
-                .isGreaterThan(fan.get(0).path("evidence").path("unique_external_ips").asInt());
+        assertThat(fan.get(1).at("/netsensor/evidence").path("unique_external_ips").asInt())
+                .isGreaterThan(fan.get(0).at("/netsensor/evidence").path("unique_external_ips").asInt());
         List<JsonNode> beacons = Replays.of(alerts, "beacon");
-        assertThat(beacons).extracting(b -> b.path("remote").path("ip").asText()).containsOnly(LongBeacon.C2);
-        assertThat(beacons.get(beacons.size() - 1).path("count").asLong()).isGreaterThan(beacons.get(0).path("count").asLong());
+        assertThat(beacons).extracting(b -> b.at("/destination/ip").asText()).containsOnly(LongBeacon.C2);
+        assertThat(beacons.get(beacons.size() - 1).at("/netsensor/count").asLong()).isGreaterThan(beacons.get(0).at("/netsensor/count").asLong());
     }
 
     @Test
@@ -67,7 +67,7 @@ class AlertIdReplayTest {
 
     private static List<String> ids(List<JsonNode> alerts) {
         List<String> out = new ArrayList<>();
-        for (JsonNode a : alerts) out.add(a.path("id").asText());
+        for (JsonNode a : alerts) out.add(a.at("/event/id").asText());
         return out;
     }
 

@@ -60,8 +60,8 @@ class CorpusReplayTest {
             List<JsonNode> beacons = Replays.of(alerts, "beacon");
             assertThat(beacons).as("%s:%s", f, Replays.describe(alerts)).isNotEmpty();
             assertThat(beacons).allSatisfy(b -> {
-                assertThat(b.path("remote").path("port").asInt()).isEqualTo(443);
-                assertThat(b.path("evidence").path("interval_median_s").asDouble()).isBetween(1.5, 4.0);
+                assertThat(b.at("/destination/port").asInt()).isEqualTo(443);
+                assertThat(b.at("/netsensor/evidence").path("interval_median_s").asDouble()).isBetween(1.5, 4.0);
             });
             assertThat(alerts).as("%s: only beacons:%s", f, Replays.describe(alerts)).hasSameSizeAs(beacons);
         }
@@ -92,7 +92,7 @@ class CorpusReplayTest {
         outcome.forEach((file, alerts) -> {
             Set<String> allowed = MALICIOUS.getOrDefault(file, Set.of());
             for (JsonNode a : alerts) {
-                if (!allowed.contains(a.path("detector").asText())) wrong.add(file + ":" + Replays.describe(List.of(a)));
+                if (!allowed.contains(a.at("/rule/id").asText())) wrong.add(file + ":" + Replays.describe(List.of(a)));
             }
         });
         return wrong;
@@ -110,9 +110,9 @@ class CorpusReplayTest {
 
     private static String brief(List<JsonNode> alerts) {
         if (alerts.isEmpty()) return "none";
-        return alerts.stream().map(a -> a.path("detector").asText() + "/" + a.path("severity").asText() + " "
-                + a.path("host").path("ip").asText() + "->" + a.path("remote").path("ip").asText() + ":"
-                + a.path("remote").path("port").asText() + " " + a.path("summary").asText())
+        return alerts.stream().map(a -> a.at("/rule/id").asText() + "/" + a.at("/netsensor/severity").asText() + " "
+                + a.path("host").path("ip").asText() + "->" + a.at("/destination/ip").asText() + ":"
+                + a.at("/destination/port").asText() + " " + a.path("message").asText())
                 .collect(Collectors.joining(" | "));
     }
 }

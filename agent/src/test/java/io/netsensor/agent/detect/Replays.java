@@ -29,15 +29,15 @@ final class Replays {
     }
 
     static List<JsonNode> of(List<JsonNode> alerts, String detector) {
-        return alerts.stream().filter(a -> a.path("detector").asText().equals(detector)).collect(Collectors.toList());
+        return alerts.stream().filter(a -> a.at("/rule/id").asText().equals(detector)).collect(Collectors.toList());
     }
 
     /** "beacon/Medium 10.0.0.5->198.51.100.10:8080" per alert, for failure messages and reports. */
     static String describe(List<JsonNode> alerts) {
         if (alerts.isEmpty()) return "none";
-        return alerts.stream().map(a -> a.path("detector").asText() + "/" + a.path("severity").asText() + " "
-                + a.path("host").path("ip").asText() + "->" + a.path("remote").path("ip").asText() + ":"
-                + a.path("remote").path("port").asText() + " (" + a.path("summary").asText() + ")")
+        return alerts.stream().map(a -> a.at("/rule/id").asText() + "/" + a.at("/netsensor/severity").asText() + " "
+                + a.path("host").path("ip").asText() + "->" + a.at("/destination/ip").asText() + ":"
+                + a.at("/destination/port").asText() + " (" + a.path("message").asText() + ")")
                 .collect(Collectors.joining("\n  ", "\n  ", ""));
     }
 }

@@ -31,12 +31,12 @@ class SeedAtomicReplayTest {
         List<JsonNode> beacons = Replays.of(alerts, "beacon");
         assertThat(beacons).as(Replays.describe(alerts)).hasSize(1);
         JsonNode b = beacons.get(0);
-        assertThat(b.path("severity").asText()).isIn("Low", "Medium");
+        assertThat(b.at("/netsensor/severity").asText()).isIn("Low", "Medium");
         assertThat(b.path("host").path("ip").asText()).isEqualTo(HOST);
-        assertThat(b.path("remote").path("ip").asText()).isEqualTo("198.51.100.10");
-        assertThat(b.path("remote").path("port").asInt()).isEqualTo(8080);
-        assertThat(b.path("evidence").path("interval_median_s").asDouble()).isCloseTo(10.0, org.assertj.core.data.Offset.offset(0.5));
-        assertThat(b.path("count").asLong()).isBetween(24L, 30L);
+        assertThat(b.at("/destination/ip").asText()).isEqualTo("198.51.100.10");
+        assertThat(b.at("/destination/port").asInt()).isEqualTo(8080);
+        assertThat(b.at("/netsensor/evidence").path("interval_median_s").asDouble()).isCloseTo(10.0, org.assertj.core.data.Offset.offset(0.5));
+        assertThat(b.at("/netsensor/count").asLong()).isBetween(24L, 30L);
         assertThat(alerts).as("only the beacon: " + Replays.describe(alerts)).hasSize(1);
     }
 
@@ -51,12 +51,12 @@ class SeedAtomicReplayTest {
         assertThat(relays).as(Replays.describe(alerts)).hasSize(1);
         JsonNode r = relays.get(0);
         assertThat(r.path("host").path("ip").asText()).isEqualTo(HOST);
-        assertThat(r.path("remote").path("ip").asText()).isEqualTo("8.8.8.8");
-        assertThat(r.path("remote").path("port").asInt()).isEqualTo(53);
-        assertThat(r.path("evidence").path("inbound_sources").toString()).contains("203.0.113.77");
-        assertThat(r.path("evidence").path("inbound_ports").toString()).contains("19876");
-        assertThat(r.path("evidence").path("follow_gap_s").asDouble()).isBetween(4.0, 6.0);
-        assertThat(r.path("severity").asText()).isEqualTo("Medium");
+        assertThat(r.at("/destination/ip").asText()).isEqualTo("8.8.8.8");
+        assertThat(r.at("/destination/port").asInt()).isEqualTo(53);
+        assertThat(r.at("/netsensor/evidence").path("inbound_sources").toString()).contains("203.0.113.77");
+        assertThat(r.at("/netsensor/evidence").path("inbound_ports").toString()).contains("19876");
+        assertThat(r.at("/netsensor/evidence").path("follow_gap_s").asDouble()).isBetween(4.0, 6.0);
+        assertThat(r.at("/netsensor/severity").asText()).isEqualTo("Medium");
     }
 
     @Test
@@ -68,7 +68,7 @@ class SeedAtomicReplayTest {
         List<JsonNode> relays = Replays.of(alerts, "relay");
         assertThat(relays).as(Replays.describe(alerts)).hasSize(1);
         assertThat(relays.get(0).path("host").path("ip").asText()).isEqualTo(HOST);
-        assertThat(relays.get(0).path("evidence").path("inbound_sources").toString()).contains("203.0.113.77");
+        assertThat(relays.get(0).at("/netsensor/evidence").path("inbound_sources").toString()).contains("203.0.113.77");
     }
 
     @Test
@@ -88,10 +88,10 @@ class SeedAtomicReplayTest {
         List<JsonNode> c2 = Replays.of(alerts, "c2_port");
         assertThat(c2).as(Replays.describe(alerts)).hasSize(1);
         JsonNode a = c2.get(0);
-        assertThat(a.path("severity").asText()).isEqualTo("High"); // established
-        assertThat(a.path("remote").path("ip").asText()).isEqualTo("198.51.100.66");
-        assertThat(a.path("remote").path("port").asInt()).isEqualTo(6667);
-        assertThat(a.path("evidence").path("port_class").asText()).isEqualTo("IRC");
+        assertThat(a.at("/netsensor/severity").asText()).isEqualTo("High"); // established
+        assertThat(a.at("/destination/ip").asText()).isEqualTo("198.51.100.66");
+        assertThat(a.at("/destination/port").asInt()).isEqualTo(6667);
+        assertThat(a.at("/netsensor/evidence").path("port_class").asText()).isEqualTo("IRC");
     }
 
     @Test
@@ -101,9 +101,9 @@ class SeedAtomicReplayTest {
                 .tcpSession(10, "127.0.0.1", "127.0.0.1", 6667, 10, 10, 1);
         List<JsonNode> alerts = Replays.alerts(t.write(dir.resolve("atomic3-refused.pcap")));
         assertThat(alerts).as(Replays.describe(alerts)).hasSize(1);
-        assertThat(alerts.get(0).path("detector").asText()).isEqualTo("c2_port");
-        assertThat(alerts.get(0).path("severity").asText()).isEqualTo("Medium");
-        assertThat(alerts.get(0).path("remote").path("ip").asText()).isEqualTo("198.51.100.67");
+        assertThat(alerts.get(0).at("/rule/id").asText()).isEqualTo("c2_port");
+        assertThat(alerts.get(0).at("/netsensor/severity").asText()).isEqualTo("Medium");
+        assertThat(alerts.get(0).at("/destination/ip").asText()).isEqualTo("198.51.100.67");
     }
 
     @Test
@@ -115,10 +115,10 @@ class SeedAtomicReplayTest {
         List<JsonNode> fan = Replays.of(alerts, "fanout");
         assertThat(fan).as(Replays.describe(alerts)).hasSize(1);
         JsonNode f = fan.get(0);
-        assertThat(f.path("severity").asText()).isEqualTo("Medium");
-        assertThat(f.path("remote").path("port").asInt()).isEqualTo(22);
-        assertThat(f.path("evidence").path("unique_external_ips").asInt()).isEqualTo(30);
-        assertThat(f.path("evidence").path("no_answer").asInt()).isEqualTo(30);
+        assertThat(f.at("/netsensor/severity").asText()).isEqualTo("Medium");
+        assertThat(f.at("/destination/port").asInt()).isEqualTo(22);
+        assertThat(f.at("/netsensor/evidence").path("unique_external_ips").asInt()).isEqualTo(30);
+        assertThat(f.at("/netsensor/evidence").path("no_answer").asInt()).isEqualTo(30);
         assertThat(alerts).as("only the fan-out: " + Replays.describe(alerts)).hasSize(1);
     }
 
@@ -135,11 +135,11 @@ class SeedAtomicReplayTest {
         List<JsonNode> beacons = Replays.of(Replays.alerts(LongBeacon.write(dir.resolve("long-beacon.pcap"))), "beacon");
         assertThat(beacons).isNotEmpty();
         JsonNode last = beacons.get(beacons.size() - 1);
-        assertThat(last.path("severity").asText()).isEqualTo("Critical");
-        assertThat(last.path("remote").path("ip").asText()).isEqualTo(LongBeacon.C2);
-        assertThat(last.path("remote").path("port").asInt()).isEqualTo(443);
-        assertThat(last.path("evidence").path("interval_median_s").asDouble()).isBetween(50.0, 70.0);
-        assertThat(beacons).extracting(b -> b.path("severity").asText()).contains("High");
+        assertThat(last.at("/netsensor/severity").asText()).isEqualTo("Critical");
+        assertThat(last.at("/destination/ip").asText()).isEqualTo(LongBeacon.C2);
+        assertThat(last.at("/destination/port").asInt()).isEqualTo(443);
+        assertThat(last.at("/netsensor/evidence").path("interval_median_s").asDouble()).isBetween(50.0, 70.0);
+        assertThat(beacons).extracting(b -> b.at("/netsensor/severity").asText()).contains("High");
     }
 
     @Test

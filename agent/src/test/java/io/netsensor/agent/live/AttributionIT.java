@@ -97,7 +97,7 @@ class AttributionIT {
                 }
 
                 JsonNode inbound = ends.stream().filter(e -> e.at("/destination/port").asInt() == 9090).findFirst().orElseThrow();
-                assertThat(inbound.at("/network/direction").asText()).isEqualTo("inbound");
+                assertThat(inbound.at("/network/direction").asText()).as("the host's view of its own traffic").isEqualTo("ingress");
                 assertThat(inbound.at("/process/pid").asLong()).as("the listener: %s", inbound).isEqualTo(listener.pid());
 
                 Set<Long> burst = new HashSet<>(burstPids);

@@ -85,12 +85,16 @@ class GatewayIT {
                 assertThat(e.at("/source/mac").asText()).isEqualTo(ecsMac);
                 assertThat(e.at("/netsensor/attribution").asText()).as("no local process on a gateway: %s", e).isEqualTo("not_local");
                 assertThat(e.has("process")).isFalse();
+                // forwarded traffic has the network (home_net) view, not the host's ingress/egress
+                assertThat(e.at("/network/direction").asText()).isEqualTo("outbound");
             }
-            JsonNode alert = lines.stream().filter(e -> e.at("/detector").asText().equals("c2_port")).findFirst()
+            JsonNode alert = lines.stream().filter(e -> e.at("/rule/id").asText().equals("c2_port")).findFirst()
                     .orElseThrow(() -> new AssertionError("no c2_port alert in " + lines));
             assertThat(alert.at("/host/ip").asText()).isEqualTo(CLIENT);
             assertThat(alert.at("/host/mac").asText()).as("same ECS form as the events").isEqualTo(ecsMac);
-            assertThat(alert.at("/process").isNull()).isTrue();
+            assertThat(alert.has("process")).as("no process field when unattributed").isFalse();
+            assertThat(alert.at("/source/ip").asText()).isEqualTo(CLIENT);
+            assertThat(alert.at("/destination/ip").asText()).isEqualTo(SERVER);
         } finally {
             for (Process p : started) {
                 p.destroy();

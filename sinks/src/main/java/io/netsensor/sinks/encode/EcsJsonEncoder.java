@@ -28,7 +28,12 @@ public final class EcsJsonEncoder {
 
     /** @param hostName ECS host.name on every document, null to leave it out */
     public EcsJsonEncoder(String hostName) {
-        this.json = new EventJson(buf, hostName, processes);
+        this(hostName, null);
+    }
+
+    /** @param hostAddresses the capturing host's own addresses (host view of network.direction), null when unknown */
+    public EcsJsonEncoder(String hostName, EventJson.HostAddresses hostAddresses) {
+        this.json = new EventJson(buf, hostName, processes, hostAddresses);
         this.alertJson = new AlertJson(json.generator(), hostName);
         this.telemetryJson = new TelemetryJson(json.generator(), hostName, processes);
     }

@@ -1,0 +1,228 @@
+package io.netsensor.format;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netsensor.events.Alert;
+import io.netsensor.events.Attribution;
+import io.netsensor.events.ConnEvent;
+import io.netsensor.events.ConnState;
+import io.netsensor.events.DetectorKind;
+import io.netsensor.events.Direction;
+import io.netsensor.events.DnsEvent;
+import io.netsensor.events.DnsWire;
+import io.netsensor.events.Ip;
+import io.netsensor.events.ProcessInfo;
+import io.netsensor.events.Severity;
+import io.netsensor.events.Transport;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One of every kind of document the encoders write, by name: connection open and end records, DNS records
+ * (answered, unanswered, response-only, an mDNS announcement), alerts of every detector with and without a
+ * process, in a host's view (its own traffic, host.name) and a gateway's (forwarded traffic, LAN client MAC).
+ */
+final class Documents {
+    static final String HOST = "10.0.0.5", LAN_CLIENT = "192.168.1.20", REMOTE = "198.51.100.7";
+    static final long T0 = 1_700_000_000_123_456_789L;
+    static final ProcessInfo CURL = new ProcessInfo(0x1234_5678_9abc_def0L, 4242, 1000, 1001, T0 - 5_000_000_000L, "curl",
+            "/usr/bin/curl", "curl -s https://example.com/", "alice");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Documents() {}
+
+    /** The sensor host's addresses, as the live capture's locality tells them. */
+    static boolean isHost(long hi, long lo) {
+        long[] h = Ip.parse(HOST);
+        return hi == h[0] && lo == h[1];
+    }
+
+    static Map<String, JsonNode> all() {
+        Map<String, JsonNode> m = new LinkedHashMap<>();
+        m.put("conn open, host view, attributed", events(true, j -> j.conn(conn(ConnEvent.Phase.OPEN, HOST, REMOTE, Attribution.RESOLVED))));
+        m.put("conn end, host view, inbound to the host", events(true, j -> j.conn(conn(ConnEvent.Phase.END, REMOTE, HOST, Attribution.NO_SOCKET))));
+        m.put("conn end, gateway, forwarded", events(true, j -> j.conn(conn(ConnEvent.Phase.END, LAN_CLIENT, REMOTE, Attribution.NOT_LOCAL))));
+        m.put("conn end, replay (no host addresses)", events(false, j -> j.conn(conn(ConnEvent.Phase.END, LAN_CLIENT, "10.9.9.9", Attribution.UNKNOWN))));
+        ConnEvent v6 = conn(ConnEvent.Phase.END, "2001:db8::5", "2001:db8:ffff::1", Attribution.UNKNOWN);
+        v6.vlan = 0;
+        m.put("conn end, IPv6, untagged", events(false, j -> j.conn(v6)));
+        m.put("dns answered, host view, attributed", events(true, j -> j.dns(dnsAnswered(HOST, Attribution.RESOLVED))));
+        m.put("dns answered, gateway, forwarded", events(true, j -> j.dns(dnsAnswered(LAN_CLIENT, Attribution.NOT_LOCAL))));
+        m.put("dns unanswered", events(false, j -> j.dns(dnsUnanswered())));
+        m.put("dns response-only mDNS announcement", events(false, j -> j.dns(mdnsAnnouncement())));
+        for (DetectorKind d : DetectorKind.values()) {
+            m.put("alert " + d.label + ", host with process", alert(alert(d, HOST, null, CURL), "sensor-1"));
+            m.put("alert " + d.label + ", gateway LAN client", alert(alert(d, LAN_CLIENT, "02-00-5E-00-00-99", null), null));
+            m.put("alert " + d.label + ", identity-only process", alert(alert(d, HOST, null, ProcessInfo.identityOnly(7, 99, T0)), null));
+        }
+        return m;
+    }
+
+    interface Writes {
+        void to(EventJson json);
+    }
+
+    /** One document written by EventJson, with the sensor's addresses known (live) or not (replay). */
+    static JsonNode events(boolean live, Writes w) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        EventJson json = live ? new EventJson(out, "sensor-1", id -> id == CURL.entityId ? CURL : null, Documents::isHost)
+                : new EventJson(out, null, id -> null);
+        w.to(json);
+        json.close();
+        return parse(out);
+    }
+
+    static JsonNode alert(Alert a, String hostName) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        EventJson json = new EventJson(out);
+        new AlertJson(json.generator(), hostName).write(a);
+        json.close();
+        return parse(out);
+    }
+
+    private static JsonNode parse(ByteArrayOutputStream out) {
+        String text = out.toString(StandardCharsets.UTF_8);
+        if (!text.endsWith("\n") || text.indexOf('\n') != text.length() - 1) throw new AssertionError("not one JSON line: " + text);
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static ConnEvent conn(ConnEvent.Phase phase, String orig, String resp, Attribution attribution) {
+        ConnEvent e = new ConnEvent();
+        e.phase = phase;
+        e.endReason = phase == ConnEvent.Phase.OPEN ? ConnEvent.EndReason.OPEN : ConnEvent.EndReason.FIN;
+        e.flowId = 0xfeedL;
+        e.startNanos = T0;
+        e.endNanos = T0 + 1_500_000_000L;
+        e.transport = Transport.TCP;
+        long[] o = Ip.parse(orig), r = Ip.parse(resp);
+        e.origIpHi = o[0];
+        e.origIpLo = o[1];
+        e.respIpHi = r[0];
+        e.respIpLo = r[1];
+        e.origPort = 50123;
+        e.respPort = 443;
+        e.direction = Direction.of(!orig.startsWith("198.") && !orig.startsWith("2001:db8:ffff"), !resp.startsWith("198.") && !resp.startsWith("2001:db8:ffff"));
+        e.state = ConnState.SF;
+        e.origPkts = 10;
+        e.origBytes = 500;
+        e.origIpBytes = 1000;
+        e.respPkts = 8;
+        e.respBytes = 4000;
+        e.respIpBytes = 4500;
+        e.setHistory("ShADadFf");
+        e.vlan = 10;
+        e.innerVlan = 20;
+        e.origMac = 0x02005E000099L;
+        e.respMac = 0x02005E000001L;
+        e.attribution = attribution;
+        if (attribution == Attribution.RESOLVED) {
+            e.pid = CURL.pid;
+            e.processStartNanos = CURL.startNanos;
+            e.processEntityId = CURL.entityId;
+        }
+        return e;
+    }
+
+    static DnsEvent dnsAnswered(String client, Attribution attribution) {
+        DnsEvent e = base(client, "192.0.2.53");
+        e.rttNanos = 12_000_000;
+        e.responded = true;
+        e.rcode = 0;
+        e.flags = DnsEvent.FLAG_RD | DnsEvent.FLAG_RA;
+        e.queried = true;
+        e.queryCount = 1;
+        e.setQname("WWW.Example.com");
+        e.qtype = DnsWire.TYPE_A;
+        e.qclass = 1;
+        byte[] name = "edge.example.net".getBytes(StandardCharsets.ISO_8859_1);
+        e.addAnswer(DnsWire.TYPE_CNAME, 1, 300, DnsEvent.RDATA_NAME, name, 0, name.length);
+        e.addAnswer(DnsWire.TYPE_A, 1, 60, DnsEvent.RDATA_ADDRESS, new byte[] {93, (byte) 184, (byte) 216, 34}, 0, 4);
+        byte[] v6 = new byte[16];
+        v6[0] = 0x20;
+        v6[1] = 0x01;
+        v6[15] = 1;
+        e.addAnswer(DnsWire.TYPE_AAAA, 1, 60, DnsEvent.RDATA_ADDRESS, v6, 0, 16);
+        byte[] txt = {5, 'h', 'e', 'l', 'l', 'o'};
+        e.addAnswer(16, 1, 60, DnsEvent.RDATA_RAW, txt, 0, txt.length);
+        e.addAnswer(65, 1, 60, DnsEvent.RDATA_RAW, new byte[] {0, 1, 0}, 0, 3); // HTTPS 1 .
+        e.attribution = attribution;
+        if (attribution == Attribution.RESOLVED) {
+            e.pid = CURL.pid;
+            e.processStartNanos = CURL.startNanos;
+            e.processEntityId = CURL.entityId;
+        }
+        return e;
+    }
+
+    static DnsEvent dnsUnanswered() {
+        DnsEvent e = base(LAN_CLIENT, "192.0.2.53");
+        e.queried = true;
+        e.queryCount = 3;
+        e.setQname("nx.example");
+        e.qtype = DnsWire.TYPE_AAAA;
+        e.qclass = 1;
+        return e;
+    }
+
+    /** A response to the group with no question (RFC 6762 announcement): qtype and qclass 0. */
+    static DnsEvent mdnsAnnouncement() {
+        DnsEvent e = base("192.168.1.30", "224.0.0.251");
+        e.clientPort = 5353;
+        e.serverPort = 5353;
+        e.responded = true;
+        e.rcode = 0;
+        e.flags = DnsEvent.FLAG_AA;
+        byte[] name = "printer.local".getBytes(StandardCharsets.ISO_8859_1);
+        e.addAnswer(DnsWire.TYPE_PTR, 0x8001, 4500, DnsEvent.RDATA_NAME, name, 0, name.length);
+        return e;
+    }
+
+    private static DnsEvent base(String client, String server) {
+        DnsEvent e = new DnsEvent();
+        e.tsNanos = T0;
+        e.transport = Transport.UDP;
+        long[] c = Ip.parse(client), s = Ip.parse(server);
+        e.clientIpHi = c[0];
+        e.clientIpLo = c[1];
+        e.serverIpHi = s[0];
+        e.serverIpLo = s[1];
+        e.clientPort = 40000;
+        e.serverPort = 53;
+        e.direction = server.startsWith("192.0.2.") ? Direction.OUTBOUND : Direction.INTERNAL;
+        e.transId = 4711;
+        e.clientMac = 0x02005E000099L;
+        return e;
+    }
+
+    static Alert alert(DetectorKind d, String hostIp, String hostMac, ProcessInfo process) {
+        Alert.Draft a = new Alert.Draft();
+        a.id = d.label + "-0123456789abcdef";
+        a.detector = d;
+        a.severity = d == DetectorKind.DGA ? Severity.MEDIUM : Severity.HIGH;
+        a.score = 0.8765;
+        a.hostIp = hostIp;
+        a.hostMac = hostMac;
+        a.process = process;
+        // as the detectors fill them: dga has no remote, fanout a port but no single peer
+        a.remoteIp = d == DetectorKind.DGA || d == DetectorKind.FANOUT ? null : REMOTE;
+        a.remotePort = d == DetectorKind.DGA ? null : d == DetectorKind.FANOUT ? 22 : 8443;
+        a.firstSeenNanos = T0;
+        a.lastSeenNanos = T0 + 3_600_000_000_000L;
+        a.count = 42;
+        a.evidence.put("interval_histogram", new long[] {0, 3, 9, 1});
+        a.evidence.put("jitter", 0.12);
+        a.evidence.put("domains", List.of("xkqzvb.example", "qpwoei.example"));
+        a.evidence.put("nested", Map.of("nx_ratio", 0.9, "never_seen", true));
+        a.summary = d.label + " from " + hostIp;
+        return a.build();
+    }
+}

@@ -1,0 +1,139 @@
+package io.netsensor.format;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netsensor.events.Attribution;
+import io.netsensor.events.ConnEvent;
+import io.netsensor.events.DetectorKind;
+import io.netsensor.events.DnsEvent;
+import io.netsensor.events.DnsWire;
+import io.netsensor.events.Severity;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What the event and alert documents say (their ECS conformance is EcsConformanceTest's). */
+class EventAndAlertJsonTest {
+    private final Map<String, JsonNode> docs = Documents.all();
+
+    @Test
+    void everyDocumentNamesItsEcsVersion() {
+        docs.forEach((name, d) -> assertThat(d.at("/ecs/version").asText()).as(name).isEqualTo("9.4.0"));
+    }
+
+    @Test
+    void theHostsOwnTrafficHasTheHostViewAndForwardedTrafficTheNetworkView() {
+        assertThat(docs.get("conn open, host view, attributed").at("/network/direction").asText()).isEqualTo("egress");
+        assertThat(docs.get("conn end, host view, inbound to the host").at("/network/direction").asText()).isEqualTo("ingress");
+        assertThat(docs.get("dns answered, host view, attributed").at("/network/direction").asText()).isEqualTo("egress");
+        // a gateway's forwarded flow (not_local: neither end is this host) keeps the home_net view
+        assertThat(docs.get("conn end, gateway, forwarded").at("/network/direction").asText()).isEqualTo("outbound");
+        assertThat(docs.get("dns answered, gateway, forwarded").at("/network/direction").asText()).isEqualTo("outbound");
+        // without the host's addresses (replays, `events`), the network view throughout
+        JsonNode replayed = Documents.events(false, j -> j.conn(Documents.conn(ConnEvent.Phase.END, Documents.HOST, Documents.REMOTE, Attribution.UNKNOWN)));
+        assertThat(replayed.at("/network/direction").asText()).isEqualTo("outbound");
+        assertThat(docs.get("conn end, replay (no host addresses)").at("/network/direction").asText()).isEqualTo("internal");
+    }
+
+    @Test
+    void dnsIdIsAStringAndResolvedIpIsThereExactlyWhenAnAddressWasAnswered() {
+        JsonNode answered = docs.get("dns answered, host view, attributed");
+        assertThat(answered.at("/dns/id").isTextual()).isTrue();
+        assertThat(answered.at("/dns/id").asText()).isEqualTo("4711");
+        assertThat(answered.at("/dns/resolved_ip").toString()).isEqualTo("[\"93.184.216.34\",\"2001::1\"]");
+        assertThat(docs.get("dns unanswered").at("/dns").has("resolved_ip")).isFalse();
+        assertThat(docs.get("dns response-only mDNS announcement").at("/dns").has("resolved_ip")).as("a PTR answer only").isFalse();
+        DnsEvent cnameOnly = Documents.dnsUnanswered();
+        cnameOnly.responded = true;
+        cnameOnly.rcode = 0;
+        byte[] name = "alias.example".getBytes(StandardCharsets.ISO_8859_1);
+        cnameOnly.addAnswer(DnsWire.TYPE_CNAME, 1, 60, DnsEvent.RDATA_NAME, name, 0, name.length);
+        JsonNode d = Documents.events(false, j -> j.dns(cnameOnly));
+        assertThat(d.at("/dns/answers")).hasSize(1);
+        assertThat(d.at("/dns").has("resolved_ip")).as("no empty list").isFalse();
+    }
+
+    @Test
+    void aRecordWithoutQuestionHasNoQuestionFields() {
+        JsonNode announcement = docs.get("dns response-only mDNS announcement");
+        assertThat(announcement.at("/dns").has("question")).isFalse();
+        assertThat(announcement.toString()).doesNotContain("TYPE0").doesNotContain("CLASS0");
+        assertThat(docs.get("dns unanswered").at("/dns/question/type").asText()).isEqualTo("AAAA");
+    }
+
+    @Test
+    void processOwnerIsTheRealUser() {
+        JsonNode d = docs.get("conn open, host view, attributed");
+        assertThat(d.at("/process/real_user/name").asText()).isEqualTo("alice");
+        assertThat(d.at("/process/real_user/id").asText()).isEqualTo("1001");
+        assertThat(d.at("/user/name").asText()).isEqualTo("alice");
+        assertThat(d.at("/process").has("user")).isFalse();
+    }
+
+    @Test
+    void alertFieldsHaveTheirEcsHomes() {
+        JsonNode a = docs.get("alert beacon, host with process");
+        assertThat(a.at("/event/kind").asText()).isEqualTo("alert");
+        assertThat(a.at("/event/id").asText()).isEqualTo("beacon-0123456789abcdef");
+        assertThat(a.at("/rule/id").asText()).isEqualTo("beacon");
+        assertThat(a.at("/rule/name").asText()).isEqualTo("beacon");
+        assertThat(a.at("/event/severity").asInt()).isEqualTo(73);
+        assertThat(a.at("/event/risk_score").asDouble()).isEqualTo(87.7);
+        assertThat(a.at("/netsensor/severity").asText()).isEqualTo("High");
+        assertThat(a.at("/message").asText()).isEqualTo("beacon from 10.0.0.5");
+        assertThat(a.at("/destination/ip").asText()).isEqualTo(Documents.REMOTE);
+        assertThat(a.at("/destination/port").asInt()).isEqualTo(8443);
+        assertThat(a.at("/source/ip").asText()).isEqualTo(Documents.HOST);
+        assertThat(a.at("/host/ip").asText()).isEqualTo(Documents.HOST);
+        assertThat(a.at("/related/ip").toString()).isEqualTo("[\"10.0.0.5\",\"198.51.100.7\"]");
+        assertThat(a.at("/event/start").asText()).isEqualTo(EventJson.time(Documents.T0));
+        assertThat(a.at("/event/end").asText()).isEqualTo(EventJson.time(Documents.T0 + 3_600_000_000_000L));
+        assertThat(a.at("/netsensor/count").asLong()).isEqualTo(42);
+        assertThat(a.at("/netsensor/evidence/interval_histogram").toString()).isEqualTo("[0,3,9,1]");
+        assertThat(a.at("/process/real_user/name").asText()).isEqualTo("alice");
+        for (String gone : List.of("id", "detector", "severity", "score", "summary", "remote", "first_seen", "last_seen", "count", "evidence")) {
+            assertThat(a.has(gone)).as("top-level %s", gone).isFalse();
+        }
+        JsonNode gateway = docs.get("alert beacon, gateway LAN client");
+        assertThat(gateway.has("process")).as("no process: no field (was null)").isFalse();
+        assertThat(gateway.at("/source/mac").asText()).isEqualTo("02-00-5E-00-00-99");
+        assertThat(gateway.at("/host/mac").asText()).isEqualTo("02-00-5E-00-00-99");
+        JsonNode dga = docs.get("alert dga, gateway LAN client");
+        assertThat(dga.has("destination")).as("no remote").isFalse();
+        assertThat(dga.at("/related/ip").toString()).isEqualTo("[\"192.168.1.20\"]");
+        JsonNode fanout = docs.get("alert fanout, host with process");
+        assertThat(fanout.at("/destination/port").asInt()).as("the port without a peer").isEqualTo(22);
+        assertThat(fanout.at("/destination").has("ip")).isFalse();
+        assertThat(fanout.at("/related/ip").toString()).isEqualTo("[\"10.0.0.5\"]");
+    }
+
+    @Test
+    void severityNumbersFollowEachOther() {
+        List<Integer> n = new ArrayList<>();
+        for (Severity s : Severity.values()) n.add(AlertJson.ecsSeverity(s));
+        assertThat(n).containsExactly(21, 47, 73, 99);
+    }
+
+    @Test
+    void eachDetectorNamesTheAttackTechniqueItObservesUnderTheBotnetUmbrella() {
+        Map<DetectorKind, String> technique = Map.of(DetectorKind.BEACON, "T1071", DetectorKind.C2_PORT, "T1571",
+                DetectorKind.DGA, "T1568", DetectorKind.RELAY, "T1090", DetectorKind.FANOUT, "T1046");
+        for (DetectorKind d : DetectorKind.values()) {
+            JsonNode t = docs.get("alert " + d.label + ", host with process").path("threat");
+            assertThat(t.path("framework").asText()).isEqualTo("MITRE ATT&CK");
+            assertThat(t.at("/technique/id").toString()).as(d.label).isEqualTo("[\"T1583\",\"" + technique.get(d) + "\"]");
+            assertThat(t.at("/technique/id")).hasSameSizeAs(t.at("/technique/name"));
+            assertThat(t.at("/technique/subtechnique/id/0").asText()).isEqualTo("T1583.005");
+            assertThat(t.at("/technique/subtechnique/name/0").asText()).isEqualTo("Botnet");
+            assertThat(t.at("/tactic/id/0").asText()).isEqualTo("TA0042");
+            assertThat(t.at("/tactic/id/1").asText()).isEqualTo(d == DetectorKind.FANOUT ? "TA0007" : "TA0011");
+            assertThat(t.at("/tactic/name/1").asText()).isEqualTo(d == DetectorKind.FANOUT ? "Discovery" : "Command and Control");
+        }
+        JsonNode dga = docs.get("alert dga, host with process").path("threat");
+        assertThat(dga.at("/technique/subtechnique/id").toString()).isEqualTo("[\"T1583.005\",\"T1568.002\"]");
+        assertThat(dga.at("/technique/subtechnique/name/1").asText()).isEqualTo("Domain Generation Algorithms");
+    }
+}
