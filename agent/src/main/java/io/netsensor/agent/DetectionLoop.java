@@ -23,7 +23,7 @@ import java.util.function.BooleanSupplier;
  * every re-alert of the same id) is appended to the journal as an ALERT record, so the journal is the one
  * ordered, durable stream every output reads. Prints nothing.
  */
-final class DetectionLoop implements EventHandler, AutoCloseable {
+public final class DetectionLoop implements EventHandler, AutoCloseable {
     private final Journal journal;
     private final DetectorEngine engine;
     private final JournalReader reader;
@@ -39,7 +39,7 @@ final class DetectionLoop implements EventHandler, AutoCloseable {
     private volatile long alerts;
     private long rebuiltEvents, rebuiltAlerts;
 
-    DetectionLoop(Journal journal, Settings settings) {
+    public DetectionLoop(Journal journal, Settings settings) {
         this.journal = journal;
         this.engine = DetectorEngine.standard(DetectorSettingsMapping.of(settings), this::raised, new DgaDetector());
         this.engine.setProcessLookup(processes);
@@ -47,7 +47,7 @@ final class DetectionLoop implements EventHandler, AutoCloseable {
     }
 
     /** Starts at the journal's end (replays: only this run's records). */
-    DetectionLoop fromEnd() {
+    public DetectionLoop fromEnd() {
         reader.toEnd();
         return this;
     }
@@ -57,7 +57,7 @@ final class DetectionLoop implements EventHandler, AutoCloseable {
      * alerts this raises were journaled by the previous run, and the journaled ALERT records of the window
      * teach the alert gate what was already said. Returns the records replayed.
      */
-    long rebuild(Duration window) {
+    public long rebuild(Duration window) {
         rebuilding = true;
         try {
             return DetectorRebuild.run(journal, reader, this, window);
@@ -67,7 +67,7 @@ final class DetectionLoop implements EventHandler, AutoCloseable {
     }
 
     /** Detects on its own thread until {@code producerDone} is true and the journal holds nothing more. */
-    DetectionLoop start(BooleanSupplier producerDone) {
+    public DetectionLoop start(BooleanSupplier producerDone) {
         reader.handOver();
         thread = new Thread(() -> {
             try {
@@ -85,11 +85,11 @@ final class DetectionLoop implements EventHandler, AutoCloseable {
     }
 
     /** True once detection has consumed everything (or failed): outputs may then stop at the journal's end. */
-    boolean done() {
+    public boolean done() {
         return done;
     }
 
-    void join() throws InterruptedException {
+    public void join() throws InterruptedException {
         if (thread != null) thread.join();
         Throwable t = failure.get();
         if (t instanceof RuntimeException) throw (RuntimeException) t;
@@ -131,7 +131,7 @@ final class DetectionLoop implements EventHandler, AutoCloseable {
     }
 
     /** Hands a reloaded configuration's allowlist to the detectors (any thread); it applies to live state. */
-    void reloadAllowlist(Settings settings) {
+    public void reloadAllowlist(Settings settings) {
         pendingAllowlist.set(new Allowlist(DetectorSettingsMapping.of(settings).allowlist));
     }
 
@@ -142,23 +142,23 @@ final class DetectionLoop implements EventHandler, AutoCloseable {
     }
 
     /** Alerts journaled by this run (re-alerts included). */
-    long alerts() {
+    public long alerts() {
         return alerts;
     }
 
-    long rebuiltEvents() {
+    public long rebuiltEvents() {
         return rebuiltEvents;
     }
 
-    long rebuiltAlerts() {
+    public long rebuiltAlerts() {
         return rebuiltAlerts;
     }
 
-    JournalReader reader() {
+    public JournalReader reader() {
         return reader;
     }
 
-    Map<String, Map<String, Long>> detectorStats() {
+    public Map<String, Map<String, Long>> detectorStats() {
         return engine.stats();
     }
 

@@ -1,67 +1,73 @@
 package io.netsensor.agent;
 
-import io.netsensor.sinks.SinkRunner;
-import io.netsensor.sinks.StdoutSink;
 import io.netsensor.capture.source.PacketSource;
 import io.netsensor.capture.source.PcapFileSource;
 import io.netsensor.capture.source.PcapHandleSource;
 import io.netsensor.config.Settings;
+import io.netsensor.sinks.SinkRunner;
+import io.netsensor.sinks.StdoutSink;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
-/** Replays capture files through the same pipeline as live capture, in the files' own event time. */
-@Command(name = "replay", mixinStandardHelpOptions = true,
-        description = {"Decode capture files (pcap, pcapng) into connection and DNS events, journal them, and print",
-                "alerts (and events with --events) as JSON lines on stdout; a summary goes to stderr."})
-final class ReplayCommand implements Callable<Integer> {
-    @Parameters(arity = "1..*", paramLabel = "FILE", description = "Capture files, processed in order as one stream.")
-    List<Path> files;
+/**
+ * Replays capture files, in the order given, through one sensor as one stream in the files' own event
+ * time: journal, detectors, stdout; counts on stderr. The `replay` command checks and orders the files.
+ */
+public final class Replay {
+    private final Settings settings;
+    private final List<Path> files;
+    private Path dataDir;
+    private String filter;
+    private boolean events, table, detect = true;
 
-    @Option(names = "--events", description = "Print every connection and DNS event as a JSON line.")
-    boolean events;
+    public Replay(Settings settings, List<Path> files) {
+        this.settings = settings;
+        this.files = List.copyOf(files);
+    }
 
-    @Option(names = "--format", paramLabel = "json|table", defaultValue = "json",
-            description = "Alert output: json (one object per line) or table (ranked, for a person). Default: ${DEFAULT-VALUE}.")
-    OutputFormat format;
+    /** Keeps the journal here (default: a temporary directory, deleted afterwards). */
+    public Replay dataDir(Path dir) {
+        this.dataDir = dir;
+        return this;
+    }
 
-    @Option(names = {"-f", "--filter"}, paramLabel = "BPF", description = "BPF filter (libpcap syntax); the file is then read by libpcap.")
-    String filter;
+    /** Reads the files through libpcap with this BPF filter (null: our own reader, no filter). */
+    public Replay filter(String bpf) {
+        this.filter = bpf;
+        return this;
+    }
 
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Keep the journal here (default: a temporary directory, deleted afterwards).")
-    Path dataDir;
+    /** Prints every event, not only alerts. */
+    public Replay printEvents(boolean on) {
+        this.events = on;
+        return this;
+    }
 
-    @Option(names = "--no-detect", description = "Only decode and journal; run no detectors.")
-    boolean noDetect;
+    /** Alerts as a ranked table for a person instead of JSON lines. */
+    public Replay table(boolean on) {
+        this.table = on;
+        return this;
+    }
 
-    @Mixin
-    SettingsOptions settingsOptions;
+    public Replay detect(boolean on) {
+        this.detect = on;
+        return this;
+    }
 
-    enum OutputFormat { json, table }
-
-    @Override
-    public Integer call() throws Exception {
-        Settings settings = settingsOptions.load();
-        for (Path f : files) {
-            if (!Files.isReadable(f)) throw new Main.UserError(f + ": no such file or not readable");
-        }
+    public void run() throws IOException, InterruptedException {
         boolean tempDir = dataDir == null;
         Path dir = tempDir ? Files.createTempDirectory("netsensor-replay-") : dataDir;
         PrintStream out = System.out; // not FileDescriptor.out: tests and embedders redirect System.out
         long started = System.nanoTime();
         ReplayStats totals = new ReplayStats();
         try (Sensor sensor = Sensor.open(settings, dir, List.of());
-             DetectionLoop detection = noDetect ? null : new DetectionLoop(sensor.journal, settings).fromEnd()) {
+             DetectionLoop detection = detect ? new DetectionLoop(sensor.journal, settings).fromEnd() : null) {
             // Every consumer starts at the journal's end: a replay into a data dir that holds an earlier
             // journal reads, prints and counts its own input only.
-            StdoutSink printer = new StdoutSink("stdout", out, events, format == OutputFormat.table, null);
+            StdoutSink printer = new StdoutSink("stdout", out, events, table, null);
             try (Outputs outputs = Outputs.start(sensor.journal, List.of(printer), SinkRunner.Start.END)) {
                 CaptureThread capture = CaptureThread.start(() -> {
                     for (Path f : files) totals.add(replayOne(sensor, f));
@@ -78,7 +84,6 @@ final class ReplayCommand implements Callable<Integer> {
         } finally {
             if (tempDir) FileTrees.deleteQuietly(dir);
         }
-        return 0;
     }
 
     private ReplayStats.File replayOne(Sensor sensor, Path f) throws IOException {
