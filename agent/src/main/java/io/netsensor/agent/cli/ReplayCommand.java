@@ -1,7 +1,6 @@
 package io.netsensor.agent.cli;
 
 import io.netsensor.agent.Replay;
-import io.netsensor.agent.Sensor;
 import io.netsensor.config.Settings;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,7 +46,6 @@ final class ReplayCommand implements Callable<Integer> {
             System.err.println("netsensor replay: reading files in time order: "
                     + ordered.stream().map(Path::toString).collect(Collectors.joining(", ")));
         }
-        if (journalOptions.dataDir != null) Sensor.checkWritableJournal(journalOptions.dataDir);
         new Replay(settings, ordered)
                 .dataDir(journalOptions.dataDir)
                 .filter(pipeline.filter)

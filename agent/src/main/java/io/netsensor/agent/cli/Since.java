@@ -38,6 +38,15 @@ final class Since implements CommandLine.ITypeConverter<Instant> {
         this.clock = clock;
     }
 
+    private static boolean hasNoOffset(String text) {
+        try {
+            java.time.LocalDateTime.parse(text.replace(' ', 'T'));
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
+        }
+    }
+
     @Override
     public Instant convert(String value) {
         String text = value.strip();
@@ -45,8 +54,10 @@ final class Since implements CommandLine.ITypeConverter<Instant> {
             try {
                 return OffsetDateTime.parse(text, RFC_3339).toInstant();
             } catch (DateTimeParseException e) {
-                throw new CommandLine.TypeConversionException("'" + value
-                        + "' is not an RFC 3339 time (e.g. 2026-01-31T08:00:00Z, 2026-01-31T09:00:00+01:00)");
+                // a local time would be a guess at the zone (the agent's? the journal's writer's?)
+                String why = hasNoOffset(text) ? ": it has no UTC offset (add Z, or e.g. +01:00)"
+                        : " (e.g. 2026-01-31T08:00:00Z, 2026-01-31T09:00:00+01:00)";
+                throw new CommandLine.TypeConversionException("'" + value + "' is not an RFC 3339 time" + why);
             }
         }
         try {

@@ -58,6 +58,8 @@ class SinceTest {
             assertThatThrownBy(() -> since.convert(bad)).isInstanceOf(CommandLine.TypeConversionException.class)
                     .hasMessageStartingWith("'" + bad + "' is not an RFC 3339 time");
         }
+        assertThatThrownBy(() -> since.convert("2026-01-31 08:00:00"))
+                .hasMessage("'2026-01-31 08:00:00' is not an RFC 3339 time: it has no UTC offset (add Z, or e.g. +01:00)");
     }
 
     /** What a user sees: exit 2 and one line, for every kind of bad value (they printed a stack trace, exit 1). */
