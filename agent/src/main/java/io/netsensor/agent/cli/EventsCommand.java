@@ -38,8 +38,8 @@ final class EventsCommand implements Callable<Integer> {
     boolean follow;
 
     @Option(names = "--since", paramLabel = "WHEN", converter = Since.class,
-            description = {"Only records from WHEN on, in event time: a duration back from now (e.g. 15m, 2h, 1d)",
-                    "or an RFC 3339 time (e.g. 2026-01-31T08:00:00Z)."})
+            description = "Only records from WHEN on, in event time: a duration back from now (e.g. 15m, 2h, 1d) "
+                    + "or an RFC 3339 time (e.g. 2026-01-31T08:00:00Z).")
     Instant since;
 
     @Option(names = "--type", paramLabel = "conn|dns|alert", description = "Only this kind of record.")

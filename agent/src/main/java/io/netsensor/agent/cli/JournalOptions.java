@@ -7,8 +7,8 @@ import picocli.CommandLine.Option;
 /** --data-dir, shared by run, replay and events (a picocli mixin). */
 public final class JournalOptions {
     @Option(names = "--data-dir", paramLabel = "DIR",
-            description = {"Data directory; the journal is DIR/journal (default: the config's data_dir,",
-                    "/var/lib/netsensor; for replay, a temporary directory deleted afterwards)."})
+            description = "Data directory; the journal is DIR/journal (default: the config's data_dir, "
+                    + "/var/lib/netsensor; for replay, a temporary directory deleted afterwards).")
     Path dataDir;
 
     /** The directory given, else the config's. */
