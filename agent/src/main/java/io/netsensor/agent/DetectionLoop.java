@@ -27,7 +27,7 @@ import java.util.function.BooleanSupplier;
  * is appended to the journal as an ALERT record, and the telemetry rollups, whose rows are appended as
  * TELEMETRY records. So the journal is the one ordered, durable stream every output reads. Prints nothing.
  */
-final class DetectionLoop implements EventHandler, AutoCloseable {
+public final class DetectionLoop implements EventHandler, AutoCloseable {
     private final Journal journal;
     /** Null when detection is off. */
     private final DetectorEngine engine;
@@ -46,7 +46,7 @@ final class DetectionLoop implements EventHandler, AutoCloseable {
     private volatile long alerts, telemetryRows;
     private long rebuiltEvents, rebuiltAlerts;
 
-    DetectionLoop(Journal journal, Settings settings) {
+    public DetectionLoop(Journal journal, Settings settings) {
         this(journal, settings, true, null);
     }
 
@@ -54,7 +54,7 @@ final class DetectionLoop implements EventHandler, AutoCloseable {
      * @param detect    run the detectors
      * @param telemetry rollup settings, null for no telemetry
      */
-    DetectionLoop(Journal journal, Settings settings, boolean detect, RollupSettings telemetry) {
+    public DetectionLoop(Journal journal, Settings settings, boolean detect, RollupSettings telemetry) {
         this.journal = journal;
         this.engine = detect ? DetectorEngine.standard(DetectorSettingsMapping.of(settings), this::raised, new DgaDetector()) : null;
         if (engine != null) engine.setProcessLookup(processes);
@@ -63,7 +63,7 @@ final class DetectionLoop implements EventHandler, AutoCloseable {
     }
 
     /** Starts at the journal's end (replays: only this run's records). */
-    DetectionLoop fromEnd() {
+    public DetectionLoop fromEnd() {
         reader.toEnd();
         return this;
     }
@@ -73,7 +73,7 @@ final class DetectionLoop implements EventHandler, AutoCloseable {
      * alerts this raises were journaled by the previous run, and the journaled ALERT records of the window
      * teach the alert gate what was already said. Returns the records replayed.
      */
-    long rebuild(Duration window) {
+    public long rebuild(Duration window) {
         rebuilding = true;
         try {
             return DetectorRebuild.run(journal, reader, this, window);
@@ -83,7 +83,7 @@ final class DetectionLoop implements EventHandler, AutoCloseable {
     }
 
     /** Detects on its own thread until {@code producerDone} is true and the journal holds nothing more. */
-    DetectionLoop start(BooleanSupplier producerDone) {
+    public DetectionLoop start(BooleanSupplier producerDone) {
         reader.handOver();
         thread = new Thread(() -> {
             try {
@@ -102,11 +102,11 @@ final class DetectionLoop implements EventHandler, AutoCloseable {
     }
 
     /** True once detection has consumed everything (or failed): outputs may then stop at the journal's end. */
-    boolean done() {
+    public boolean done() {
         return done;
     }
 
-    void join() throws InterruptedException {
+    public void join() throws InterruptedException {
         if (thread != null) thread.join();
         Throwable t = failure.get();
         if (t instanceof RuntimeException) throw (RuntimeException) t;
@@ -161,7 +161,7 @@ final class DetectionLoop implements EventHandler, AutoCloseable {
     }
 
     /** Hands a reloaded configuration's allowlist to the detectors (any thread); it applies to live state. */
-    void reloadAllowlist(Settings settings) {
+    public void reloadAllowlist(Settings settings) {
         pendingAllowlist.set(new Allowlist(DetectorSettingsMapping.of(settings).allowlist));
     }
 
@@ -172,32 +172,32 @@ final class DetectionLoop implements EventHandler, AutoCloseable {
     }
 
     /** Alerts journaled by this run (re-alerts included). */
-    long alerts() {
+    public long alerts() {
         return alerts;
     }
 
-    long rebuiltEvents() {
+    public long rebuiltEvents() {
         return rebuiltEvents;
     }
 
-    long rebuiltAlerts() {
+    public long rebuiltAlerts() {
         return rebuiltAlerts;
     }
 
-    JournalReader reader() {
+    public JournalReader reader() {
         return reader;
     }
 
-    Map<String, Map<String, Long>> detectorStats() {
+    public Map<String, Map<String, Long>> detectorStats() {
         return engine == null ? Map.of() : engine.stats();
     }
 
     /** Telemetry rows journaled by this run. */
-    long telemetryRows() {
+    public long telemetryRows() {
         return telemetryRows;
     }
 
-    boolean detecting() {
+    public boolean detecting() {
         return engine != null;
     }
 

@@ -8,7 +8,10 @@ final class DetectorSettingsMapping {
     private DetectorSettingsMapping() {}
 
     static DetectorSettings of(Settings settings) {
-        DetectorSettings d = DetectorSettings.forProfile(settings.detectors.profile);
+        DetectorSettings d = switch (settings.detectors.profile) {
+            case DEFAULT -> DetectorSettings.defaults();
+            case SHORT_WINDOW -> DetectorSettings.shortWindow();
+        };
         Settings.Allowlist a = settings.detectors.allowlist;
         d.allowlist.processes.addAll(a.processes);
         d.allowlist.cidrs.addAll(a.remoteCidrs);

@@ -9,11 +9,11 @@ import java.util.function.BooleanSupplier;
  * Moves events from the journal to consumers (printer, detectors) on its own thread, so the capture
  * thread only decodes and appends. Consumers are journal readers like any future sink.
  */
-final class EventPump {
+public final class EventPump {
     private EventPump() {}
 
     /** Polls until {@code producerDone} is true and the journal holds nothing more; returns events read. */
-    static long drain(JournalReader reader, EventHandler handler, BooleanSupplier producerDone) {
+    public static long drain(JournalReader reader, EventHandler handler, BooleanSupplier producerDone) {
         long total = 0;
         int idle = 0;
         while (true) {

@@ -6,11 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** This host's name (ECS host.name), from the kernel. */
-final class HostName {
+public final class HostName {
     private HostName() {}
 
     /** The name, null when unknown. */
-    static String get() {
+    public static String get() {
         try {
             String n = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
             if (!n.isEmpty()) return n;

@@ -1,16 +1,12 @@
 package io.netsensor.agent;
 
-import io.netsensor.config.ConfigException;
+import io.netsensor.agent.cli.NetsensorCommand;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
-/** Entry point of the `netsensor` command. */
-@Command(name = "netsensor", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "On-host network sensor: captures connections and DNS, journals them, detects botnet C2.",
-        subcommands = {RunCommand.class, ReplayCommand.class, EventsCommand.class, BenchCommand.class, 
-                CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
+/** Entry point of the `netsensor` command (the jar's Main-Class); the commands live in {@code io.netsensor.agent.cli}. */
+public final class Main {
     static {
+        // Set before any Chronicle or logging class loads, which is why they are here, in the main class.
         // Logs go to stderr (stdout carries JSON). Chronicle is chatty at INFO; warnings still show.
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
@@ -19,52 +15,14 @@ public final class Main implements Runnable {
         System.setProperty("chronicle.announcer.disable", "true");
     }
 
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.err);
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
 
-    static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Main());
-        cl.setCaseInsensitiveEnumValuesAllowed(true);
-        cl.setExecutionExceptionHandler((ex, cmd, parse) -> {
-            if (ex instanceof ConfigException) {
-                cmd.getErr().println("netsensor: config error: " + ex.getMessage());
-                return 2;
-            }
-            if (ex instanceof UserError) {
-                cmd.getErr().println("netsensor: " + ex.getMessage());
-                return 2;
-            }
-            if (ex instanceof java.io.IOException) {
-                cmd.getErr().println("netsensor: " + ex.getMessage());
-                return 1;
-            }
-            throw ex;
-        });
-        return cl;
-    }
-
-    /** A mistake the user can fix (bad argument, missing file): printed without a stack trace. */
-    static final class UserError extends RuntimeException {
-        UserError(String message) {
-            super(message);
-        }
-    }
-
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"netsensor " + (v == null ? "dev" : v)};
-        }
+    /** The command line with its error handling (tests run it in-process). */
+    public static CommandLine commandLine() {
+        return NetsensorCommand.commandLine();
     }
 }

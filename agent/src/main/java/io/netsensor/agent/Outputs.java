@@ -9,13 +9,13 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /** The running sinks, each with its own journal reader and thread. */
-final class Outputs implements AutoCloseable {
+public final class Outputs implements AutoCloseable {
     /** How long a stopping agent keeps trying to deliver a batch its destination refuses (it is re-sent at the next start). */
     static final long STOP_GRACE_NANOS = 5_000_000_000L;
     private final List<SinkRunner> runners = new ArrayList<>();
 
     /** Positions a reader for every sink now (before capture starts) and starts their threads. */
-    static Outputs start(Journal journal, List<Sink> sinks, SinkRunner.Start start) throws IOException {
+    public static Outputs start(Journal journal, List<Sink> sinks, SinkRunner.Start start) throws IOException {
         Outputs o = new Outputs();
         try {
             for (Sink s : sinks) o.runners.add(new SinkRunner(journal, s, null, start));
@@ -28,12 +28,12 @@ final class Outputs implements AutoCloseable {
     }
 
     /** Waits until every sink has delivered everything the producers wrote, once they are done. */
-    void drain(BooleanSupplier producersDone) throws InterruptedException {
+    public void drain(BooleanSupplier producersDone) throws InterruptedException {
         for (SinkRunner r : runners) r.stopWhen(producersDone, STOP_GRACE_NANOS);
         for (SinkRunner r : runners) r.join();
     }
 
-    List<SinkRunner> runners() {
+    public List<SinkRunner> runners() {
         return runners;
     }
 

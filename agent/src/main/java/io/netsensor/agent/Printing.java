@@ -5,10 +5,10 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /** What the console printer shows: alerts always, events and telemetry rows when asked. */
-final class Printing {
+public final class Printing {
     private Printing() {}
 
-    static Set<RecordKind> kinds(boolean events, boolean telemetry) {
+    public static Set<RecordKind> kinds(boolean events, boolean telemetry) {
         Set<RecordKind> k = EnumSet.of(RecordKind.ALERT);
         if (events) k.add(RecordKind.EVENT);
         if (telemetry) k.add(RecordKind.TELEMETRY);

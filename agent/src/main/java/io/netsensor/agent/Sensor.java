@@ -12,22 +12,27 @@ import io.netsensor.capture.track.ConnTracker;
 import io.netsensor.capture.track.ConnTrackerSettings;
 import io.netsensor.capture.track.HomeNetLocality;
 import io.netsensor.config.Settings;
-import io.netsensor.config.Units;
 import io.netsensor.events.IpRanges;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import net.openhft.chronicle.queue.RollCycles;
 import net.openhft.chronicle.queue.rollcycles.LargeRollCycles;
 
 /** Wires the capture side from settings: decoder, trackers, and the journal they write to. */
-final class Sensor implements AutoCloseable {
-    final Settings settings;
-    final Journal journal;
-    final JournalWriter writer;
-    final HomeNetLocality locality;
-    final PacketPipeline pipeline;
+public final class Sensor implements AutoCloseable {
+    public final Settings settings;
+    public final Journal journal;
+    public final JournalWriter writer;
+    public final HomeNetLocality locality;
+    public final PacketPipeline pipeline;
     /** Process attribution (live capture only), or null. */
-    final AttributingHandler attribution;
+    public final AttributingHandler attribution;
     /** How long a record may wait for its socket lookup before it is written unattributed. */
     static final long ATTRIBUTION_HOLD_NANOS = 500_000_000L;
 
@@ -38,14 +43,8 @@ final class Sensor implements AutoCloseable {
         this.writer = journal.writer();
         this.locality = new HomeNetLocality(IpRanges.of(settings.homeNet));
         if (!hostAddresses.isEmpty()) locality.setHostAddresses(hostAddresses);
-        ConnTrackerSettings d = ConnTrackerSettings.defaults();
-        ConnTrackerSettings ct = new ConnTrackerSettings(settings.conntrack.maxFlows,
-                Units.duration(settings.conntrack.tcpInactivity).toNanos(), d.tcpHandshakeInactivityNanos(),
-                Units.duration(settings.conntrack.udpInactivity).toNanos(), d.dnsInactivityNanos(), d.tcpAttemptDelayNanos(),
-                Units.duration(settings.conntrack.tcpCloseDelay).toNanos());
-        DnsTrackerSettings dt = new DnsTrackerSettings(settings.dns.maxPending,
-                Units.duration(settings.dns.timeout).toNanos(), DnsTrackerSettings.DEFAULT_TCP_STREAMS,
-                DnsTrackerSettings.DEFAULT_TCP_BUFFER);
+        ConnTrackerSettings ct = ConnTrackerSettings.of(settings.conntrack);
+        DnsTrackerSettings dt = DnsTrackerSettings.of(settings.dns);
         this.attribution = resolver == null ? null
                 : new AttributingHandler(writer, hostOnly != null ? hostOnly : locality::isHostAddress, resolver, ATTRIBUTION_HOLD_NANOS, 4096, 64);
         io.netsensor.events.EventHandler sink = attribution != null ? attribution : writer;
@@ -57,39 +56,70 @@ final class Sensor implements AutoCloseable {
         }
     }
 
-    static Sensor open(Settings settings, Path dataDir, List<String> hostAddresses) {
+    public static Sensor open(Settings settings, Path dataDir, List<String> hostAddresses) throws IOException {
         return open(settings, dataDir, hostAddresses, null);
     }
 
     /** With a resolver: records of this host's sockets are attributed to their processes (live capture). */
-    static Sensor open(Settings settings, Path dataDir, List<String> hostAddresses, SocketOwnerResolver resolver) {
+    public static Sensor open(Settings settings, Path dataDir, List<String> hostAddresses, SocketOwnerResolver resolver)
+            throws IOException {
         return new Sensor(settings, openJournal(settings, dataDir), hostAddresses, resolver, null);
     }
 
     /** As above, with the test of "a local process may own this address" given (the bench's synthetic hosts). */
-    static Sensor open(Settings settings, Path dataDir, SocketOwnerResolver resolver, io.netsensor.capture.track.Locality hostOnly) {
+    public static Sensor open(Settings settings, Path dataDir, SocketOwnerResolver resolver,
+                              io.netsensor.capture.track.Locality hostOnly) throws IOException {
         return new Sensor(settings, openJournal(settings, dataDir), List.of(), resolver, hostOnly);
     }
 
     /** The journal as its writer opens it: with the configured retention. */
-    static Journal openJournal(Settings settings, Path dataDir) {
+    public static Journal openJournal(Settings settings, Path dataDir) throws IOException {
         return openJournal(settings, dataDir, true);
     }
 
     /**
-     * @param enforceRetention false for readers (`events`): only the agent that writes the journal deletes
-     *                         cycles, so a reader started with other settings never removes data
+     * Checks that the journal directory (DATA_DIR/journal) exists or can be created and that files can be
+     * created in it, by creating one. Chronicle, given a directory it cannot write, logs stack traces and
+     * opens the queue read-only, and the agent would capture into a journal that keeps nothing.
+     * {@link Files#isWritable} is no test: it says yes to root on an immutable directory.
+     *
+     * @throws IOException one line naming the directory and the reason
      */
-    static Journal openJournal(Settings settings, Path dataDir, boolean enforceRetention) {
+    public static void checkWritableJournal(Path dataDir) throws IOException {
+        Path dir = dataDir.resolve("journal");
+        try {
+            Files.createDirectories(dir);
+            Files.delete(Files.createTempFile(dir, ".write-check-", ""));
+        } catch (FileSystemException e) {
+            throw new IOException("cannot write the journal in " + dir + ": " + reason(e, dir), e);
+        }
+    }
+
+    /** The reason, with the file it concerns when that is not the journal directory itself (a parent, a probe). */
+    private static String reason(FileSystemException e, Path dir) {
+        String file = e.getFile() == null || Path.of(e.getFile()).equals(dir) ? "" : e.getFile() + ": ";
+        if (e instanceof AccessDeniedException) return file + "permission denied";
+        if (e instanceof FileAlreadyExistsException) return file + "exists and is not a directory";
+        if (e instanceof NoSuchFileException) return file + "no such file or directory";
+        return file + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName());
+    }
+
+    /**
+     * @param enforceRetention false for readers (`events`): only the agent that writes the journal deletes
+     *                         cycles, so a reader started with other settings never removes data; true
+     *                         (a writer) also checks that the journal can be written
+     */
+    public static Journal openJournal(Settings settings, Path dataDir, boolean enforceRetention) throws IOException {
+        if (enforceRetention) checkWritableJournal(dataDir);
         Journal.Builder b = Journal.builder(dataDir.resolve("journal"));
         if (enforceRetention) {
-            b.maxBytes(Units.bytes(settings.journal.maxBytes)).maxAge(Units.duration(settings.journal.maxAge));
+            b.maxBytes(settings.journal.maxBytes).maxAge(settings.journal.maxAge);
         }
-        switch (settings.journal.rollCycle) {
-            case "daily": b.rollCycle(LargeRollCycles.LARGE_DAILY); break;
-            case "five-minutely": b.rollCycle(RollCycles.FIVE_MINUTELY); break;
-            default: b.rollCycle(LargeRollCycles.LARGE_HOURLY);
-        }
+        b.rollCycle(switch (settings.journal.rollCycle) {
+            case HOURLY -> LargeRollCycles.LARGE_HOURLY;
+            case DAILY -> LargeRollCycles.LARGE_DAILY;
+            case FIVE_MINUTELY -> RollCycles.FIVE_MINUTELY;
+        });
         return b.open();
     }
 

@@ -70,7 +70,7 @@ class DetectorRebuildTest {
     }
 
     /** The ALERT records in the journal, as every output reads them. */
-    private List<Alert> journaledAlerts() {
+    private List<Alert> journaledAlerts() throws Exception {
         List<Alert> alerts = new ArrayList<>();
         try (Journal journal = Sensor.openJournal(SettingsLoader.defaults(), dir, false); JournalReader r = journal.reader()) {
             EventHandler collect = new EventHandler() {

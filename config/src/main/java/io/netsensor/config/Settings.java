@@ -1,12 +1,23 @@
 package io.netsensor.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import io.netsensor.events.IpRanges;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
- * The agent's typed settings, bound from YAML (snake_case keys). Unknown keys are errors, so a typo
- * fails fast instead of silently running with a default. Every field has a working default.
+ * The agent's typed settings, bound from YAML (snake_case keys) by {@link SettingsLoader}. Durations are
+ * {@link Duration}s and sizes are bytes, parsed once when the file is read, so a bad value is reported with
+ * its line and column and no later code parses strings again. Unknown keys are errors, so a typo fails fast
+ * instead of silently running with a default.
+ *
+ * <p>This class is the one place the defaults are written (but home_net's, see there): the README documents
+ * these values, and the components' own settings ({@code ConnTrackerSettings}, {@code DnsTrackerSettings})
+ * take theirs from here.
  */
 public final class Settings {
     /** Interface to capture on; null = the interface of the default route. */
@@ -18,45 +29,53 @@ public final class Settings {
     /** Capture in promiscuous mode (needed on a gateway's bridge or a SPAN port). */
     public boolean promiscuous = false;
     public String dataDir = "/var/lib/netsensor";
-    /** Ranges treated as local/inside; the host's own addresses are always local. */
-    public List<String> homeNet = new ArrayList<>(List.of(
-            "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8",
-            "169.254.0.0/16", "fc00::/7", "fe80::/10", "::1/128"));
+    /**
+     * Ranges treated as local/inside; the host's own addresses are always local. The default list is the
+     * events module's (RFC 1918, CGNAT, loopback, link-local, ULA), which code below config uses too.
+     */
+    public List<String> homeNet = new ArrayList<>(IpRanges.DEFAULT_HOME_NET);
     public Journal journal = new Journal();
     public Conntrack conntrack = new Conntrack();
     public Dns dns = new Dns();
     public Detectors detectors = new Detectors();
 
     public static final class Journal {
-        /** hourly | daily | five-minutely (cycle files roll at this period; retention deletes whole cycles). */
-        public String rollCycle = "hourly";
-        /** Cap on real disk bytes of the journal; oldest cycles are deleted first. */
-        public String maxBytes = "2GiB";
-        /** Cycles older than this are deleted. */
-        public String maxAge = "7d";
+        /** Cycle files roll at this period; retention deletes whole cycles. */
+        public RollCycle rollCycle = RollCycle.HOURLY;
+        /** Cap on real disk bytes of the journal; oldest cycles are deleted first. 0 = no cap. */
+        @JsonDeserialize(using = Units.SizeDeserializer.class)
+        public long maxBytes = 2L << 30;
+        /** Cycles older than this are deleted. 0 = no age limit. */
+        public Duration maxAge = Duration.ofDays(7);
     }
 
     public static final class Conntrack {
         /** ~314 bytes per flow slot, preallocated: 65536 slots = ~20 MiB. Raise on busy gateways. */
         public int maxFlows = 65_536;
-        public String tcpInactivity = "5m";
-        public String udpInactivity = "1m";
+        /** Zeek's tcp_inactivity_timeout. */
+        public Duration tcpInactivity = Duration.ofMinutes(5);
+        /** Zeek's udp_inactivity_timeout. */
+        public Duration udpInactivity = Duration.ofMinutes(1);
         /** How long a closed (FIN/RST) TCP flow lingers to absorb its last packets, as Zeek's tcp_close_delay. */
-        public String tcpCloseDelay = "5s";
+        public Duration tcpCloseDelay = Duration.ofSeconds(5);
     }
 
     public static final class Dns {
-        /** A query with no response after this much event time is reported as unanswered. */
-        public String timeout = "10s";
+        /**
+         * A query with no response after this much event time is reported as unanswered: Zeek's
+         * dns_session_timeout, and a stub resolver's whole budget (glibc: 5 s per try, 2 tries).
+         */
+        public Duration timeout = Duration.ofSeconds(10);
+        /** Queries awaiting a response; when full, the oldest is reported unanswered (and counted). */
         public int maxPending = 65_536;
     }
 
     public static final class Detectors {
-        /** default | short-window (for captures of minutes rather than hours). */
-        public String profile = "default";
+        public DetectorProfile profile = DetectorProfile.DEFAULT;
+        /** false = journal only, no detection (as --no-detect). */
         public boolean enabled = true;
         /** On start, detectors re-read this much of the journal so state (e.g. a beacon) survives a restart. */
-        public String rebuildWindow = "2h";
+        public Duration rebuildWindow = Duration.ofHours(2);
         public Allowlist allowlist = new Allowlist();
         /** Ports treated as botnet C2 channels by the c2_port detector; null = built-in list. */
         public List<Integer> c2Ports;
@@ -72,5 +91,67 @@ public final class Settings {
         public List<String> domainSuffixes = new ArrayList<>();
         /** Remote ports. */
         public List<Integer> ports = new ArrayList<>();
+    }
+
+    /** A value spelled in the config file (and on the command line) as {@link #configName()}. */
+    public interface Named {
+        String configName();
+    }
+
+    /** journal.roll_cycle. */
+    public enum RollCycle implements Named {
+        @JsonProperty("hourly") HOURLY("hourly"),
+        @JsonProperty("daily") DAILY("daily"),
+        @JsonProperty("five-minutely") FIVE_MINUTELY("five-minutely");
+
+        private final String name;
+
+        RollCycle(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String configName() {
+            return name;
+        }
+    }
+
+    /** detectors.profile (and --profile). */
+    public enum DetectorProfile implements Named {
+        /** Thresholds of the seed rule: beacons over 30 minutes and more. */
+        @JsonProperty("default") DEFAULT("default"),
+        /** For captures of minutes rather than hours (demos, replayed pcaps). */
+        @JsonProperty("short-window") SHORT_WINDOW("short-window");
+
+        private final String name;
+
+        DetectorProfile(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String configName() {
+            return name;
+        }
+
+        /** By its config name; the exception's message lists the names, for a command-line error. */
+        public static DetectorProfile parse(String text) {
+            return byName(DetectorProfile.class, text);
+        }
+    }
+
+    /** The constant of {@code type} whose config name is {@code text}. */
+    static <E extends Enum<E> & Named> E byName(Class<E> type, String text) {
+        for (E e : type.getEnumConstants()) {
+            if (e.configName().equals(text)) return e;
+        }
+        throw new IllegalArgumentException("'" + text + "' is not one of " + names(type));
+    }
+
+    /** "a, b or c". */
+    static String names(Class<?> enumType) {
+        List<String> n = Arrays.stream(enumType.getEnumConstants())
+                .map(e -> e instanceof Named named ? named.configName() : e.toString()).collect(Collectors.toList());
+        return n.size() == 1 ? n.get(0) : String.join(", ", n.subList(0, n.size() - 1)) + " or " + n.get(n.size() - 1);
     }
 }

@@ -1,11 +1,20 @@
 package io.netsensor.config;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses human units in config: durations ("90s", "5m", "24h", "7d", "250ms") and sizes ("512MiB", "10GB"). */
+/**
+ * Human units in config and on the command line: durations ("90s", "5m", "24h", "7d", "250ms") and sizes
+ * ("512MiB", "10GB", or a number of bytes), with the Jackson deserializers that parse them at load time.
+ */
 public final class Units {
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib|t|tb|tib)?");
@@ -17,14 +26,22 @@ public final class Units {
         if (!m.matches()) {
             throw new IllegalArgumentException("not a duration: '" + text + "' (use e.g. 250ms, 90s, 5m, 24h, 7d)");
         }
-        long n = Long.parseLong(m.group(1));
-        switch (m.group(2)) {
-            case "ms": return Duration.ofMillis(n);
-            case "s": return Duration.ofSeconds(n);
-            case "m": return Duration.ofMinutes(n);
-            case "h": return Duration.ofHours(n);
-            default: return Duration.ofDays(n);
+        try {
+            long n = Long.parseLong(m.group(1));
+            switch (m.group(2)) {
+                case "ms": return Duration.ofMillis(n);
+                case "s": return Duration.ofSeconds(n);
+                case "m": return Duration.ofMinutes(n);
+                case "h": return Duration.ofHours(n);
+                default: return Duration.ofDays(n);
+            }
+        } catch (ArithmeticException | NumberFormatException e) { // the digits match: only overflow is left
+            throw tooLarge(text);
         }
+    }
+
+    private static IllegalArgumentException tooLarge(String text) {
+        return new IllegalArgumentException("too large: '" + text + "'");
     }
 
     public static long bytes(String text) {
@@ -32,7 +49,12 @@ public final class Units {
         if (!m.matches()) {
             throw new IllegalArgumentException("not a size: '" + text + "' (use e.g. 512MiB, 10GiB, 1000000)");
         }
-        long n = Long.parseLong(m.group(1));
+        long n;
+        try {
+            n = Long.parseLong(m.group(1));
+        } catch (NumberFormatException e) {
+            throw tooLarge(text);
+        }
         String u = m.group(2) == null ? "b" : m.group(2);
         long mult;
         switch (u) {
@@ -46,6 +68,63 @@ public final class Units {
             case "tb": mult = 1000_000_000_000L; break;
             default: mult = 1L << 40;
         }
-        return Math.multiplyExact(n, mult);
+        try {
+            return Math.multiplyExact(n, mult);
+        } catch (ArithmeticException e) {
+            throw tooLarge(text);
+        }
+    }
+
+    /** The shortest spelling {@link #duration} reads back: "2h", "90s", "250ms". */
+    public static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms == 0 || ms % 1000 != 0) return ms + "ms";
+        long s = ms / 1000;
+        if (s % 86_400 == 0) return s / 86_400 + "d";
+        if (s % 3600 == 0) return s / 3600 + "h";
+        if (s % 60 == 0) return s / 60 + "m";
+        return s + "s";
+    }
+
+    /**
+     * Reads a duration in config. The error carries the parser's position, so the loader can say where;
+     * a bare number is refused, since seconds or milliseconds would be a guess.
+     */
+    static final class DurationDeserializer extends StdScalarDeserializer<Duration> {
+        DurationDeserializer() {
+            super(Duration.class);
+        }
+
+        @Override
+        public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (!p.currentToken().isScalarValue()) return (Duration) ctxt.handleUnexpectedToken(Duration.class, p);
+            String text = p.getText();
+            try {
+                return duration(text);
+            } catch (IllegalArgumentException e) {
+                throw InvalidFormatException.from(p, e.getMessage(), text, Duration.class);
+            }
+        }
+    }
+
+    /** Reads a size in config: a number of bytes, or a number with a unit. */
+    static final class SizeDeserializer extends StdScalarDeserializer<Long> {
+        SizeDeserializer() {
+            super(Long.class);
+        }
+
+        @Override
+        public Long deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (!p.currentToken().isScalarValue()) return (Long) ctxt.handleUnexpectedToken(Long.class, p);
+            String text = p.getText();
+            try {
+                if (p.currentToken() == JsonToken.VALUE_NUMBER_INT && p.getLongValue() >= 0) return p.getLongValue();
+                return bytes(text);
+            } catch (IllegalArgumentException e) {
+                throw InvalidFormatException.from(p, e.getMessage(), text, long.class);
+            } catch (IOException e) { // a number beyond a long
+                throw InvalidFormatException.from(p, tooLarge(text).getMessage(), text, long.class);
+            }
+        }
     }
 }

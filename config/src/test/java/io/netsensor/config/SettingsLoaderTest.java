@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,10 +27,11 @@ class SettingsLoaderTest {
         assertThat(s.captureInterface).isEqualTo("eth1");
         assertThat(s.bpf).isEqualTo("not port 22");
         assertThat(s.homeNet).containsExactly("10.0.0.0/8", "2001:db8::/32");
-        assertThat(Units.bytes(s.journal.maxBytes)).isEqualTo(512L << 20);
+        assertThat(s.journal.maxBytes).isEqualTo(512L << 20);
+        assertThat(s.journal.maxAge).isEqualTo(Duration.ofHours(24));
         assertThat(s.conntrack.maxFlows).isEqualTo(1000);
-        assertThat(s.conntrack.udpInactivity).isEqualTo("1m");
-        assertThat(s.detectors.profile).isEqualTo("short-window");
+        assertThat(s.conntrack.udpInactivity).isEqualTo(Duration.ofMinutes(1));
+        assertThat(s.detectors.profile).isEqualTo(Settings.DetectorProfile.SHORT_WINDOW);
         assertThat(s.detectors.allowlist.ports).containsExactly(123);
     }
 
@@ -63,6 +65,93 @@ class SettingsLoaderTest {
         Settings s = SettingsLoader.load(write(""));
         assertThat(s.dataDir).isEqualTo("/var/lib/netsensor");
         assertThat(s.homeNet).contains("192.168.0.0/16", "fc00::/7");
+    }
+
+    /** Every mistake is one line: the file, the line and column of the value, the key, the reason. */
+    @Test
+    void badValuesFailWithFileLineColumnKeyAndReason() throws Exception {
+        assertError("conntrack:\n  max_flow: 10\n", ":2:3: conntrack.max_flow: unknown key (expected one of max_flows,");
+        assertError("conntrack:\n  max_flows: lots\n", ":2:14: conntrack.max_flows: 'lots' is not a whole number");
+        assertError("conntrack:\n  max_flows: 8\n", ":2:14: conntrack.max_flows: must be between 16 and 67108864, not 8");
+        assertError("journal:\n  roll_cycle: weekly\n",
+                ":2:15: journal.roll_cycle: 'weekly' is not one of hourly, daily or five-minutely");
+        assertError("journal:\n  max_age: forever\n", ":2:12: journal.max_age: not a duration: 'forever'");
+        assertError("journal: {roll_cycle: daily, max_age: 1y}\n", ":1:39: journal.max_age: not a duration: '1y'");
+        assertError("journal:\n  max_age: 7\n", ":2:12: journal.max_age: not a duration: '7'"); // seconds? days?
+        assertError("journal:\n  max_bytes: 2XB\n", ":2:14: journal.max_bytes: not a size: '2XB'");
+        assertError("journal:\n  max_bytes: 9999999999TB\n", ":2:14: journal.max_bytes: too large: '9999999999TB'");
+        assertError("dns:\n  timeout: 0s\n", ":2:12: dns.timeout: must be longer than 0");
+        assertError("home_net: [10.0.0.0/8, 10.0.0.0/33]\n", ":1:24: home_net[1]: bad prefix length in CIDR: 10.0.0.0/33");
+        assertError("home_net: 10.0.0.0/8\n", ":1:11: home_net: expected a list");
+        assertError("detectors:\n  profile: fast\n", ":2:12: detectors.profile: 'fast' is not one of default or short-window");
+        assertError("detectors:\n  enabled: maybe\n", ":2:12: detectors.enabled: 'maybe' is not true or false");
+        assertError("detectors:\n  c2_ports: [6667, 70000]\n", ":2:20: detectors.c2_ports[1]: not a port: 70000");
+        assertError("snaplen: 10\n", ":1:10: snaplen: must be between 64 and 262144, not 10");
+        assertError("interface: eth0\n  bpf: x\n", ":2:6: not valid YAML: mapping values are not allowed here");
+    }
+
+    private void assertError(String yaml, String expected) throws Exception {
+        Path p = write(yaml);
+        assertThatThrownBy(() -> SettingsLoader.load(p)).as(yaml).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(p + expected).hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void durationsAndSizesAreParsedOnceAtLoad() throws Exception {
+        Settings s = SettingsLoader.load(write("journal:\n  roll_cycle: five-minutely\n  max_bytes: 1000000\n  max_age: 0s\n"
+                + "conntrack:\n  tcp_inactivity: 90s\n  tcp_close_delay: 250ms\ndns:\n  timeout: 2s\n"
+                + "detectors:\n  rebuild_window: 1d\n  enabled: false\n"));
+        assertThat(s.journal.rollCycle).isEqualTo(Settings.RollCycle.FIVE_MINUTELY);
+        assertThat(s.journal.maxBytes).isEqualTo(1_000_000L);
+        assertThat(s.journal.maxAge).isZero(); // no age limit
+        assertThat(s.conntrack.tcpInactivity).isEqualTo(Duration.ofSeconds(90));
+        assertThat(s.conntrack.tcpCloseDelay).isEqualTo(Duration.ofMillis(250));
+        assertThat(s.dns.timeout).isEqualTo(Duration.ofSeconds(2));
+        assertThat(s.detectors.rebuildWindow).isEqualTo(Duration.ofDays(1));
+        assertThat(s.detectors.enabled).isFalse();
+    }
+
+    /** The README's documented defaults, which the capture side's settings take from here. */
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        Settings s = SettingsLoader.defaults();
+        assertThat(s.conntrack.maxFlows).isEqualTo(65_536);
+        assertThat(s.dns.maxPending).isEqualTo(65_536);
+        assertThat(s.dns.timeout).isEqualTo(Duration.ofSeconds(10));
+        assertThat(s.journal.maxBytes).isEqualTo(2L << 30);
+        assertThat(s.journal.maxAge).isEqualTo(Duration.ofDays(7));
+        assertThat(s.journal.rollCycle).isEqualTo(Settings.RollCycle.HOURLY);
+        assertThat(s.detectors.profile).isEqualTo(Settings.DetectorProfile.DEFAULT);
+        assertThat(s.detectors.enabled).isTrue();
+    }
+
+    @Test
+    void anEmptySectionKeepsItsDefaults() throws Exception {
+        Settings s = SettingsLoader.load(write("journal:\nconntrack:\n  max_flows: 1024\n"));
+        assertThat(s.journal.maxAge).isEqualTo(Duration.ofDays(7));
+        assertThat(s.conntrack.maxFlows).isEqualTo(1024);
+    }
+
+    @Test
+    void commandLineOverridesAreCheckedAndNamedAsSuch() {
+        Settings s = SettingsLoader.defaults();
+        s.homeNet = java.util.List.of("10.0.0.0/40");
+        assertThatThrownBy(() -> SettingsLoader.validated(s, "command line"))
+                .hasMessage("command line: home_net[0]: bad prefix length in CIDR: 10.0.0.0/40");
+    }
+
+    @Test
+    void profilesAreNamedAsInTheConfig() {
+        assertThat(Settings.DetectorProfile.parse("short-window")).isEqualTo(Settings.DetectorProfile.SHORT_WINDOW);
+        assertThatThrownBy(() -> Settings.DetectorProfile.parse("fast")).hasMessage("'fast' is not one of default or short-window");
+    }
+
+    @Test
+    void durationsFormatAsTheyAreWritten() {
+        assertThat(Units.format(Duration.ofHours(2))).isEqualTo("2h");
+        assertThat(Units.format(Duration.ofSeconds(90))).isEqualTo("90s");
+        assertThat(Units.format(Duration.ofMillis(250))).isEqualTo("250ms");
+        assertThat(Units.format(Duration.ofDays(7))).isEqualTo("7d");
     }
 
     @Test

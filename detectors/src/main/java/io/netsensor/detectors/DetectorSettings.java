@@ -10,9 +10,6 @@ import java.util.List;
  * does not make are explained where they are declared.
  */
 public final class DetectorSettings {
-    public static final String PROFILE_DEFAULT = "default";
-    public static final String PROFILE_SHORT_WINDOW = "short-window";
-
     public Beacon beacon = new Beacon();
     public Relay relay = new Relay();
     public Fanout fanout = new Fanout();
@@ -25,6 +22,7 @@ public final class DetectorSettings {
     }
 
     /**
+     * The config's profile "short-window" (profiles are named in the config module, which maps them here).
      * For captures of minutes (demos, replayed pcaps): beacons need 5 minutes and 20 connections, and a
      * fast series (faster than the seed's 120/h) 20 connections over 1 minute (a C2 loop sleeping 2-3.6 s
      * shows 22 in its 65 s SLIPS capture).
@@ -37,13 +35,6 @@ public final class DetectorSettings {
         s.beacon.fastMinDuration = Duration.ofMinutes(1);
         s.beacon.idleExpiry = Duration.ofMinutes(10);
         return s;
-    }
-
-    public static DetectorSettings forProfile(String name) {
-        if (name == null || name.equals(PROFILE_DEFAULT)) return defaults();
-        if (name.equals(PROFILE_SHORT_WINDOW)) return shortWindow();
-        throw new IllegalArgumentException("unknown detector profile '" + name + "' (expected "
-                + PROFILE_DEFAULT + " or " + PROFILE_SHORT_WINDOW + ")");
     }
 
     /** Seed query 1 plus a regularity score. */

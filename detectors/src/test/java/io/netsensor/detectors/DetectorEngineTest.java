@@ -8,7 +8,6 @@ import static io.netsensor.detectors.Conns.HOUR;
 import static io.netsensor.detectors.Conns.SEC;
 import static io.netsensor.detectors.Conns.T0;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.DnsEvent;
@@ -132,10 +131,9 @@ class DetectorEngineTest {
     }
 
     @Test
-    void profilesResolveByName() {
-        assertThat(DetectorSettings.forProfile("short-window").beacon.minConnections).isEqualTo(20);
-        assertThat(DetectorSettings.forProfile("default").beacon.minConnections).isEqualTo(12);
-        assertThatThrownBy(() -> DetectorSettings.forProfile("fast")).isInstanceOf(IllegalArgumentException.class);
+    void profilesDifferInTheBeaconThresholds() {
+        assertThat(DetectorSettings.shortWindow().beacon.minConnections).isEqualTo(20);
+        assertThat(DetectorSettings.defaults().beacon.minConnections).isEqualTo(12);
     }
 
     private static Detector alwaysAlerting(ProcessInfo process) {

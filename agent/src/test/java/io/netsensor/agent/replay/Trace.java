@@ -42,6 +42,23 @@ final class Trace {
         return frames.size();
     }
 
+    /** The same frames in time order (a capture file's order), equal times in the order added. */
+    Trace sorted() {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < frames.size(); i++) order.add(i);
+        order.sort(java.util.Comparator.comparingLong(times::get));
+        Trace t = new Trace();
+        for (int i : order) t.add(times.get(i), frames.get(i), capLens.get(i));
+        return t;
+    }
+
+    /** Frames [from, to): a part of this capture, as a rotating capture (tcpdump -C/-G) would write it. */
+    Trace slice(int from, int to) {
+        Trace t = new Trace();
+        for (int i = from; i < to; i++) t.add(times.get(i), frames.get(i), capLens.get(i));
+        return t;
+    }
+
     /** Writes a classic little-endian microsecond pcap with the given link type. */
     Path pcap(Path file, int linkType) throws IOException {
         try (PcapWriter w = PcapWriter.pcap(file, linkType)) {

@@ -1,16 +1,18 @@
 package io.netsensor.capture.dns;
 
+import io.netsensor.config.Settings;
+import java.time.Duration;
+
 /**
- * Bounds and timeouts of a {@link DnsTracker}.
+ * Bounds and timeouts of a {@link DnsTracker}. The timeout and max_pending default to
+ * {@link Settings.Dns}'s values, the one place they are written (the timeout of 10 s is Zeek's
+ * {@code dns_session_timeout}); the DNS-over-TCP reassembly bounds, which the config does not set, are here.
  *
- * <p>The default timeout of 10 s is Zeek's {@code dns_session_timeout} and matches a stub resolver's
- * whole budget (glibc: 5 s per try, 2 tries): a response later than that is not waited for by anyone.
+ * <p>Built with {@link #builder()} (named setters, no positional constructor).
  */
 public final class DnsTrackerSettings {
-    public static final int DEFAULT_MAX_PENDING = 4096;
-    public static final long DEFAULT_TIMEOUT_NANOS = 10_000_000_000L;
-    public static final int DEFAULT_TCP_STREAMS = 64;
-    public static final int DEFAULT_TCP_BUFFER = 16 * 1024;
+    private static final int TCP_STREAMS = 64;
+    private static final int TCP_BUFFER = 16 * 1024;
 
     /** Queries awaiting a response; the oldest is reported unanswered (and counted) when full. */
     public final int maxPending;
@@ -21,17 +23,67 @@ public final class DnsTrackerSettings {
     /** Reassembly buffer per direction; longer messages are skipped and counted. */
     public final int tcpBufferSize;
 
-    public DnsTrackerSettings(int maxPending, long timeoutNanos, int tcpStreams, int tcpBufferSize) {
-        if (maxPending < 1 || timeoutNanos < 1 || tcpStreams < 1 || tcpBufferSize < 14) {
+    private DnsTrackerSettings(Builder b) {
+        if (b.maxPending < 1 || b.timeout.isNegative() || b.timeout.isZero() || b.tcpStreams < 1 || b.tcpBufferSize < 14) {
             throw new IllegalArgumentException("DNS tracker bounds must be positive (buffer at least 14 bytes)");
         }
-        this.maxPending = maxPending;
-        this.timeoutNanos = timeoutNanos;
-        this.tcpStreams = tcpStreams;
-        this.tcpBufferSize = tcpBufferSize;
+        this.maxPending = b.maxPending;
+        this.timeoutNanos = b.timeout.toNanos();
+        this.tcpStreams = b.tcpStreams;
+        this.tcpBufferSize = b.tcpBufferSize;
     }
 
     public static DnsTrackerSettings defaults() {
-        return new DnsTrackerSettings(DEFAULT_MAX_PENDING, DEFAULT_TIMEOUT_NANOS, DEFAULT_TCP_STREAMS, DEFAULT_TCP_BUFFER);
+        return builder().build();
+    }
+
+    /** The config file's dns section, the built-in reassembly bounds. */
+    public static DnsTrackerSettings of(Settings.Dns config) {
+        return builder().from(config).build();
+    }
+
+    /** Starts from the defaults. */
+    public static Builder builder() {
+        return new Builder().from(new Settings.Dns());
+    }
+
+    public static final class Builder {
+        private int maxPending;
+        private Duration timeout;
+        private int tcpStreams = TCP_STREAMS;
+        private int tcpBufferSize = TCP_BUFFER;
+
+        private Builder() {}
+
+        /** Takes the timeout and max_pending from the config. */
+        public Builder from(Settings.Dns config) {
+            maxPending = config.maxPending;
+            timeout = config.timeout;
+            return this;
+        }
+
+        public Builder maxPending(int n) {
+            maxPending = n;
+            return this;
+        }
+
+        public Builder timeout(Duration d) {
+            timeout = d;
+            return this;
+        }
+
+        public Builder tcpStreams(int n) {
+            tcpStreams = n;
+            return this;
+        }
+
+        public Builder tcpBufferSize(int bytes) {
+            tcpBufferSize = bytes;
+            return this;
+        }
+
+        public DnsTrackerSettings build() {
+            return new DnsTrackerSettings(this);
+        }
     }
 }

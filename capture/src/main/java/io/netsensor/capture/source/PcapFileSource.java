@@ -2,6 +2,7 @@ package io.netsensor.capture.source;
 
 import java.io.IOException;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -48,13 +49,19 @@ public final class PcapFileSource implements PacketSource {
         this.fileSnapLen = snapLen;
     }
 
-    /** Opens a capture file, telling pcap from pcapng by its magic number. */
+    /**
+     * Opens a capture file, telling pcap from pcapng by its magic number.
+     *
+     * @throws NotACaptureException when the file is a directory, empty, or of another format
+     */
     public static PcapFileSource open(Path path) throws IOException {
         return open(path, MappedFile.DEFAULT_WINDOW);
     }
 
     /** As {@link #open(Path)} with a given mapping window (small windows exercise remapping in tests). */
     static PcapFileSource open(Path path, int windowBytes) throws IOException {
+        // A directory opens for reading on Linux, and mapping it then fails with "No such device".
+        if (Files.isDirectory(path)) throw new NotACaptureException(path + ": is a directory, not a capture file");
         MappedFile f = new MappedFile(path, windowBytes);
         try {
             return detect(path, f);
@@ -65,7 +72,8 @@ public final class PcapFileSource implements PacketSource {
     }
 
     private static PcapFileSource detect(Path path, MappedFile f) throws IOException {
-        if (!f.require(0, 4)) throw notCapture(path, "file too short (" + f.size() + " bytes)");
+        if (f.size() == 0) throw notCapture(path, "empty file, not a capture");
+        if (!f.require(0, 4)) throw notCapture(path, "file too short (" + f.size() + " bytes), not a capture");
         int magic = f.i32(0); // big-endian until told otherwise
         if (magic == PCAPNG_SHB) {
             if (!f.require(0, 12)) throw notCapture(path, "truncated pcapng section header");
@@ -93,8 +101,8 @@ public final class PcapFileSource implements PacketSource {
         return new PcapFileSource(path, f, Format.PCAP, magic == PCAP_NANOS, linkType, snapLen);
     }
 
-    private static IOException notCapture(Path path, String reason) {
-        return new IOException(path + ": " + reason);
+    private static NotACaptureException notCapture(Path path, String reason) {
+        return new NotACaptureException(path + ": " + reason);
     }
 
     @Override

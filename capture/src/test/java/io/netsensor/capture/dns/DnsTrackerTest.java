@@ -170,7 +170,7 @@ class DnsTrackerTest {
 
     @Test
     void fullTableEvictsTheOldestQueryAsUnanswered() {
-        tracker = new DnsTracker(new DnsTrackerSettings(2, 10 * SEC, 4, 512), tenNet, sink);
+        tracker = new DnsTracker(DnsTrackerSettings.builder().maxPending(2).timeout(java.time.Duration.ofSeconds(10)).tcpStreams(4).tcpBufferSize(512).build(), tenNet, sink);
         for (int i = 0; i < 3; i++) {
             udp(T0 + i, CLIENT, 40000 + i, SERVER, 53, query(i, "q" + i + ".example", Type.A).toWire());
         }
@@ -255,7 +255,7 @@ class DnsTrackerTest {
 
     @Test
     void tcpMessageLargerThanTheBufferIsSkippedAndTheNextOneRead() {
-        tracker = new DnsTracker(new DnsTrackerSettings(16, 10 * SEC, 2, 64), tenNet, sink);
+        tracker = new DnsTracker(DnsTrackerSettings.builder().maxPending(16).timeout(java.time.Duration.ofSeconds(10)).tcpStreams(2).tcpBufferSize(64).build(), tenNet, sink);
         byte[] big = framed(response(1, "big.example", Type.TXT, txt("big.example", "x".repeat(120))).toWire());
         byte[] small = framed(response(2, "s.example", Type.A).toWire());
         tcp(T0, SERVER, 53, CLIENT, 50002, 1, PacketView.ACK, concat(big, small));

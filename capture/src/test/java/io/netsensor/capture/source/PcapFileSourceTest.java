@@ -173,16 +173,22 @@ class PcapFileSourceTest {
     void fileThatIsNotACaptureFailsWithPathAndReason() throws IOException {
         Path text = dir.resolve("notes.txt");
         Files.writeString(text, "hello, this is not a pcap");
-        assertThatThrownBy(() -> PcapFileSource.open(text)).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> PcapFileSource.open(text)).isInstanceOf(NotACaptureException.class)
                 .hasMessageContaining(text.toString()).hasMessageContaining("magic");
         Path empty = dir.resolve("empty.pcap");
         Files.write(empty, new byte[0]);
-        assertThatThrownBy(() -> PcapFileSource.open(empty)).isInstanceOf(IOException.class)
-                .hasMessageContaining(empty.toString()).hasMessageContaining("too short");
+        assertThatThrownBy(() -> PcapFileSource.open(empty)).isInstanceOf(NotACaptureException.class)
+                .hasMessage(empty + ": empty file, not a capture");
+        Path tiny = Files.write(dir.resolve("tiny.pcap"), new byte[] {1, 2});
+        assertThatThrownBy(() -> PcapFileSource.open(tiny)).isInstanceOf(NotACaptureException.class)
+                .hasMessageContaining(tiny.toString()).hasMessageContaining("too short");
         Path header = dir.resolve("header.pcap");
         Files.write(header, new byte[] {(byte) 0xD4, (byte) 0xC3, (byte) 0xB2, (byte) 0xA1, 2, 0});
-        assertThatThrownBy(() -> PcapFileSource.open(header)).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> PcapFileSource.open(header)).isInstanceOf(NotACaptureException.class)
                 .hasMessageContaining("truncated pcap file header");
+        // a directory opens for reading on Linux; mapping it would fail with "No such device"
+        assertThatThrownBy(() -> PcapFileSource.open(dir)).isInstanceOf(NotACaptureException.class)
+                .hasMessage(dir + ": is a directory, not a capture file");
     }
 
     @Test

@@ -22,7 +22,7 @@ class ConnTrackerCapacityTest {
     @Test
     void whenFullTheLeastRecentlyActiveFlowIsEvicted() {
         Recorder rec = new Recorder();
-        ConnTracker t = new ConnTracker(ConnTrackerSettings.defaults().withMaxFlows(3),
+        ConnTracker t = new ConnTracker(ConnTrackerSettings.builder().maxFlows(3).build(),
                 new HomeNetLocality(IpRanges.defaultHomeNet()), rec);
         t.onPacket(Packets.udp("10.0.0.1", 1001, "10.9.9.9", 9000, ms(0), 1));
         t.onPacket(Packets.udp("10.0.0.1", 1002, "10.9.9.9", 9000, ms(10), 1));
@@ -52,7 +52,7 @@ class ConnTrackerCapacityTest {
             @Override public void onConn(ConnEvent e) { ids.add(e.flowId); }
             @Override public void onDns(DnsEvent e) {}
         };
-        ConnTracker t = new ConnTracker(ConnTrackerSettings.defaults().withMaxFlows(1_000),
+        ConnTracker t = new ConnTracker(ConnTrackerSettings.builder().maxFlows(1_000).build(),
                 new HomeNetLocality(IpRanges.defaultHomeNet()), h);
         PacketView v = new PacketView();
         for (int i = 0; i < 50_000; i++) {
@@ -81,7 +81,7 @@ class ConnTrackerCapacityTest {
             @Override public void onConn(ConnEvent e) { sink[0] += e.origPkts; }
             @Override public void onDns(DnsEvent e) {}
         };
-        ConnTracker t = new ConnTracker(ConnTrackerSettings.defaults().withMaxFlows(65_536),
+        ConnTracker t = new ConnTracker(ConnTrackerSettings.builder().maxFlows(65_536).build(),
                 new HomeNetLocality(IpRanges.defaultHomeNet()), h);
         PacketView v = new PacketView();
         int flows = 100_000;

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** TCP records compared with what Zeek writes to conn.log for the same packet sequences. */
 class ConnTrackerTcpTest {
     private final Recorder rec = new Recorder();
-    private final ConnTracker tracker = new ConnTracker(ConnTrackerSettings.defaults().withMaxFlows(1024),
+    private final ConnTracker tracker = new ConnTracker(ConnTrackerSettings.builder().maxFlows(1024).build(),
             new HomeNetLocality(IpRanges.defaultHomeNet()), rec);
 
     private Tcp conn(long startMs) {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class ConnTrackerUdpTest {
     private final Recorder rec = new Recorder();
-    private final ConnTracker tracker = new ConnTracker(ConnTrackerSettings.defaults().withMaxFlows(64),
+    private final ConnTracker tracker = new ConnTracker(ConnTrackerSettings.builder().maxFlows(64).build(),
             new HomeNetLocality(IpRanges.defaultHomeNet()), rec);
 
     @Test

@@ -1,11 +1,18 @@
-package io.netsensor.agent;
+package io.netsensor.agent.cli;
 
+import io.netsensor.agent.CaptureThread;
+import io.netsensor.agent.DetectionLoop;
+import io.netsensor.agent.Printing;
+import io.netsensor.agent.HostName;
+import io.netsensor.agent.Outputs;
+import io.netsensor.agent.Sensor;
 import io.netsensor.capture.attrib.SocketOwnerResolver;
 import io.netsensor.sinks.SinkRunner;
 import io.netsensor.sinks.StdoutSink;
 import io.netsensor.capture.source.DefaultRoute;
 import io.netsensor.capture.source.PcapHandleSource;
 import io.netsensor.config.Settings;
+import io.netsensor.config.Units;
 import io.netsensor.events.Attribution;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -33,62 +40,61 @@ final class RunCommand implements Callable<Integer> {
             description = "Interface to capture on (default: the config's, else the interface of the default route; 'any' for all).")
     String iface;
 
-    @Option(names = {"-f", "--filter"}, paramLabel = "BPF", description = "BPF capture filter (libpcap syntax).")
-    String filter;
-
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Journal location (default: the config's data_dir, /var/lib/netsensor).")
-    Path dataDir;
-
-    @Option(names = "--events", description = "Print every connection and DNS event as a JSON line.")
-    boolean events;
-
     @Option(names = "--promiscuous", description = "Capture in promiscuous mode (gateways, SPAN ports).")
     boolean promiscuous;
 
     @Option(names = "--snaplen", paramLabel = "BYTES", description = "Bytes captured per packet (default: the config's, 65535).")
     Integer snaplen;
 
-    @Option(names = "--telemetry", description = "Print the summarized telemetry rows (one per key, remote and interval) as JSON lines.")
-    boolean telemetry;
-
-    @Option(names = "--no-detect", description = "Only capture and journal; run no detectors.")
-    boolean noDetect;
-
     @Option(names = "--no-attribution", description = "Do not attribute connections and DNS queries to local processes.")
     boolean noAttribution;
+
+    @Mixin
+    PipelineOptions pipeline;
+
+    @Mixin
+    JournalOptions journalOptions;
 
     @Mixin
     SettingsOptions settingsOptions;
 
     @Override
     public Integer call() throws Exception {
-        Settings settings = settingsOptions.load();
-        String device = iface != null ? iface : settings.captureInterface != null ? settings.captureInterface
-                : DefaultRoute.interfaceName().orElseThrow(() -> new Main.UserError(
+        Settings settings = settingsOptions.load(s -> {
+            if (iface != null) s.captureInterface = iface;
+            if (pipeline.filter != null) s.bpf = pipeline.filter;
+            if (snaplen != null) s.snaplen = snaplen;
+            if (promiscuous) s.promiscuous = true;
+        });
+        Path dir = journalOptions.dataDir(settings);
+        // Before the capture opens: a journal that cannot be written is reported now, in one line, rather
+        // than by Chronicle after capture has started.
+        Sensor.checkWritableJournal(dir);
+        String device = settings.captureInterface != null ? settings.captureInterface
+                : DefaultRoute.interfaceName().orElseThrow(() -> new UserError(
                         "no default route to pick an interface from; pass --interface IF"));
-        String bpf = filter != null ? filter : settings.bpf;
-        Path dir = dataDir != null ? dataDir : Path.of(settings.dataDir);
+        String bpf = settings.bpf;
+        boolean detect = pipeline.detectNoting(settings, "run");
         PrintStream out = System.out;
 
-        PcapHandleSource source = PcapHandleSource.openLive(device, snaplen != null ? snaplen : settings.snaplen,
-                promiscuous || settings.promiscuous, bpf);
+        PcapHandleSource source = PcapHandleSource.openLive(device, settings.snaplen, settings.promiscuous, bpf);
         CaptureThread[] capture = {null};
         CountDownLatch finished = new CountDownLatch(1);
         SocketOwnerResolver resolver = noAttribution ? null : startResolver();
         try (Sensor sensor = Sensor.open(settings, dir, hostAddresses(), resolver);
-             DetectionLoop detection = new DetectionLoop(sensor.journal, settings, !noDetect, io.netsensor.telemetry.RollupSettings.defaults())) {
+             DetectionLoop detection = new DetectionLoop(sensor.journal, settings, detect, io.netsensor.telemetry.RollupSettings.defaults())) {
             if (detection.detecting()) {
-                long rebuilt = detection.rebuild(io.netsensor.config.Units.duration(settings.detectors.rebuildWindow));
+                long rebuilt = detection.rebuild(settings.detectors.rebuildWindow);
                 if (rebuilt > 0) {
                     System.err.printf("netsensor: detector state rebuilt from the journal's last %s (%d records, %d earlier alerts)%n",
-                            settings.detectors.rebuildWindow, rebuilt, detection.rebuiltAlerts());
+                            Units.format(settings.detectors.rebuildWindow), rebuilt, detection.rebuiltAlerts());
                 }
             } else {
                 detection.fromEnd(); // telemetry only: from what this run captures
             }
             // stdout prints only what this run journals from now on: alerts from earlier runs were printed by them
-            StdoutSink printer = new StdoutSink("stdout", out, Printing.kinds(events, telemetry), false, HostName.get(),
-                    sensor.locality::isHostAddress);
+            StdoutSink printer = new StdoutSink("stdout", out, Printing.kinds(pipeline.events, pipeline.telemetry), false,
+                    HostName.get(), sensor.locality::isHostAddress);
             try (Outputs outputs = Outputs.start(sensor.journal, List.of(printer), SinkRunner.Start.END)) {
                 Thread shutdown = new Thread(() -> {
                     source.stop();
@@ -118,7 +124,7 @@ final class RunCommand implements Callable<Integer> {
             }
             out.flush();
             System.err.printf("netsensor: stopped; %d events journaled, %d alerts, %d dropped by the kernel, decode %s%s%n",
-                    sensor.writer.appended(), detection == null ? 0 : detection.alerts(), source.droppedByKernel(),
+                    sensor.writer.appended(), detection.alerts(), source.droppedByKernel(),
                     sensor.pipeline.decoder().stats().summary(), attributionSummary(sensor, resolver));
             System.err.flush();
         } finally {

@@ -1,5 +1,7 @@
-package io.netsensor.agent;
+package io.netsensor.agent.cli;
 
+import io.netsensor.agent.FileTrees;
+import io.netsensor.agent.Sensor;
 import io.netsensor.capture.decode.FrameDecoder;
 import io.netsensor.capture.decode.PacketView;
 import io.netsensor.capture.source.FrameHandler;

@@ -1,4 +1,4 @@
-package io.netsensor.agent;
+package io.netsensor.agent.cli;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;

@@ -1,5 +1,6 @@
-package io.netsensor.agent;
+package io.netsensor.agent.cli;
 
+import io.netsensor.agent.DetectionLoop;
 import io.netsensor.config.ConfigException;
 import io.netsensor.config.Settings;
 import sun.misc.Signal;

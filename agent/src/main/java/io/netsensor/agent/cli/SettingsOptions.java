@@ -1,0 +1,57 @@
+package io.netsensor.agent.cli;
+
+import io.netsensor.config.Settings;
+import io.netsensor.config.SettingsLoader;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/** Options shared by the commands that build a sensor (a picocli mixin): a config file, overridden by flags. */
+public final class SettingsOptions {
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "YAML settings file (see README).")
+    Path config;
+
+    @Option(names = "--home-net", split = ",", paramLabel = "CIDR",
+            description = "Ranges treated as local (comma separated); default: RFC 1918, CGNAT, loopback, link-local, ULA.")
+    List<String> homeNet;
+
+    @Option(names = "--profile", paramLabel = "NAME", converter = ProfileConverter.class,
+            description = "Detector profile: default, or short-window for captures of minutes.")
+    Settings.DetectorProfile profile;
+
+    /** The config file (or the defaults) with this mixin's flags applied. */
+    Settings load() {
+        return load(s -> { });
+    }
+
+    /**
+     * As {@link #load()}, with the command's own flags applied by {@code overrides}. The file is validated
+     * as read (errors name its lines); the flags after, so an error names the command line.
+     */
+    Settings load(Consumer<Settings> overrides) {
+        Settings s = config == null ? SettingsLoader.defaults() : SettingsLoader.load(config);
+        if (homeNet != null) s.homeNet = homeNet;
+        if (profile != null) s.detectors.profile = profile;
+        overrides.accept(s);
+        return SettingsLoader.validated(s, "command line");
+    }
+
+    /** The config file given, or null. */
+    Path configFile() {
+        return config;
+    }
+
+    /** Profiles by their config names ("short-window"), which are not the enum's constant names. */
+    static final class ProfileConverter implements CommandLine.ITypeConverter<Settings.DetectorProfile> {
+        @Override
+        public Settings.DetectorProfile convert(String value) {
+            try {
+                return Settings.DetectorProfile.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}
