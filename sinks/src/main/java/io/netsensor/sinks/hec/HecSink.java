@@ -57,8 +57,8 @@ import org.slf4j.LoggerFactory;
  *       holds every further attempt until it has passed.
  *   <li>Other 4xx (400 malformed, 401/403 token refused, 404 wrong URL or flavor) will not heal by resending
  *       the same batch, but dropping it would lose alerts. The sink reports them as errors, one line naming
- *       the sink and the status, and keeps retrying at the runner's slowest pace, so the batch goes through as
- *       soon as an operator fixes the token or the collector. After 401/403 the token file is re-read before
+ *       the sink and the status, and keeps retrying with the runner's backoff (at most a minute apart), so the
+ *       batch goes through as soon as an operator fixes the token or the collector. After 401/403 the token file is re-read before
  *       the next attempt (a rotated token heals without a restart). 413 halves the request size.
  *   <li>5xx and transport errors (refused, timeout, TLS) are transient.
  * </ul>
