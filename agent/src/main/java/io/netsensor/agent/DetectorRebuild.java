@@ -2,8 +2,6 @@ package io.netsensor.agent;
 
 import io.netsensor.journal.Journal;
 import io.netsensor.journal.JournalReader;
-import io.netsensor.events.ConnEvent;
-import io.netsensor.events.DnsEvent;
 import io.netsensor.events.EventHandler;
 import java.time.Duration;
 
@@ -37,22 +35,13 @@ final class DetectorRebuild {
         return n;
     }
 
-    static long lastEventTime(Journal journal) {
-        long[] max = {Long.MIN_VALUE};
+    /** Event time of the journal's last record (of any type), or now when the journal is empty. */
+    public static long lastEventTime(Journal journal) {
+        long t = Long.MIN_VALUE;
         try (JournalReader r = journal.reader()) {
-            if (!r.moveToIndex(journal.lastIndex())) return System.currentTimeMillis() * 1_000_000L;
-            r.poll(new EventHandler() {
-                @Override
-                public void onConn(ConnEvent e) {
-                    max[0] = Math.max(max[0], e.endNanos);
-                }
-
-                @Override
-                public void onDns(DnsEvent e) {
-                    max[0] = Math.max(max[0], e.tsNanos);
-                }
-            }, 1);
+            long last = journal.lastIndex();
+            if (last >= 0) t = r.eventTimeAt(last);
         }
-        return max[0] == Long.MIN_VALUE ? System.currentTimeMillis() * 1_000_000L : max[0];
+        return t == Long.MIN_VALUE ? System.currentTimeMillis() * 1_000_000L : t;
     }
 }

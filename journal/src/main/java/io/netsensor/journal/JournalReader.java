@@ -257,6 +257,15 @@ public final class JournalReader implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Event time in the header of the record at {@code index} (any type: the header carries it), or
+     * Long.MIN_VALUE when there is none. Moves this reader to that record.
+     */
+    public long eventTimeAt(long index) {
+        lastCycle = Integer.MIN_VALUE;
+        return timeAt(index);
+    }
+
     /** Event time in the header of the document at index; NO_TIME when absent or headerless. */
     private long timeAt(long index) {
         if (!tailer.moveToIndex(index)) return NO_TIME;
