@@ -26,8 +26,8 @@ import java.util.regex.Pattern;
  *     then what is counted, e.g. {@code conn.flows_created}. A base names one fixed thing in the code.</li>
  * <li>tags: what varies at run time or is one of a closed set (a reason, a detector, a sink name from the
  *     config), e.g. {@code capture.decode.malformed{reason=truncated_ip}}. Keys are sorted in the key,
- *     so {@link #name} is the one way to spell it. A base is either always tagged (with the same tag keys)
- *     or never: a total over tags is {@link #sum}, never a second metric.</li>
+ *     so {@link #name} is the one way to spell it. A base always carries the same tag keys (or none);
+ *     a total over a tag's values is read with {@link #sum}.</li>
  * </ul>
  * The Prometheus exporter maps a key to {@code netsensor_} + base with dots as underscores, the tags as
  * labels, and the type from the Java type: {@link Count} and {@link Counter} are counters ({@code _total}),
