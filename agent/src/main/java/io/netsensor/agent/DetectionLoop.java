@@ -1,11 +1,13 @@
 package io.netsensor.agent;
 
+import com.codahale.metrics.Counter;
 import io.netsensor.config.Settings;
 import io.netsensor.detectors.Allowlist;
 import io.netsensor.detectors.DetectorEngine;
 import io.netsensor.detectors.dga.DgaDetector;
 import io.netsensor.events.Alert;
 import io.netsensor.events.ConnEvent;
+import io.netsensor.events.DetectorKind;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.EventHandler;
 import io.netsensor.events.ProcessDirectory;
@@ -13,8 +15,8 @@ import io.netsensor.events.ProcessEvent;
 import io.netsensor.journal.Journal;
 import io.netsensor.journal.JournalReader;
 import io.netsensor.journal.JournalWriter;
+import io.netsensor.metrics.Metrics;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
@@ -25,6 +27,7 @@ import java.util.function.BooleanSupplier;
  */
 final class DetectionLoop implements EventHandler, AutoCloseable {
     private final Journal journal;
+    private final Metrics metrics;
     private final DetectorEngine engine;
     private final JournalReader reader;
     private final ProcessDirectory processes = new ProcessDirectory(65_536);
@@ -36,14 +39,32 @@ final class DetectionLoop implements EventHandler, AutoCloseable {
     private volatile boolean done;
     /** While true (rebuilding state from the journal after a restart) raised alerts are not journaled again. */
     private boolean rebuilding;
-    private volatile long alerts;
+    /**
+     * ALERT records journaled, by detector ({@code detect.alerts_journaled{detector=...}}): a Counter, not a
+     * count over a field, because alerts are rare (no cost worth avoiding) and are read from other threads.
+     */
+    private final Counter[] journaledBy = new Counter[DetectorKind.values().length];
     private long rebuiltEvents, rebuiltAlerts;
 
+    /** With a registry of its own (tests). */
     DetectionLoop(Journal journal, Settings settings) {
+        this(journal, settings, new Metrics());
+    }
+
+    /** Registers the detectors' metrics, its reader's ({@code reader=detect}) and its alert writer's ({@code writer=detect}). */
+    DetectionLoop(Journal journal, Settings settings, Metrics metrics) {
         this.journal = journal;
+        this.metrics = metrics;
         this.engine = DetectorEngine.standard(DetectorSettingsMapping.of(settings), this::raised, new DgaDetector());
         this.engine.setProcessLookup(processes);
         this.reader = journal.reader();
+        engine.register(metrics);
+        reader.register(metrics, "detect");
+        for (DetectorKind k : DetectorKind.values()) { // every kind, enabled or not: an alert never finds no counter
+            journaledBy[k.ordinal()] = metrics.counter(Metrics.name("detect.alerts_journaled", "detector", k.label));
+        }
+        metrics.count("detect.rebuilt_records", () -> rebuiltEvents);
+        metrics.count("detect.rebuilt_alerts", () -> rebuiltAlerts);
     }
 
     /** Starts at the journal's end (replays: only this run's records). */
@@ -72,6 +93,7 @@ final class DetectionLoop implements EventHandler, AutoCloseable {
         thread = new Thread(() -> {
             try {
                 alertWriter = journal.writer();
+                alertWriter.register(metrics, "detect");
                 EventPump.drain(reader, this, producerDone);
             } catch (Throwable t) {
                 failure.set(t);
@@ -103,7 +125,7 @@ final class DetectionLoop implements EventHandler, AutoCloseable {
             return;
         }
         alertWriter.onAlert(a);
-        alerts++;
+        journaledBy[a.detector.ordinal()].inc();
     }
 
     @Override
@@ -141,9 +163,9 @@ final class DetectionLoop implements EventHandler, AutoCloseable {
         if (a != null) engine.setAllowlist(a);
     }
 
-    /** Alerts journaled by this run (re-alerts included). */
+    /** Alerts journaled by this run (re-alerts included), from the registry. */
     long alerts() {
-        return alerts;
+        return metrics.sum("detect.alerts_journaled");
     }
 
     long rebuiltEvents() {
@@ -156,10 +178,6 @@ final class DetectionLoop implements EventHandler, AutoCloseable {
 
     JournalReader reader() {
         return reader;
-    }
-
-    Map<String, Map<String, Long>> detectorStats() {
-        return engine.stats();
     }
 
     @Override

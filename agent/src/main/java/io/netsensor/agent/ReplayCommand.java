@@ -58,11 +58,11 @@ final class ReplayCommand implements Callable<Integer> {
         long started = System.nanoTime();
         ReplayStats totals = new ReplayStats();
         try (Sensor sensor = Sensor.open(settings, dir, List.of());
-             DetectionLoop detection = noDetect ? null : new DetectionLoop(sensor.journal, settings).fromEnd()) {
+             DetectionLoop detection = noDetect ? null : new DetectionLoop(sensor.journal, settings, sensor.metrics).fromEnd()) {
             // Every consumer starts at the journal's end: a replay into a data dir that holds an earlier
             // journal reads, prints and counts its own input only.
             StdoutSink printer = new StdoutSink("stdout", out, events, format == OutputFormat.table, null);
-            try (Outputs outputs = Outputs.start(sensor.journal, List.of(printer), SinkRunner.Start.END)) {
+            try (Outputs outputs = Outputs.start(sensor.journal, sensor.metrics, List.of(printer), SinkRunner.Start.END)) {
                 CaptureThread capture = CaptureThread.start(() -> {
                     for (Path f : files) totals.add(replayOne(sensor, f));
                     sensor.pipeline.finish(sensor.pipeline.lastTimestamp());
@@ -74,7 +74,7 @@ final class ReplayCommand implements Callable<Integer> {
                 capture.rethrowFailure();
             }
             out.flush();
-            totals.print(System.err, sensor, detection == null ? 0 : detection.alerts(), System.nanoTime() - started);
+            totals.print(System.err, sensor.metrics, System.nanoTime() - started);
         } finally {
             if (tempDir) FileTrees.deleteQuietly(dir);
         }

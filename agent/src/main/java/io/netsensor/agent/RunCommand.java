@@ -1,12 +1,15 @@
 package io.netsensor.agent;
 
+import io.netsensor.capture.attrib.AttributingHandler;
 import io.netsensor.capture.attrib.SocketOwnerResolver;
+import io.netsensor.capture.decode.DecodeStats;
 import io.netsensor.sinks.SinkRunner;
 import io.netsensor.sinks.StdoutSink;
 import io.netsensor.capture.source.DefaultRoute;
 import io.netsensor.capture.source.PcapHandleSource;
 import io.netsensor.config.Settings;
 import io.netsensor.events.Attribution;
+import io.netsensor.metrics.Metrics;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -16,7 +19,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -73,7 +75,9 @@ final class RunCommand implements Callable<Integer> {
         CountDownLatch finished = new CountDownLatch(1);
         SocketOwnerResolver resolver = noAttribution ? null : startResolver();
         try (Sensor sensor = Sensor.open(settings, dir, hostAddresses(), resolver);
-             DetectionLoop detection = noDetect ? null : new DetectionLoop(sensor.journal, settings)) {
+             DetectionLoop detection = noDetect ? null : new DetectionLoop(sensor.journal, settings, sensor.metrics)) {
+            // read at the stop line only: pcap_stats from another thread while the capture loop runs is not a tested path
+            sensor.metrics.count("capture.kernel_drops", source::droppedByKernel);
             if (detection != null) {
                 long rebuilt = detection.rebuild(io.netsensor.config.Units.duration(settings.detectors.rebuildWindow));
                 if (rebuilt > 0) {
@@ -83,7 +87,7 @@ final class RunCommand implements Callable<Integer> {
             }
             // stdout prints only what this run journals from now on: alerts from earlier runs were printed by them
             StdoutSink printer = new StdoutSink("stdout", out, events, false, HostName.get());
-            try (Outputs outputs = Outputs.start(sensor.journal, List.of(printer), SinkRunner.Start.END)) {
+            try (Outputs outputs = Outputs.start(sensor.journal, sensor.metrics, List.of(printer), SinkRunner.Start.END)) {
                 Thread shutdown = new Thread(() -> {
                     source.stop();
                     try {
@@ -111,9 +115,10 @@ final class RunCommand implements Callable<Integer> {
                 outputs.drain(() -> c.done() && (detection == null || detection.done()));
             }
             out.flush();
+            Metrics m = sensor.metrics;
             System.err.printf("netsensor: stopped; %d events journaled, %d alerts, %d dropped by the kernel, decode %s%s%n",
-                    sensor.writer.appended(), detection == null ? 0 : detection.alerts(), source.droppedByKernel(),
-                    sensor.pipeline.decoder().stats().summary(), attributionSummary(sensor, resolver));
+                    m.value("journal.appended", "writer", Sensor.WRITER), m.sum("detect.alerts_journaled"),
+                    m.value("capture.kernel_drops"), DecodeStats.summary(m), attributionSummary(m));
             System.err.flush();
         } finally {
             source.close();
@@ -136,25 +141,33 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** "; attribution hit rate ... " for the stop line: records of local sockets that named their process. */
-    static String attributionSummary(Sensor sensor, SocketOwnerResolver resolver) {
-        if (sensor.attribution == null || resolver == null) return "";
-        Map<String, Long> h = sensor.attribution.stats();
-        long resolved = h.get("conn.resolved") + h.get("dns.resolved");
+    /**
+     * "; attribution hit rate ... " for the stop line, from the registry: records of local sockets that named
+     * their process; empty when attribution is off (nothing registered it).
+     */
+    static String attributionSummary(Metrics m) {
+        if (!m.contains("attribution.requests") || !m.contains("attribution.resolver.lookups")) return "";
+        long resolved = records(m, Attribution.RESOLVED);
         long local = 0;
         StringBuilder misses = new StringBuilder();
         for (Attribution a : Attribution.values()) {
             if (a == Attribution.NOT_LOCAL || a == Attribution.UNKNOWN) continue;
-            long n = h.get("conn." + a.ecsName) + h.get("dns." + a.ecsName);
+            long n = records(m, a);
             local += n;
             if (a != Attribution.RESOLVED && n > 0) misses.append(' ').append(a.ecsName).append('=').append(n);
         }
-        Map<String, Long> r = resolver.stats();
         return String.format(java.util.Locale.ROOT,
                 "; attribution %d/%d records (%.1f %%), misses:%s; lookups %d, full rescans %d, queue drops %d, held %d, process records %d, caches: inodes %d processes %d recent sockets %d",
                 resolved, local, local == 0 ? 100.0 : 100.0 * resolved / local, misses.length() == 0 ? " none" : misses,
-                r.get("lookups"), r.get("full_rescans"), r.get("queue_drops"), h.get("held"), h.get("process_records"),
-                r.get("inode_cache"), r.get("process_cache"), r.get("recent_sockets"));
+                m.value("attribution.resolver.lookups"), m.value("attribution.resolver.full_rescans"),
+                m.value("attribution.resolver.queue_drops"), m.value("attribution.held"),
+                m.value("attribution.process_records"), m.value("attribution.resolver.inode_cache"),
+                m.value("attribution.resolver.process_cache"), m.value("attribution.resolver.recent_sockets"));
+    }
+
+    /** Connection and DNS records written with this attribution status. */
+    private static long records(Metrics m, Attribution a) {
+        return m.value(AttributingHandler.recordsMetric("conn", a)) + m.value(AttributingHandler.recordsMetric("dns", a));
     }
 
     /** This host's addresses, which are local whatever home_net says. */

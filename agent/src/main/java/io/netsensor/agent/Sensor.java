@@ -14,6 +14,7 @@ import io.netsensor.capture.track.HomeNetLocality;
 import io.netsensor.config.Settings;
 import io.netsensor.config.Units;
 import io.netsensor.events.IpRanges;
+import io.netsensor.metrics.Metrics;
 import java.nio.file.Path;
 import java.util.List;
 import net.openhft.chronicle.queue.RollCycles;
@@ -26,6 +27,10 @@ final class Sensor implements AutoCloseable {
     final JournalWriter writer;
     final HomeNetLocality locality;
     final PacketPipeline pipeline;
+    /** Every component's metrics: the stop line and the replay summary read them here. */
+    final Metrics metrics = new Metrics();
+    /** The writer tag of the capture thread's journal writer ({@code journal.appended{writer=capture}}). */
+    static final String WRITER = "capture";
     /** Process attribution (live capture only), or null. */
     final AttributingHandler attribution;
     /** How long a record may wait for its socket lookup before it is written unattributed. */
@@ -54,6 +59,13 @@ final class Sensor implements AutoCloseable {
         if (attribution != null) {
             conns.setFlowStartListener(attribution);
             pipeline.setTicker(attribution::tick);
+        }
+        journal.register(metrics);
+        writer.register(metrics, WRITER);
+        pipeline.register(metrics);
+        if (attribution != null) {
+            attribution.register(metrics);
+            resolver.register(metrics);
         }
     }
 
