@@ -124,8 +124,10 @@ final class DetectionLoop implements EventHandler, AutoCloseable {
             rebuiltAlerts++;
             return;
         }
+        long before = alertWriter.alerts();
         alertWriter.onAlert(a);
-        journaledBy[a.detector.ordinal()].inc();
+        // only what the journal took: a record the codec refuses is counted in journal.rejected{writer=detect}
+        if (alertWriter.alerts() != before) journaledBy[a.detector.ordinal()].inc();
     }
 
     @Override
