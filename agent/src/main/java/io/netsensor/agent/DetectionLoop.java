@@ -1,11 +1,13 @@
 package io.netsensor.agent;
 
+import com.codahale.metrics.Counter;
 import io.netsensor.config.Settings;
 import io.netsensor.detectors.Allowlist;
 import io.netsensor.detectors.DetectorEngine;
 import io.netsensor.detectors.dga.DgaDetector;
 import io.netsensor.events.Alert;
 import io.netsensor.events.ConnEvent;
+import io.netsensor.events.DetectorKind;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.EventHandler;
 import io.netsensor.events.ProcessDirectory;
@@ -16,8 +18,8 @@ import io.netsensor.telemetry.Rollups;
 import io.netsensor.journal.Journal;
 import io.netsensor.journal.JournalReader;
 import io.netsensor.journal.JournalWriter;
+import io.netsensor.metrics.Metrics;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
@@ -29,6 +31,7 @@ import java.util.function.BooleanSupplier;
  */
 public final class DetectionLoop implements EventHandler, AutoCloseable {
     private final Journal journal;
+    private final Metrics metrics;
     /** Null when detection is off. */
     private final DetectorEngine engine;
     /** Null when telemetry is off. */
@@ -43,23 +46,46 @@ public final class DetectionLoop implements EventHandler, AutoCloseable {
     private volatile boolean done;
     /** While true (rebuilding state from the journal after a restart) raised alerts are not journaled again. */
     private boolean rebuilding;
-    private volatile long alerts, telemetryRows;
+    private volatile long telemetryRows;
+    /**
+     * ALERT records journaled, by detector ({@code detect.alerts_journaled{detector=...}}): a Counter, not a
+     * count over a field, because alerts are rare (no cost worth avoiding) and are read from other threads.
+     */
+    private final Counter[] journaledBy = new Counter[DetectorKind.values().length];
     private long rebuiltEvents, rebuiltAlerts;
 
+    /** Detectors on, no telemetry, with a registry of its own (tests). */
     public DetectionLoop(Journal journal, Settings settings) {
-        this(journal, settings, true, null);
+        this(journal, settings, true, null, new Metrics());
     }
 
     /**
+     * Registers the detectors' metrics, its reader's ({@code reader=detect}) and its alert writer's ({@code writer=detect}).
+     *
      * @param detect    run the detectors
      * @param telemetry rollup settings, null for no telemetry
      */
-    public DetectionLoop(Journal journal, Settings settings, boolean detect, RollupSettings telemetry) {
+    public DetectionLoop(Journal journal, Settings settings, boolean detect, RollupSettings telemetry, Metrics metrics) {
         this.journal = journal;
+        this.metrics = metrics;
         this.engine = detect ? DetectorEngine.standard(DetectorSettingsMapping.of(settings), this::raised, new DgaDetector()) : null;
         if (engine != null) engine.setProcessLookup(processes);
         this.rollups = telemetry == null ? null : new Rollups(telemetry, this::rolledUp);
         this.reader = journal.reader();
+        if (engine != null) engine.register(metrics);
+        reader.register(metrics, "detect");
+        for (DetectorKind k : DetectorKind.values()) { // every kind, enabled or not: an alert never finds no counter
+            journaledBy[k.ordinal()] = metrics.counter(Metrics.name("detect.alerts_journaled", "detector", k.label));
+        }
+        metrics.count("detect.rebuilt_records", () -> rebuiltEvents);
+        metrics.count("detect.rebuilt_alerts", () -> rebuiltAlerts);
+        metrics.count("telemetry.rows_journaled", () -> telemetryRows);
+        if (rollups != null) {
+            metrics.count("telemetry.rows", rollups::rows);
+            metrics.count("telemetry.folded_records", rollups::folded);
+            metrics.count("telemetry.late_records", rollups::late);
+            metrics.count("telemetry.intervals", rollups::intervals);
+        }
     }
 
     /** Starts at the journal's end (replays: only this run's records). */
@@ -88,6 +114,7 @@ public final class DetectionLoop implements EventHandler, AutoCloseable {
         thread = new Thread(() -> {
             try {
                 alertWriter = journal.writer();
+                alertWriter.register(metrics, "detect");
                 EventPump.drain(reader, this, producerDone);
                 if (rollups != null) rollups.finish(); // the open interval, at the end of input or on shutdown
             } catch (Throwable t) {
@@ -119,8 +146,10 @@ public final class DetectionLoop implements EventHandler, AutoCloseable {
             rebuiltAlerts++;
             return;
         }
+        long before = alertWriter.alerts();
         alertWriter.onAlert(a);
-        alerts++;
+        // only what the journal took: a record the codec refuses is counted in journal.rejected{writer=detect}
+        if (alertWriter.alerts() != before) journaledBy[a.detector.ordinal()].inc();
     }
 
     private void rolledUp(TelemetryRow row) {
@@ -171,9 +200,9 @@ public final class DetectionLoop implements EventHandler, AutoCloseable {
         if (a != null && engine != null) engine.setAllowlist(a);
     }
 
-    /** Alerts journaled by this run (re-alerts included). */
+    /** Alerts journaled by this run (re-alerts included), from the registry. */
     public long alerts() {
-        return alerts;
+        return metrics.sum("detect.alerts_journaled");
     }
 
     public long rebuiltEvents() {
@@ -186,10 +215,6 @@ public final class DetectionLoop implements EventHandler, AutoCloseable {
 
     public JournalReader reader() {
         return reader;
-    }
-
-    public Map<String, Map<String, Long>> detectorStats() {
-        return engine == null ? Map.of() : engine.stats();
     }
 
     /** Telemetry rows journaled by this run. */

@@ -1,6 +1,7 @@
 package io.netsensor.agent;
 
 import io.netsensor.journal.Journal;
+import io.netsensor.metrics.Metrics;
 import io.netsensor.sinks.Sink;
 import io.netsensor.sinks.SinkRunner;
 import java.io.IOException;
@@ -14,11 +15,11 @@ public final class Outputs implements AutoCloseable {
     static final long STOP_GRACE_NANOS = 5_000_000_000L;
     private final List<SinkRunner> runners = new ArrayList<>();
 
-    /** Positions a reader for every sink now (before capture starts) and starts their threads. */
-    public static Outputs start(Journal journal, List<Sink> sinks, SinkRunner.Start start) throws IOException {
+    /** Positions a reader for every sink now (before capture starts), registers its metrics and starts their threads. */
+    public static Outputs start(Journal journal, Metrics metrics, List<Sink> sinks, SinkRunner.Start start) throws IOException {
         Outputs o = new Outputs();
         try {
-            for (Sink s : sinks) o.runners.add(new SinkRunner(journal, s, null, start));
+            for (Sink s : sinks) o.runners.add(new SinkRunner(journal, s, null, start).register(metrics));
         } catch (IOException | RuntimeException e) {
             o.close();
             throw e;

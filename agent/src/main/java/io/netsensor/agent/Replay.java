@@ -70,11 +70,12 @@ public final class Replay {
         long started = System.nanoTime();
         ReplayStats totals = new ReplayStats();
         try (Sensor sensor = Sensor.open(settings, dir, List.of());
-             DetectionLoop detection = new DetectionLoop(sensor.journal, settings, detect, io.netsensor.telemetry.RollupSettings.defaults()).fromEnd()) {
+             DetectionLoop detection = new DetectionLoop(sensor.journal, settings, detect,
+                     io.netsensor.telemetry.RollupSettings.defaults(), sensor.metrics).fromEnd()) {
             // Every consumer starts at the journal's end: a replay into a data dir that holds an earlier
             // journal reads, prints and counts its own input only.
             StdoutSink printer = new StdoutSink("stdout", out, Printing.kinds(events, telemetry), table, null);
-            try (Outputs outputs = Outputs.start(sensor.journal, List.of(printer), SinkRunner.Start.END)) {
+            try (Outputs outputs = Outputs.start(sensor.journal, sensor.metrics, List.of(printer), SinkRunner.Start.END)) {
                 CaptureThread capture = CaptureThread.start(() -> {
                     for (Path f : files) totals.add(replayOne(sensor, f));
                     sensor.pipeline.finish(sensor.pipeline.lastTimestamp());
@@ -86,7 +87,7 @@ public final class Replay {
                 capture.rethrowFailure();
             }
             out.flush();
-            totals.print(System.err, sensor, detection.alerts(), System.nanoTime() - started);
+            totals.print(System.err, sensor.metrics, System.nanoTime() - started);
         } finally {
             if (tempDir) FileTrees.deleteQuietly(dir);
         }

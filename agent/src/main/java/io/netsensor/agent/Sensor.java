@@ -19,6 +19,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import io.netsensor.metrics.Metrics;
 import java.nio.file.Path;
 import java.util.List;
 import net.openhft.chronicle.queue.RollCycles;
@@ -31,6 +32,10 @@ public final class Sensor implements AutoCloseable {
     public final JournalWriter writer;
     public final HomeNetLocality locality;
     public final PacketPipeline pipeline;
+    /** Every component's metrics: the stop line and the replay summary read them here. */
+    public final Metrics metrics = new Metrics();
+    /** The writer tag of the capture thread's journal writer ({@code journal.appended{writer=capture}}). */
+    public static final String WRITER = "capture";
     /** Process attribution (live capture only), or null. */
     public final AttributingHandler attribution;
     /** How long a record may wait for its socket lookup before it is written unattributed. */
@@ -53,6 +58,13 @@ public final class Sensor implements AutoCloseable {
         if (attribution != null) {
             conns.setFlowStartListener(attribution);
             pipeline.setTicker(attribution::tick);
+        }
+        journal.register(metrics);
+        writer.register(metrics, WRITER);
+        pipeline.register(metrics);
+        if (attribution != null) {
+            attribution.register(metrics);
+            resolver.register(metrics);
         }
     }
 

@@ -3,6 +3,9 @@ package io.netsensor.detectors;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import io.netsensor.events.DetectorKind;
+import io.netsensor.metrics.Metrics;
+import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
 
 /**
@@ -66,14 +69,15 @@ public final class BoundedStates<K, V> {
         }
     }
 
-    /** The counters every detector reports (keys, evictions, expirations, alerts), ready for its own. */
-    public Map<String, Long> stats(long alerts) {
-        Map<String, Long> m = new LinkedHashMap<>();
-        m.put("keys", (long) size());
-        m.put("evictions", evictions());
-        m.put("expirations", expirations());
-        m.put("alerts", alerts);
-        return m;
+    /**
+     * Registers the metrics every detector has: keys held now, keys evicted at the cap, keys expired, and
+     * the detector's alerts raised (before the allowlist and the gate), tagged with the detector.
+     */
+    public void register(Metrics m, DetectorKind kind, LongSupplier alerts) {
+        m.gauge(Detector.metric("keys", kind), this::size);
+        m.count(Detector.metric("evictions", kind), this::evictions);
+        m.count(Detector.metric("expirations", kind), this::expirations);
+        m.count(Detector.metric("alerts", kind), alerts);
     }
 
     public int size() {

@@ -3,7 +3,7 @@ package io.netsensor.detectors;
 import io.netsensor.events.DetectorKind;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.DnsEvent;
-import java.util.Map;
+import io.netsensor.metrics.Metrics;
 
 /**
  * A pure, incremental detector: events in (in event time), alerts out. No I/O, no wall clock, bounded
@@ -16,6 +16,16 @@ public interface Detector {
 
     default void onDns(DnsEvent event, AlertSink out) {}
 
-    /** Counters for metrics and the replay summary (keys, evictions, alerts, ...). */
-    Map<String, Long> stats();
+    /**
+     * Registers the detector's metrics: the common ones ({@code detector.keys}, {@code detector.evictions},
+     * {@code detector.expirations}, {@code detector.alerts}, tagged {@code detector=<label>}, see
+     * {@link BoundedStates#register}) and its own under {@code detector.<label>.*}. Counts read the
+     * detector's own fields, so a detector stays pure: nothing is counted anywhere but in itself.
+     */
+    void register(Metrics m);
+
+    /** The key of a metric every detector has, e.g. {@code detector.keys{detector=beacon}}. */
+    static String metric(String what, DetectorKind kind) {
+        return Metrics.name("detector." + what, "detector", kind.label);
+    }
 }

@@ -12,10 +12,9 @@ import io.netsensor.events.DnsEvent;
 import io.netsensor.events.EventHandler;
 import io.netsensor.events.Ip;
 import io.netsensor.events.ProcessLookup;
+import io.netsensor.metrics.Metrics;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Feeds every event to each detector after the allowlist, and passes their alerts through the process
@@ -157,23 +156,25 @@ public final class DetectorEngine implements EventHandler {
         return List.of(detectors);
     }
 
-    /** Engine counters under "engine", each detector's under its label. */
-    public Map<String, Map<String, Long>> stats() {
-        Map<String, Map<String, Long>> out = new LinkedHashMap<>();
-        Map<String, Long> engine = new LinkedHashMap<>();
-        engine.put("conn_events", connEvents);
-        engine.put("dns_events", dnsEvents);
-        engine.put("allowlisted_events", allowlistedEvents);
-        engine.put("allowlisted_alerts", allowlistedAlerts);
-        engine.put("alerts_passed", gate.passed());
-        engine.put("alerts_suppressed", gate.suppressed());
-        engine.put("gate_evictions", gate.evictions());
-        out.put("engine", engine);
+    /**
+     * Registers the engine's metrics and every detector's ({@link Detector#register}): events in
+     * ({@code detector.engine.conn_events}, {@code .dns_events}), allowlisted events and alerts
+     * ({@code detector.engine.allowlisted_events}, {@code .allowlisted_alerts}), the alert gate
+     * ({@code detector.gate.passed}, {@code .suppressed}, {@code .evictions}) and each detector's errors
+     * ({@code detector.errors{detector=...}}). All read the engine's own fields (detector thread).
+     */
+    public void register(Metrics m) {
+        m.count("detector.engine.conn_events", () -> connEvents);
+        m.count("detector.engine.dns_events", () -> dnsEvents);
+        m.count("detector.engine.allowlisted_events", () -> allowlistedEvents);
+        m.count("detector.engine.allowlisted_alerts", () -> allowlistedAlerts);
+        m.count("detector.gate.passed", gate::passed);
+        m.count("detector.gate.suppressed", gate::suppressed);
+        m.count("detector.gate.evictions", gate::evictions);
         for (int i = 0; i < detectors.length; i++) {
-            Map<String, Long> m = new LinkedHashMap<>(detectors[i].stats());
-            m.put("errors", errors[i]);
-            out.put(detectors[i].kind().label, m);
+            int d = i;
+            m.count(Detector.metric("errors", detectors[i].kind()), () -> errors[d]);
+            detectors[i].register(m);
         }
-        return out;
     }
 }

@@ -11,9 +11,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.DnsEvent;
+import io.netsensor.metrics.Metrics;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class DetectorEngineTest {
@@ -38,10 +38,11 @@ class DetectorEngineTest {
         assertThat(sink.alerts).extracting(a -> a.detector).contains(DetectorKind.BEACON, DetectorKind.RELAY,
                 DetectorKind.C2_PORT, DetectorKind.FANOUT);
         assertThat(sink.alerts).allSatisfy(a -> assertThat(a.id).startsWith(a.detector.label + "-"));
-        Map<String, Map<String, Long>> stats = engine.stats();
-        assertThat(stats.keySet()).containsExactly("engine", "beacon", "relay", "fanout", "c2_port");
-        assertThat(stats.get("beacon").get("alerts")).isPositive();
-        assertThat(stats.get("engine").get("alerts_passed")).isEqualTo(sink.alerts.size());
+        Metrics m = Registered.of(engine);
+        assertThat(m.values("detector.alerts{")).containsOnlyKeys("detector.alerts{detector=beacon}",
+                "detector.alerts{detector=c2_port}", "detector.alerts{detector=fanout}", "detector.alerts{detector=relay}");
+        assertThat(m.value("detector.alerts", "detector", "beacon")).isPositive();
+        assertThat(m.value("detector.gate.passed")).isEqualTo(sink.alerts.size());
     }
 
     @Test
@@ -74,7 +75,7 @@ class DetectorEngineTest {
         beacon(engine, "198.51.100.7", 8443);
         beacon(engine, "203.0.113.7", 9443);
         assertThat(sink.alerts).isEmpty();
-        assertThat(engine.stats().get("engine").get("allowlisted_events")).isEqualTo(120);
+        assertThat(Registered.of(engine).value("detector.engine.allowlisted_events")).isEqualTo(120);
         beacon(engine, "203.0.113.7", 8443);
         assertThat(sink.alerts).isNotEmpty();
     }
@@ -87,7 +88,7 @@ class DetectorEngineTest {
         Detector dns = new Detector() {
             public DetectorKind kind() { return DetectorKind.DGA; }
             public void onDns(DnsEvent e, AlertSink out) { seen.add(e.qnameString()); }
-            public Map<String, Long> stats() { return Map.of(); }
+            public void register(Metrics m) {}
         };
         DetectorEngine engine = new DetectorEngine(List.of(dns), new Allowlist(s.allowlist), new AlertGate(s.gate), sink);
         for (String q : List.of("a.b.example.com", "EXAMPLE.com.", "badexample.com", "example.com.evil.net")) {
@@ -113,7 +114,7 @@ class DetectorEngineTest {
         DetectorEngine engine = new DetectorEngine(List.of(fake), allow, new AlertGate(s.gate), sink);
         engine.onConn(Conns.out(HOST, "198.51.100.7", 443).at(T0).build());
         assertThat(sink.alerts).isEmpty();
-        assertThat(engine.stats().get("engine").get("allowlisted_alerts")).isEqualTo(1);
+        assertThat(Registered.of(engine).value("detector.engine.allowlisted_alerts")).isEqualTo(1);
     }
 
     @Test
@@ -121,13 +122,13 @@ class DetectorEngineTest {
         Detector broken = new Detector() {
             public DetectorKind kind() { return DetectorKind.FANOUT; }
             public void onConn(ConnEvent e, AlertSink out) { throw new IllegalStateException("bad record"); }
-            public Map<String, Long> stats() { return Map.of(); }
+            public void register(Metrics m) {}
         };
         Detector ok = alwaysAlerting(null);
         DetectorEngine engine = new DetectorEngine(List.of(broken, ok), Allowlist.empty(), new AlertGate(10, HOUR), sink);
         engine.onConn(Conns.out(HOST, "198.51.100.7", 443).at(T0).build());
         assertThat(sink.alerts).hasSize(1);
-        assertThat(engine.stats().get("fanout").get("errors")).isEqualTo(1);
+        assertThat(Registered.of(engine).value("detector.errors{detector=fanout}")).isEqualTo(1);
     }
 
     @Test
@@ -148,7 +149,7 @@ class DetectorEngineTest {
                 a.lastSeenNanos = e.startNanos;
                 out.onAlert(a.build());
             }
-            public Map<String, Long> stats() { return Map.of(); }
+            public void register(Metrics m) {}
         };
     }
 }

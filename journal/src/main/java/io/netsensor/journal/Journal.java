@@ -91,6 +91,17 @@ public final class Journal implements AutoCloseable {
         return retention.enforce();
     }
 
+    /**
+     * Registers retention's counts: {@code journal.retention.deleted_cycles}, {@code .deleted_bytes} and
+     * {@code .failed_passes}. The journal's size on disk is not a metric: measuring it opens every cycle
+     * file, too heavy to do whenever the registry is read.
+     */
+    public void register(io.netsensor.metrics.Metrics m) {
+        m.count("journal.retention.deleted_cycles", retention::deletedCycles);
+        m.count("journal.retention.deleted_bytes", retention::deletedBytes);
+        m.count("journal.retention.failed_passes", retention::failedPasses);
+    }
+
     /** Cycle files deleted by retention since open. */
     public long deletedCycles() {
         return retention.deletedCycles();

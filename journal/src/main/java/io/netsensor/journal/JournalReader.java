@@ -6,6 +6,7 @@ import io.netsensor.events.EventHandler;
 import io.netsensor.events.ProcessEvent;
 import io.netsensor.events.codec.EventCodec;
 import io.netsensor.events.codec.EventType;
+import io.netsensor.metrics.Metrics;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
@@ -341,6 +342,21 @@ public final class JournalReader implements AutoCloseable {
      */
     public void handOver() {
         tailer.singleThreadedCheckReset();
+    }
+
+    /**
+     * Registers this reader's counts under {@code reader=<name>}: {@code journal.read{type=conn|dns|process|alert}},
+     * {@code journal.read_unknown_types}, {@code journal.read_skipped} and {@code journal.read_damaged}, read
+     * from the reader's own fields (its one thread writes them).
+     */
+    public void register(Metrics m, String reader) {
+        m.count(Metrics.name("journal.read", "reader", reader, "type", "conn"), () -> conns);
+        m.count(Metrics.name("journal.read", "reader", reader, "type", "dns"), () -> dnses);
+        m.count(Metrics.name("journal.read", "reader", reader, "type", "process"), () -> processes);
+        m.count(Metrics.name("journal.read", "reader", reader, "type", "alert"), () -> alerts);
+        m.count(Metrics.name("journal.read_unknown_types", "reader", reader), () -> unknownTypes);
+        m.count(Metrics.name("journal.read_skipped", "reader", reader), () -> skipped);
+        m.count(Metrics.name("journal.read_damaged", "reader", reader), () -> damaged);
     }
 
     /** Documents that failed to decode, skipped. */

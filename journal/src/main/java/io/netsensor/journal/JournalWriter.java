@@ -5,6 +5,7 @@ import io.netsensor.events.DnsEvent;
 import io.netsensor.events.EventHandler;
 import io.netsensor.events.ProcessEvent;
 import io.netsensor.events.codec.EventCodec;
+import io.netsensor.metrics.Metrics;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -25,7 +26,7 @@ public final class JournalWriter implements EventHandler, AutoCloseable {
     private final ByteBuffer alertBuf = ByteBuffer.wrap(alertScratch);
     private final Bytes<byte[]> alertDocument = Bytes.wrapForRead(alertScratch);
     private ExcerptAppender appender;
-    private long appended, rejected, conns, dnses, alerts, telemetry;
+    private long appended, rejected, conns, dnses, processes, alerts, telemetry;
     private boolean closed;
 
     JournalWriter(ChronicleQueue queue) {
@@ -47,7 +48,7 @@ public final class JournalWriter implements EventHandler, AutoCloseable {
     @Override
     public void onProcess(ProcessEvent event) {
         encodeBuf.clear();
-        append(EventCodec.encode(event, encodeBuf));
+        if (append(EventCodec.encode(event, encodeBuf))) processes++;
     }
 
     /** Appends an alert as an ALERT record (rare: allocation in the codec is fine here). */
@@ -101,6 +102,25 @@ public final class JournalWriter implements EventHandler, AutoCloseable {
         doc.readPositionRemaining(0, length);
         appender.writeBytes(doc);
         appended++;
+    }
+
+    /**
+     * Registers this writer's counts under {@code writer=<name>}: {@code journal.appended} (every record),
+     * {@code journal.records{type=conn|dns|process|alert}} and {@code journal.rejected}. They read the
+     * writer's own fields (its one thread writes them; nothing is added per record).
+     */
+    public void register(Metrics m, String writer) {
+        m.count(Metrics.name("journal.appended", "writer", writer), () -> appended);
+        m.count(Metrics.name("journal.rejected", "writer", writer), () -> rejected);
+        m.count(recordsMetric(writer, "conn"), () -> conns);
+        m.count(recordsMetric(writer, "dns"), () -> dnses);
+        m.count(recordsMetric(writer, "process"), () -> processes);
+        m.count(recordsMetric(writer, "alert"), () -> alerts);
+    }
+
+    /** The count of records of {@code type} (conn, dns, process, alert) appended by the named writer. */
+    public static String recordsMetric(String writer, String type) {
+        return Metrics.name("journal.records", "type", type, "writer", writer);
     }
 
     /** Events appended by this writer. */

@@ -1,8 +1,10 @@
 package io.netsensor.sinks;
 
+import com.codahale.metrics.Histogram;
 import io.netsensor.events.codec.EventType;
 import io.netsensor.journal.Journal;
 import io.netsensor.journal.JournalReader;
+import io.netsensor.metrics.Metrics;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -40,6 +42,8 @@ public final class SinkRunner implements AutoCloseable {
     private volatile String lastError;
     /** Records this sink lost to retention (its position fell behind what the journal keeps). */
     private volatile long gap;
+    /** Records per acknowledged flush, once registered (set before the thread starts). */
+    private Histogram batchRecords;
 
     /**
      * @param cursor the durable position, or null for a sink that needs none (stdout): it then starts at {@code start}
@@ -83,6 +87,22 @@ public final class SinkRunner implements AutoCloseable {
         if (sink.kinds().contains(RecordKind.TELEMETRY)) m |= 1 << EventType.TELEMETRY.code;
         if (sink.kinds().contains(RecordKind.EVENT)) m |= (1 << EventType.CONN.code) | (1 << EventType.DNS.code);
         return m;
+    }
+
+    /**
+     * Registers the sink's metrics, tagged {@code sink=<name>}: {@code sink.delivered}, {@code sink.flushes},
+     * {@code sink.retries} (counts over the runner's own volatile fields, which its one thread writes), the
+     * histogram {@code sink.batch_records} (records per acknowledged flush: one update per flush, never per
+     * record), and its reader's {@code journal.read*} under {@code reader=sink.<name>}. Call before {@link #start}.
+     */
+    public SinkRunner register(Metrics m) {
+        String name = sink.name();
+        m.count(Metrics.name("sink.delivered", "sink", name), () -> delivered);
+        m.count(Metrics.name("sink.flushes", "sink", name), () -> flushes);
+        m.count(Metrics.name("sink.retries", "sink", name), () -> retries);
+        batchRecords = m.histogram(Metrics.name("sink.batch_records", "sink", name));
+        reader.register(m, "sink." + name);
+        return this;
     }
 
     public SinkRunner start() {
@@ -158,6 +178,7 @@ public final class SinkRunner implements AutoCloseable {
         backoff.reset();
         flushes++;
         delivered += batch;
+        if (batchRecords != null) batchRecords.update(batch);
         if (cursor != null) cursor.store(reader.index());
         return true;
     }

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import io.netsensor.capture.attrib.SocketOwnerResolver;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -101,8 +100,7 @@ final class BenchCommand implements Callable<Integer> {
         // The generated clients: 10.0.0.0/16 and fd00::/112 (see SyntheticCapture)
         io.netsensor.capture.track.Locality clients = (hi, lo) -> (hi == 0 && (lo >>> 16) == 0x0000_FFFF_0A00L)
                 || (hi == 0xFD00_0000_0000_0000L && (lo >>> 16) == 0);
-        long[] flows = {0};
-        Map<String, Long>[] last = new Map[2];
+        java.util.SortedMap<String, Long>[] last = new java.util.SortedMap[1];
         for (boolean viaLibpcap : new boolean[] {false, true}) {
             // Through libpcap (pcap4j's raw listener) is the live capture path: same thread, same copies.
             String name = (viaLibpcap ? "libpcap+" : "") + "decode+track+dns+journal+attribution";
@@ -114,18 +112,17 @@ final class BenchCommand implements Callable<Integer> {
                              : PcapFileSource.open(capture)) {
                     long n = src.run(sensor.pipeline);
                     sensor.pipeline.finish(sensor.pipeline.lastTimestamp());
-                    flows[0] = sensor.pipeline.stats().get("conn.flows_created");
-                    last[0] = sensor.attribution.stats();
-                    last[1] = resolver.stats();
+                    last[0] = sensor.metrics.values("attribution."); // values now: the sensor is closed below
                     return n;
                 } finally {
                     FileTrees.deleteQuietly(data);
                 }
             });
         }
+        java.util.SortedMap<String, Long> a = last[0];
         System.out.printf("  last run: %d new flows posted (%d dropped: queue full), resolver: %d sock_diag lookups, %d wake-ups, %d full rescans, %d records held%n",
-                last[0].get("requests"), last[0].get("request_drops"), last[1].get("lookups"), last[1].get("wakeups"),
-                last[1].get("full_rescans"), last[0].get("held"));
+                a.get("attribution.requests"), a.get("attribution.request_drops"), a.get("attribution.resolver.lookups"),
+                a.get("attribution.resolver.wakeups"), a.get("attribution.resolver.full_rescans"), a.get("attribution.held"));
     }
 
     private static long count(PacketSource src) throws Exception {

@@ -6,7 +6,9 @@ import io.netsensor.agent.Printing;
 import io.netsensor.agent.HostName;
 import io.netsensor.agent.Outputs;
 import io.netsensor.agent.Sensor;
+import io.netsensor.capture.attrib.AttributingHandler;
 import io.netsensor.capture.attrib.SocketOwnerResolver;
+import io.netsensor.capture.decode.DecodeStats;
 import io.netsensor.sinks.SinkRunner;
 import io.netsensor.sinks.StdoutSink;
 import io.netsensor.capture.source.DefaultRoute;
@@ -14,6 +16,7 @@ import io.netsensor.capture.source.PcapHandleSource;
 import io.netsensor.config.Settings;
 import io.netsensor.config.Units;
 import io.netsensor.events.Attribution;
+import io.netsensor.metrics.Metrics;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -23,7 +26,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -35,7 +37,7 @@ import picocli.CommandLine.Option;
         description = {"Capture live from an interface (libpcap via pcap4j), journal connection and DNS events,",
                 "run the detectors and print alerts (and events with --events) as JSON lines on stdout.",
                 "SIGINT/SIGTERM flush open flows and close the journal cleanly."})
-final class RunCommand implements Callable<Integer> {
+public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-i", "--interface"}, paramLabel = "IF",
             description = "Interface to capture on (default: the config's, else the interface of the default route; 'any' for all).")
     String iface;
@@ -82,7 +84,10 @@ final class RunCommand implements Callable<Integer> {
         CountDownLatch finished = new CountDownLatch(1);
         SocketOwnerResolver resolver = noAttribution ? null : startResolver();
         try (Sensor sensor = Sensor.open(settings, dir, hostAddresses(), resolver);
-             DetectionLoop detection = new DetectionLoop(sensor.journal, settings, detect, io.netsensor.telemetry.RollupSettings.defaults())) {
+             DetectionLoop detection = new DetectionLoop(sensor.journal, settings, detect,
+                     io.netsensor.telemetry.RollupSettings.defaults(), sensor.metrics)) {
+            // read at the stop line only: pcap_stats from another thread while the capture loop runs is not a tested path
+            sensor.metrics.count("capture.kernel_drops", source::droppedByKernel);
             if (detection.detecting()) {
                 long rebuilt = detection.rebuild(settings.detectors.rebuildWindow);
                 if (rebuilt > 0) {
@@ -95,7 +100,7 @@ final class RunCommand implements Callable<Integer> {
             // stdout prints only what this run journals from now on: alerts from earlier runs were printed by them
             StdoutSink printer = new StdoutSink("stdout", out, Printing.kinds(pipeline.events, pipeline.telemetry), false,
                     HostName.get(), sensor.locality::isHostAddress);
-            try (Outputs outputs = Outputs.start(sensor.journal, List.of(printer), SinkRunner.Start.END)) {
+            try (Outputs outputs = Outputs.start(sensor.journal, sensor.metrics, List.of(printer), SinkRunner.Start.END)) {
                 Thread shutdown = new Thread(() -> {
                     source.stop();
                     try {
@@ -123,9 +128,10 @@ final class RunCommand implements Callable<Integer> {
                 outputs.drain(() -> c.done() && (detection == null || detection.done()));
             }
             out.flush();
+            Metrics m = sensor.metrics;
             System.err.printf("netsensor: stopped; %d events journaled, %d alerts, %d dropped by the kernel, decode %s%s%n",
-                    sensor.writer.appended(), detection.alerts(), source.droppedByKernel(),
-                    sensor.pipeline.decoder().stats().summary(), attributionSummary(sensor, resolver));
+                    m.value("journal.appended", "writer", Sensor.WRITER), m.sum("detect.alerts_journaled"),
+                    m.value("capture.kernel_drops"), DecodeStats.summary(m), attributionSummary(m));
             System.err.flush();
         } finally {
             source.close();
@@ -148,25 +154,33 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** "; attribution hit rate ... " for the stop line: records of local sockets that named their process. */
-    static String attributionSummary(Sensor sensor, SocketOwnerResolver resolver) {
-        if (sensor.attribution == null || resolver == null) return "";
-        Map<String, Long> h = sensor.attribution.stats();
-        long resolved = h.get("conn.resolved") + h.get("dns.resolved");
+    /**
+     * "; attribution hit rate ... " for the stop line, from the registry: records of local sockets that named
+     * their process; empty when attribution is off (nothing registered it).
+     */
+    public static String attributionSummary(Metrics m) {
+        if (!m.contains("attribution.requests") || !m.contains("attribution.resolver.lookups")) return "";
+        long resolved = records(m, Attribution.RESOLVED);
         long local = 0;
         StringBuilder misses = new StringBuilder();
         for (Attribution a : Attribution.values()) {
             if (a == Attribution.NOT_LOCAL || a == Attribution.UNKNOWN) continue;
-            long n = h.get("conn." + a.ecsName) + h.get("dns." + a.ecsName);
+            long n = records(m, a);
             local += n;
             if (a != Attribution.RESOLVED && n > 0) misses.append(' ').append(a.ecsName).append('=').append(n);
         }
-        Map<String, Long> r = resolver.stats();
         return String.format(java.util.Locale.ROOT,
                 "; attribution %d/%d records (%.1f %%), misses:%s; lookups %d, full rescans %d, queue drops %d, held %d, process records %d, caches: inodes %d processes %d recent sockets %d",
                 resolved, local, local == 0 ? 100.0 : 100.0 * resolved / local, misses.length() == 0 ? " none" : misses,
-                r.get("lookups"), r.get("full_rescans"), r.get("queue_drops"), h.get("held"), h.get("process_records"),
-                r.get("inode_cache"), r.get("process_cache"), r.get("recent_sockets"));
+                m.value("attribution.resolver.lookups"), m.value("attribution.resolver.full_rescans"),
+                m.value("attribution.resolver.queue_drops"), m.value("attribution.held"),
+                m.value("attribution.process_records"), m.value("attribution.resolver.inode_cache"),
+                m.value("attribution.resolver.process_cache"), m.value("attribution.resolver.recent_sockets"));
+    }
+
+    /** Connection and DNS records written with this attribution status. */
+    private static long records(Metrics m, Attribution a) {
+        return m.value(AttributingHandler.recordsMetric("conn", a)) + m.value(AttributingHandler.recordsMetric("dns", a));
     }
 
     /** This host's addresses, which are local whatever home_net says. */

@@ -26,10 +26,11 @@ import org.xbill.DNS.Type;
  * Builds a capture of whole conversations (TCP sessions with handshake, data and close; refused and
  * unanswered attempts; UDP request/response; DNS lookups) at given event times, then writes them as a
  * pcap in time order. Times are seconds from {@link #T0}; client ports are assigned automatically.
+ * Public for tests of other packages (the agent's metrics test).
  */
-final class Traffic {
+public final class Traffic {
     /** 2024-03-01T00:00:00Z: any fixed instant; detectors only use event time. */
-    static final long T0 = 1_709_251_200L * 1_000_000_000L;
+    public static final long T0 = 1_709_251_200L * 1_000_000_000L;
     private static final long RTT = 20_000_000L; // 20 ms
 
     private static final IpRanges HOME_NET = IpRanges.defaultHomeNet();
@@ -87,7 +88,7 @@ final class Traffic {
      * bytes from the client, {@code received} bytes back, then FIN from both sides {@code duration}
      * seconds later.
      */
-    Traffic tcpSession(double seconds, String client, String server, int port, int sent, int received, double duration) {
+    public Traffic tcpSession(double seconds, String client, String server, int port, int sent, int received, double duration) {
         long t = at(seconds);
         int cp = ephemeral();
         long cs = 1000, ss = 5000;
@@ -123,7 +124,7 @@ final class Traffic {
     }
 
     /** A connection attempt nobody answers (a lone SYN). */
-    Traffic tcpUnanswered(double seconds, String client, String server, int port) {
+    public Traffic tcpUnanswered(double seconds, String client, String server, int port) {
         add(at(seconds), client, server, Frames.ipv4(client, server).tcp(ephemeral(), port).flags(PacketView.SYN).seq(1000).build());
         return this;
     }
@@ -137,12 +138,12 @@ final class Traffic {
     }
 
     /** An A lookup over UDP answered NXDOMAIN. */
-    Traffic dnsNxdomain(double seconds, String client, String resolver, String name) {
+    public Traffic dnsNxdomain(double seconds, String client, String resolver, String name) {
         return dns(seconds, client, resolver, name, Rcode.NXDOMAIN, List.of());
     }
 
     /** An A lookup answered with a CNAME chain ending in an address: {@code chain} = cname targets. */
-    Traffic dnsResolved(double seconds, String client, String resolver, String name, List<String> chain, String address) {
+    public Traffic dnsResolved(double seconds, String client, String resolver, String name, List<String> chain, String address) {
         List<Record> answers = new ArrayList<>();
         try {
             Name owner = Name.fromString(dot(name));
@@ -186,7 +187,7 @@ final class Traffic {
     }
 
     /** Writes all packets, in time order, as an Ethernet pcap. */
-    Path write(Path file) throws IOException {
+    public Path write(Path file) throws IOException {
         packets.sort(Comparator.comparingLong(Packet::ts).thenComparingLong(Packet::order));
         try (PcapWriter w = PcapWriter.pcap(file, linuxCooked ? LinkTypes.LINUX_SLL2 : LinkTypes.ETHERNET)) {
             for (Packet p : packets) w.write(p.ts, linuxCooked ? cooked(p.frame) : p.frame);

@@ -9,8 +9,7 @@ import io.netsensor.events.DnsEvent;
 import io.netsensor.events.EventHandler;
 import io.netsensor.events.ProcessEvent;
 import io.netsensor.events.Transport;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import io.netsensor.metrics.Metrics;
 
 /**
  * The capture-thread side of attribution, between the trackers and the journal writer. At a flow's first
@@ -270,18 +269,28 @@ public final class AttributingHandler implements EventHandler, FlowStartListener
         out.onProcess(pe);
     }
 
-    /** Counters: records by attribution status (conn and dns), requests, holds. Allocates. */
-    public Map<String, Long> stats() {
-        Map<String, Long> m = new LinkedHashMap<>();
-        m.put("requests", requests);
-        m.put("request_drops", requestDrops);
-        for (Attribution a : Attribution.values()) m.put("conn." + a.ecsName, connBy[a.ordinal()]);
-        for (Attribution a : Attribution.values()) m.put("dns." + a.ecsName, dnsBy[a.ordinal()]);
-        m.put("held", held);
-        m.put("hold_full", holdFull);
-        m.put("held_now", (long) (connSize + dnsSize));
-        m.put("process_records", processRecords);
-        return m;
+    /**
+     * Registers {@code attribution.*}: lookups requested and dropped, records by kind and status
+     * ({@code attribution.records{kind=conn|dns,status=...}}), records held and refused a hold, held now, and
+     * PROCESS records written. Counts read from the handler's own fields (capture thread, nothing per record).
+     */
+    public void register(Metrics m) {
+        m.count("attribution.requests", () -> requests);
+        m.count("attribution.request_drops", () -> requestDrops);
+        for (Attribution a : Attribution.values()) {
+            int i = a.ordinal();
+            m.count(recordsMetric("conn", a), () -> connBy[i]);
+            m.count(recordsMetric("dns", a), () -> dnsBy[i]);
+        }
+        m.count("attribution.held", () -> held);
+        m.count("attribution.hold_full", () -> holdFull);
+        m.gauge("attribution.held_now", () -> connSize + dnsSize);
+        m.count("attribution.process_records", () -> processRecords);
+    }
+
+    /** The count of {@code kind} ("conn" or "dns") records written with this status. */
+    public static String recordsMetric(String kind, Attribution status) {
+        return Metrics.name("attribution.records", "kind", kind, "status", status.ecsName);
     }
 
     /** Open-addressing set of non-zero longs; cleared when full (re-journaling a process is harmless). */

@@ -2,11 +2,11 @@ package io.netsensor.capture.attrib;
 import io.netsensor.events.ProcessInfo;
 
 import io.netsensor.events.Attribution;
+import io.netsensor.metrics.Metrics;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -306,30 +306,32 @@ public final class SocketOwnerResolver implements AutoCloseable {
                 status, p, now));
     }
 
-    /** Resolver counters and cache sizes (racy snapshot; for the stop line and the bench). */
-    public Map<String, Long> stats() {
-        Map<String, Long> m = new LinkedHashMap<>();
-        m.put("lookups", lookups);
-        m.put("resolved", resolved);
-        m.put("resolved_from_recent", graceHits);
-        m.put("resolved_after_retry", retried);
-        m.put("no_socket", noSocket);
-        m.put("no_process", noProcess);
-        m.put("no_permission", noPermission);
-        m.put("queue_drops", ring.drops());
-        m.put("queue_size", (long) ring.size());
-        m.put("wakeups", unparks);
-        m.put("full_rescans", owners.fullScans());
-        m.put("quick_scans", owners.quickScans());
-        m.put("pids_scanned", owners.pidsScanned());
-        m.put("fd_dirs_denied", owners.deniedScans());
-        m.put("netlink_calls", diag == null ? 0 : diag.calls());
-        m.put("netlink_errors", diag == null ? 0 : diag.errors());
-        m.put("inode_cache", (long) owners.size());
-        m.put("process_cache", (long) processes.size());
-        m.put("recent_sockets", (long) recent.size());
-        m.put("result_overwrites", results.overwrites());
-        return m;
+    /**
+     * Registers {@code attribution.resolver.*}: lookups and their outcomes, queue drops and size, wake-ups,
+     * /proc scans, netlink calls, cache sizes and result overwrites. The resolver thread's fields are read
+     * when the registry is read (a racy but whole snapshot, as before: for the stop line and the bench).
+     */
+    public void register(Metrics m) {
+        m.count("attribution.resolver.lookups", () -> lookups);
+        m.count("attribution.resolver.resolved", () -> resolved);
+        m.count("attribution.resolver.resolved_from_recent", () -> graceHits);
+        m.count("attribution.resolver.resolved_after_retry", () -> retried);
+        m.count("attribution.resolver.no_socket", () -> noSocket);
+        m.count("attribution.resolver.no_process", () -> noProcess);
+        m.count("attribution.resolver.no_permission", () -> noPermission);
+        m.count("attribution.resolver.queue_drops", ring::drops);
+        m.gauge("attribution.resolver.queue_size", ring::size);
+        m.count("attribution.resolver.wakeups", () -> unparks);
+        m.count("attribution.resolver.full_rescans", owners::fullScans);
+        m.count("attribution.resolver.quick_scans", owners::quickScans);
+        m.count("attribution.resolver.pids_scanned", owners::pidsScanned);
+        m.count("attribution.resolver.fd_dirs_denied", owners::deniedScans);
+        m.count("attribution.resolver.netlink_calls", () -> diag == null ? 0 : diag.calls());
+        m.count("attribution.resolver.netlink_errors", () -> diag == null ? 0 : diag.errors());
+        m.gauge("attribution.resolver.inode_cache", owners::size);
+        m.gauge("attribution.resolver.process_cache", processes::size);
+        m.gauge("attribution.resolver.recent_sockets", recent::size);
+        m.count("attribution.resolver.result_overwrites", results::overwrites);
     }
 
     @Override

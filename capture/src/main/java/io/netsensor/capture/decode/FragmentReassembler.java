@@ -259,6 +259,16 @@ public final class FragmentReassembler {
         return n;
     }
 
+    /** Registers {@code capture.fragments.*}: counts of fragments and datagrams, and the datagrams in progress. */
+    public void register(io.netsensor.metrics.Metrics m) {
+        m.count("capture.fragments.received", () -> fragments);
+        m.count("capture.fragments.reassembled", () -> reassembled);
+        m.count("capture.fragments.timed_out", () -> timedOut);
+        m.count("capture.fragments.evicted", () -> evicted);
+        m.count("capture.fragments.overlaps", () -> overlaps);
+        m.gauge("capture.fragments.in_progress", this::inProgress);
+    }
+
     public String summary() {
         return "fragments=" + fragments + " reassembled=" + reassembled + " timed_out=" + timedOut
                 + " evicted=" + evicted + " overlaps=" + overlaps + " in_progress=" + inProgress();

@@ -6,9 +6,7 @@ import io.netsensor.events.Direction;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.EventHandler;
 import io.netsensor.events.Transport;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
+import io.netsensor.metrics.Metrics;
 
 /**
  * Pairs DNS queries with their responses and reports one {@link DnsEvent} per transaction, like a Zeek
@@ -222,24 +220,27 @@ public final class DnsTracker implements TcpDnsStreams.MessageSink {
         return pending.size();
     }
 
-    /** Counters since start (allocates: for periodic reporting, not per packet). */
-    public Map<String, Long> stats() {
-        Map<String, Long> m = new LinkedHashMap<>();
-        m.put("queries", queries);
-        m.put("responses", responses);
-        m.put("responses_without_query", responsesWithoutQuery);
-        m.put("retransmitted_queries", retransmittedQueries);
-        m.put("unanswered", unanswered);
-        m.put("pending", (long) pending.size());
-        m.put("evictions", evictions);
-        m.put("tcp.gaps", streams.gaps);
-        m.put("tcp.retransmits", streams.retransmits);
-        m.put("tcp.oversize", streams.oversize);
-        m.put("tcp.stream_evictions", streams.streamEvictions);
+    /**
+     * Registers {@code dns.*}: queries, responses (with and without their query), retransmitted queries,
+     * unanswered, evictions, pending now, TCP stream outcomes ({@code dns.tcp.*}) and malformed messages by
+     * reason; counts read from the tracker's own fields (capture thread, nothing per packet).
+     */
+    public void register(Metrics m) {
+        m.count("dns.queries", () -> queries);
+        m.count("dns.responses", () -> responses);
+        m.count("dns.responses_without_query", () -> responsesWithoutQuery);
+        m.count("dns.retransmitted_queries", () -> retransmittedQueries);
+        m.count("dns.unanswered", () -> unanswered);
+        m.gauge("dns.pending", pending::size);
+        m.count("dns.evictions", () -> evictions);
+        m.count("dns.tcp.gaps", () -> streams.gaps);
+        m.count("dns.tcp.retransmits", () -> streams.retransmits);
+        m.count("dns.tcp.oversize", () -> streams.oversize);
+        m.count("dns.tcp.stream_evictions", () -> streams.streamEvictions);
         for (int r = 1; r < malformed.length; r++) {
-            m.put("malformed." + DnsMessageParser.reasonName(r), malformed[r]);
+            int i = r;
+            m.count(Metrics.name("dns.malformed", "reason", DnsMessageParser.reasonName(r)), () -> malformed[i]);
         }
-        return m;
     }
 
     private Direction direction(long cHi, long cLo, long sHi, long sLo) {

@@ -6,8 +6,7 @@ import io.netsensor.capture.decode.PacketView;
 import io.netsensor.capture.dns.DnsTracker;
 import io.netsensor.capture.source.FrameHandler;
 import io.netsensor.capture.track.ConnTracker;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import io.netsensor.metrics.Metrics;
 import java.util.function.LongConsumer;
 
 /**
@@ -105,12 +104,17 @@ public final class PacketPipeline implements FrameHandler {
         return decoder;
     }
 
-    public Map<String, Long> stats() {
-        Map<String, Long> m = new LinkedHashMap<>();
-        m.put("frames", frames);
-        m.put("time_regressions", timeRegressions);
-        conns.stats().forEach((k, v) -> m.put("conn." + k, v));
-        dns.stats().forEach((k, v) -> m.put("dns." + k, v));
-        return m;
+    /**
+     * Registers the per-packet path's metrics: {@code capture.frames}, {@code capture.time_regressions}, and
+     * those of the decoder ({@code capture.decode.*}), the reassembler ({@code capture.fragments.*}) and the
+     * trackers ({@code conn.*}, {@code dns.*}). All read the components' own counters: nothing per packet.
+     */
+    public void register(Metrics m) {
+        m.count("capture.frames", () -> frames);
+        m.count("capture.time_regressions", () -> timeRegressions);
+        decoder.stats().register(m);
+        decoder.reassembler().register(m);
+        conns.register(m);
+        dns.register(m);
     }
 }

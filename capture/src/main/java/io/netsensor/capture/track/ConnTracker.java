@@ -7,8 +7,7 @@ import io.netsensor.events.Direction;
 import io.netsensor.events.EventHandler;
 import io.netsensor.events.Transport;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import io.netsensor.metrics.Metrics;
 
 /**
  * Turns decoded TCP and UDP packets into Zeek-compatible connection records ({@link ConnEvent}): OPEN
@@ -347,19 +346,21 @@ public final class ConnTracker {
         return table.size();
     }
 
-    /** Counters for the stats endpoint (allocates; not for the packet path). */
-    public Map<String, Long> stats() {
-        Map<String, Long> m = new LinkedHashMap<>();
-        m.put("flows_active", (long) table.size());
-        m.put("flows_max", (long) settings.maxFlows());
-        m.put("flows_created", created);
-        m.put("flows_opened", opened);
-        m.put("flows_reused", reused);
-        m.put("packets_ignored", ignored);
+    /**
+     * Registers {@code conn.*}: flows active (and the cap), created, opened, reused, ended by reason, and
+     * packets ignored; counts read from the tracker's own fields (capture thread, nothing per packet).
+     */
+    public void register(Metrics m) {
+        m.gauge("conn.flows_active", table::size);
+        m.gauge("conn.flows_max", settings::maxFlows);
+        m.count("conn.flows_created", () -> created);
+        m.count("conn.flows_opened", () -> opened);
+        m.count("conn.flows_reused", () -> reused);
+        m.count("conn.packets_ignored", () -> ignored);
         for (ConnEvent.EndReason r : ConnEvent.EndReason.values()) {
-            if (r != ConnEvent.EndReason.OPEN) m.put("flows_ended_" + r.name().toLowerCase(java.util.Locale.ROOT), endedBy[r.ordinal()]);
+            if (r == ConnEvent.EndReason.OPEN) continue;
+            int i = r.ordinal();
+            m.count(Metrics.name("conn.flows_ended", "reason", r.name().toLowerCase(java.util.Locale.ROOT)), () -> endedBy[i]);
         }
-        m.put("evictions", endedBy[ConnEvent.EndReason.EVICTED.ordinal()]);
-        return m;
     }
 }

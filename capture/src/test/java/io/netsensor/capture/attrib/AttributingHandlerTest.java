@@ -3,6 +3,7 @@ import io.netsensor.events.ProcessInfo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netsensor.capture.testing.TestMetrics;
 import io.netsensor.events.Attribution;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.DnsEvent;
@@ -10,6 +11,7 @@ import io.netsensor.events.EventHandler;
 import io.netsensor.events.Ip;
 import io.netsensor.events.ProcessEvent;
 import io.netsensor.events.Transport;
+import io.netsensor.metrics.Metrics;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,7 +87,9 @@ class AttributingHandlerTest {
         assertThat(out).hasSize(1);
         h.tick(500 * MS);
         assertThat(out).last().isEqualTo("conn 40002 pending 0");
-        assertThat(h.stats()).containsEntry("conn.pending", 1L).containsEntry("conn.not_local", 1L);
+        Metrics m = TestMetrics.of(h::register);
+        assertThat(m.value(AttributingHandler.recordsMetric("conn", Attribution.PENDING))).isEqualTo(1L);
+        assertThat(m.value(AttributingHandler.recordsMetric("conn", Attribution.NOT_LOCAL))).isEqualTo(1L);
     }
 
     @Test
@@ -111,7 +115,7 @@ class AttributingHandlerTest {
         h.tick(0);
         for (int i = 0; i < 6; i++) h.onConn(conn(41000 + i, HOST, PEER, 443)); // room for 4
         assertThat(out).containsExactly("conn 41000 pending 0", "conn 41001 pending 0");
-        assertThat(h.stats().get("hold_full")).isEqualTo(2L);
+        assertThat(TestMetrics.of(h::register).value("attribution.hold_full")).isEqualTo(2L);
         DnsEvent d = new DnsEvent();
         d.transport = Transport.UDP;
         d.clientIpHi = HOST[0]; d.clientIpLo = HOST[1]; d.clientPort = 50000;
@@ -127,8 +131,8 @@ class AttributingHandlerTest {
         SocketOwnerResolver r = resolver(2);
         AttributingHandler h = handler(r);
         for (int i = 0; i < 3; i++) h.onFlowStart(6, HOST[0], HOST[1], 42000 + i, PEER[0], PEER[1], 443, 0);
-        assertThat(r.stats().get("queue_drops")).isEqualTo(1L);
-        assertThat(h.stats().get("request_drops")).isEqualTo(1L);
+        assertThat(TestMetrics.of(r::register).value("attribution.resolver.queue_drops")).isEqualTo(1L);
+        assertThat(TestMetrics.of(h::register).value("attribution.request_drops")).isEqualTo(1L);
         h.tick(0);
         h.onConn(conn(42002, HOST, PEER, 443));
         h.tick(Long.MAX_VALUE);

@@ -12,19 +12,20 @@ import io.netsensor.events.ConnEvent;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.EventHandler;
 import io.netsensor.events.IpRanges;
+import io.netsensor.metrics.Metrics;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** Replays a capture through the production pipeline with default settings and keeps copies of the events. */
 final class Replay implements EventHandler {
     final List<ConnEvent> conns = new ArrayList<>(); // END records only: one per Zeek conn.log row
     final List<DnsEvent> dns = new ArrayList<>();
     long frames, sourceErrors;
-    Map<String, Long> stats;
+    /** The pipeline's metrics at the end, as values: the registry itself would keep the trackers' tables alive. */
+    java.util.SortedMap<String, Long> metrics;
 
     static Replay of(Path pcap) throws IOException {
         Replay r = new Replay();
@@ -32,12 +33,14 @@ final class Replay implements EventHandler {
         PacketPipeline pipeline = new PacketPipeline(new FrameDecoder(),
                 new ConnTracker(ConnTrackerSettings.defaults(), locality, r),
                 new DnsTracker(DnsTrackerSettings.defaults(), locality, r));
+        Metrics metrics = new Metrics();
+        pipeline.register(metrics);
         try (PcapFileSource src = PcapFileSource.open(pcap)) {
             r.frames = src.run(pipeline);
             r.sourceErrors = src.sourceErrors();
         }
         pipeline.finish(pipeline.lastTimestamp());
-        r.stats = pipeline.stats();
+        r.metrics = metrics.values("");
         return r;
     }
 

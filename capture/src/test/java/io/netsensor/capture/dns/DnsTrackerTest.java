@@ -34,6 +34,13 @@ class DnsTrackerTest {
     };
     private final Locality tenNet = (hi, lo) -> Ip.isV4(hi, lo) && (Ip.v4(lo) >>> 24) == 10;
     private DnsTracker tracker = new DnsTracker(DnsTrackerSettings.defaults(), tenNet, sink);
+
+    /** The tracker's metrics as the registry holds them (registered afresh: tests replace the tracker). */
+    private java.util.Map<String, Long> metrics() {
+        io.netsensor.metrics.Metrics m = new io.netsensor.metrics.Metrics();
+        tracker.register(m);
+        return m.values("");
+    }
     private final PacketView v = new PacketView();
 
     @Test
@@ -118,7 +125,7 @@ class DnsTrackerTest {
         // the late response is then a response without query
         udp(T0 + 11 * SEC, SERVER, 53, CLIENT, 40000, response(7, "slow.example", Type.AAAA).toWire());
         assertThat(events.get(1).queried).isFalse();
-        assertThat(tracker.stats()).containsEntry("unanswered", 1L).containsEntry("responses_without_query", 1L);
+        assertThat(metrics()).containsEntry("dns.unanswered", 1L).containsEntry("dns.responses_without_query", 1L);
     }
 
     @Test
@@ -130,7 +137,7 @@ class DnsTrackerTest {
         assertThat(events).hasSize(1);
         assertThat(events.get(0).queryCount).isEqualTo(2);
         assertThat(events.get(0).rttNanos).isEqualTo(5 * SEC + 1000);
-        assertThat(tracker.stats()).containsEntry("queries", 2L).containsEntry("retransmitted_queries", 1L);
+        assertThat(metrics()).containsEntry("dns.queries", 2L).containsEntry("dns.retransmitted_queries", 1L);
     }
 
     @Test
@@ -178,7 +185,7 @@ class DnsTrackerTest {
         assertThat(events.get(0).qnameString()).isEqualTo("q0.example");
         assertThat(events.get(0).responded).isFalse();
         assertThat(tracker.pendingCount()).isEqualTo(2);
-        assertThat(tracker.stats()).containsEntry("evictions", 1L);
+        assertThat(metrics()).containsEntry("dns.evictions", 1L);
         tracker.flush(T0 + 1);
         assertThat(events).extracting(DnsEvent::qnameString).containsExactly("q0.example", "q1.example", "q2.example");
         assertThat(tracker.pendingCount()).isZero();
@@ -189,8 +196,8 @@ class DnsTrackerTest {
         byte[] q = query(3, "x.example", Type.A).toWire();
         udp(T0, CLIENT, 40000, SERVER, 53, java.util.Arrays.copyOf(q, 8));
         udp(T0, CLIENT, 40000, SERVER, 53, java.util.Arrays.copyOf(q, q.length - 2));
-        assertThat(tracker.stats()).containsEntry("malformed.short_header", 1L)
-                .containsEntry("malformed.truncated_question", 1L).containsEntry("queries", 0L);
+        assertThat(metrics()).containsEntry("dns.malformed{reason=short_header}", 1L)
+                .containsEntry("dns.malformed{reason=truncated_question}", 1L).containsEntry("dns.queries", 0L);
     }
 
     @Test
@@ -202,7 +209,7 @@ class DnsTrackerTest {
         udp(T0, CLIENT, 137, "10.0.0.255", 137, nb);
         // an mDNS answer to the group keeps its own direction (responder -> group), as Zeek logs it
         udp(T0 + 1, "10.0.0.9", 5353, "224.0.0.251", 5353, response(0, "other.local", Type.A, a("other.local", "10.0.0.9")).toWire());
-        assertThat(tracker.stats()).containsEntry("queries", 3L);
+        assertThat(metrics()).containsEntry("dns.queries", 3L);
         assertThat(Ip.toString(events.get(0).clientIpHi, events.get(0).clientIpLo)).isEqualTo("10.0.0.9");
         tracker.flush(T0 + 2);
         assertThat(events).extracting(DnsEvent::qnameString)
@@ -250,7 +257,7 @@ class DnsTrackerTest {
         tcp(T0 + 2, SERVER, 53, CLIENT, 50001, s + r1.length, PacketView.ACK, slice(r2, 0, 5)); // then lost rest
         tcp(T0 + 3, SERVER, 53, CLIENT, 50001, s + r1.length + r2.length, PacketView.ACK, r3);
         assertThat(events).extracting(DnsEvent::qnameString).containsExactly("one.example", "three.example");
-        assertThat(tracker.stats()).containsEntry("tcp.retransmits", 1L).containsEntry("tcp.gaps", 1L);
+        assertThat(metrics()).containsEntry("dns.tcp.retransmits", 1L).containsEntry("dns.tcp.gaps", 1L);
     }
 
     @Test
@@ -260,7 +267,7 @@ class DnsTrackerTest {
         byte[] small = framed(response(2, "s.example", Type.A).toWire());
         tcp(T0, SERVER, 53, CLIENT, 50002, 1, PacketView.ACK, concat(big, small));
         assertThat(events).extracting(DnsEvent::qnameString).containsExactly("s.example");
-        assertThat(tracker.stats()).containsEntry("tcp.oversize", 1L);
+        assertThat(metrics()).containsEntry("dns.tcp.oversize", 1L);
     }
 
     @Test

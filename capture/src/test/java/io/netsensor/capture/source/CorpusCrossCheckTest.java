@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netsensor.capture.decode.DecodeResult;
+import io.netsensor.capture.decode.DecodeStats;
 import io.netsensor.capture.decode.FrameDecoder;
 import io.netsensor.capture.decode.PacketView;
 import java.io.EOFException;
@@ -79,6 +80,8 @@ class CorpusCrossCheckTest {
     @Test
     void everyCorpusFrameDecodesWithoutThrowing() throws Exception {
         FrameDecoder decoder = new FrameDecoder();
+        io.netsensor.metrics.Metrics metrics = new io.netsensor.metrics.Metrics();
+        decoder.stats().register(metrics);
         PacketView v = new PacketView();
         long frames = 0;
         for (Path p : captures()) {
@@ -90,7 +93,7 @@ class CorpusCrossCheckTest {
                 });
             }
         }
-        System.out.println("corpus: " + frames + " frames; " + decoder.stats() + "; " + decoder.reassembler().summary());
+        System.out.println("corpus: " + frames + " frames; " + DecodeStats.summary(metrics) + "; " + decoder.reassembler().summary());
         assertThat(frames).isGreaterThan(1000);
         assertThat(decoder.stats().get(DecodeResult.OK)).isGreaterThan(frames / 2);
         assertThat(decoder.stats().tunnelLayers()).isGreaterThan(0);

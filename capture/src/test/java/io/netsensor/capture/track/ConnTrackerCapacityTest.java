@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netsensor.capture.decode.PacketView;
+import io.netsensor.capture.testing.TestMetrics;
 import io.netsensor.capture.track.Packets.Recorder;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.ConnEvent.EndReason;
@@ -37,12 +38,13 @@ class ConnTrackerCapacityTest {
 
         t.onPacket(Packets.udp("10.0.0.1", 1005, "10.9.9.9", 9000, ms(50), 1));
         assertThat(rec.ends()).extracting(e -> e.origPort).containsExactly(1002, 1003);
-        assertThat(t.stats()).containsEntry("evictions", 2L).containsEntry("flows_active", 3L)
-                .containsEntry("flows_created", 5L);
+        assertThat(TestMetrics.of(t::register).values("conn.")).containsEntry("conn.flows_ended{reason=evicted}", 2L)
+                .containsEntry("conn.flows_active", 3L).containsEntry("conn.flows_created", 5L);
 
         t.flush(ms(60));
         assertThat(rec.ends()).extracting(e -> e.origPort).containsExactlyInAnyOrder(1002, 1003, 1001, 1004, 1005);
-        assertThat(t.stats()).containsEntry("flows_ended_shutdown", 3L).containsEntry("flows_active", 0L);
+        assertThat(TestMetrics.of(t::register).values("conn."))
+                .containsEntry("conn.flows_ended{reason=shutdown}", 3L).containsEntry("conn.flows_active", 0L);
     }
 
     @Test
@@ -109,7 +111,7 @@ class ConnTrackerCapacityTest {
         long packets = 5L * flows * 2;
 
         assertThat(sink[0]).isPositive();
-        assertThat(t.stats().get("evictions")).isPositive();
+        assertThat(TestMetrics.of(t::register).value("conn.flows_ended", "reason", "evicted")).isPositive();
         // Any per-packet allocation would be at least 16 bytes x 1M packets; allow a little noise.
         assertThat(allocated).as("bytes allocated for %d packets", packets).isLessThan(64 * 1024);
     }

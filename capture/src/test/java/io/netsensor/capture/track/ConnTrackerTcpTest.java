@@ -3,6 +3,7 @@ package io.netsensor.capture.track;
 import static io.netsensor.capture.track.Packets.ms;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netsensor.capture.testing.TestMetrics;
 import io.netsensor.capture.track.Packets.Recorder;
 import io.netsensor.capture.track.Packets.Tcp;
 import io.netsensor.events.ConnEvent;
@@ -249,7 +250,7 @@ class ConnTrackerTcpTest {
         tracker.flush(ms(2_000));
         assertThat(rec.ends()).hasSize(2);
         assertThat(rec.ends().get(1).historyString()).isEqualTo("S");
-        assertThat(tracker.stats()).containsEntry("flows_reused", 1L);
+        assertThat(TestMetrics.of(tracker::register).value("conn.flows_reused")).isEqualTo(1L);
     }
 
     @Test

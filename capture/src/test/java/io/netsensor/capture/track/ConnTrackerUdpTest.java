@@ -3,6 +3,7 @@ package io.netsensor.capture.track;
 import static io.netsensor.capture.track.Packets.ms;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netsensor.capture.testing.TestMetrics;
 import io.netsensor.capture.track.Packets.Recorder;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.ConnEvent.EndReason;
@@ -123,6 +124,7 @@ class ConnTrackerUdpTest {
         tracker.onPacket(icmp);
         tracker.flush(ms(0));
         assertThat(rec.events).isEmpty();
-        assertThat(tracker.stats()).containsEntry("packets_ignored", 1L).containsEntry("flows_active", 0L);
+        assertThat(TestMetrics.of(tracker::register).values("conn.")).containsEntry("conn.packets_ignored", 1L)
+                .containsEntry("conn.flows_active", 0L);
     }
 }

@@ -10,6 +10,7 @@ import io.netsensor.events.DetectorKind;
 import io.netsensor.detectors.DetectorSettings;
 import io.netsensor.detectors.PairKey;
 import io.netsensor.events.Severity;
+import io.netsensor.metrics.Metrics;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.Transport;
 import java.util.ArrayList;
@@ -220,11 +221,10 @@ public final class BeaconDetector implements Detector {
     }
 
     @Override
-    public Map<String, Long> stats() {
-        Map<String, Long> m = states.stats(alerts);
-        m.put("updates", updates);
-        m.put("evaluations", evaluations);
-        m.put("disorder_dropped", disorderDropped);
-        return m;
+    public void register(Metrics m) {
+        states.register(m, kind(), () -> alerts);
+        m.count("detector.beacon.updates", () -> updates);
+        m.count("detector.beacon.evaluations", () -> evaluations);
+        m.count("detector.beacon.disorder_dropped", () -> disorderDropped);
     }
 }

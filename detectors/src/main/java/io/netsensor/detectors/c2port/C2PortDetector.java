@@ -9,12 +9,12 @@ import io.netsensor.events.DetectorKind;
 import io.netsensor.detectors.DetectorSettings;
 import io.netsensor.detectors.PairKey;
 import io.netsensor.events.Severity;
+import io.netsensor.metrics.Metrics;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.Direction;
 import io.netsensor.events.Transport;
 import java.util.BitSet;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Connections to ports known for botnet C2 (seed atomic test 3: IRC 6667). An established connection
@@ -129,9 +129,8 @@ public final class C2PortDetector implements Detector {
     }
 
     @Override
-    public Map<String, Long> stats() {
-        Map<String, Long> m = states.stats(alerts);
-        m.put("hits", hits);
-        return m;
+    public void register(Metrics m) {
+        states.register(m, kind(), () -> alerts);
+        m.count("detector.c2_port.hits", () -> hits);
     }
 }

@@ -5,6 +5,7 @@ import io.netsensor.detectors.AlertSink;
 import io.netsensor.detectors.Detector;
 import io.netsensor.events.DetectorKind;
 import io.netsensor.events.Severity;
+import io.netsensor.metrics.Metrics;
 import io.netsensor.events.Direction;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.Ip;
@@ -275,21 +276,24 @@ public final class DgaDetector implements Detector {
         return Math.round(v * 1000) / 1000.0;
     }
 
+    /**
+     * The common detector metrics (its keys are local hosts; it expires domains, not keys, so it has no
+     * {@code detector.expirations}) and {@code detector.dga.*}: events seen, domains evicted and expired,
+     * events ignored by reason, bad names.
+     */
     @Override
-    public Map<String, Long> stats() {
-        Map<String, Long> m = new LinkedHashMap<>();
-        m.put("events", events);
-        m.put("keys", (long) keys.size());
-        m.put("key_evictions", keyEvictions);
-        m.put("domain_evictions", domainEvictions);
-        m.put("domains_expired", domainsExpired);
-        m.put("ignored_inbound", ignoredInbound);
-        m.put("ignored_ptr", ignoredPtr);
-        m.put("ignored_local", ignoredLocal);
-        m.put("ignored_cdn", ignoredCdn);
-        m.put("ignored_no_registered_domain", ignoredNoRegistered);
-        m.put("bad_names", badNames);
-        m.put("alerts", alerts);
-        return m;
+    public void register(Metrics m) {
+        m.gauge(Detector.metric("keys", kind()), keys::size);
+        m.count(Detector.metric("evictions", kind()), () -> keyEvictions);
+        m.count(Detector.metric("alerts", kind()), () -> alerts);
+        m.count("detector.dga.events", () -> events);
+        m.count("detector.dga.domain_evictions", () -> domainEvictions);
+        m.count("detector.dga.domains_expired", () -> domainsExpired);
+        m.count(Metrics.name("detector.dga.ignored", "reason", "inbound"), () -> ignoredInbound);
+        m.count(Metrics.name("detector.dga.ignored", "reason", "ptr"), () -> ignoredPtr);
+        m.count(Metrics.name("detector.dga.ignored", "reason", "local"), () -> ignoredLocal);
+        m.count(Metrics.name("detector.dga.ignored", "reason", "cdn"), () -> ignoredCdn);
+        m.count(Metrics.name("detector.dga.ignored", "reason", "no_registered_domain"), () -> ignoredNoRegistered);
+        m.count("detector.dga.bad_names", () -> badNames);
     }
 }

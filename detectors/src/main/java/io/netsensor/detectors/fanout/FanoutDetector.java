@@ -10,6 +10,7 @@ import io.netsensor.events.DetectorKind;
 import io.netsensor.detectors.DetectorSettings;
 import io.netsensor.detectors.PairKey;
 import io.netsensor.events.Severity;
+import io.netsensor.metrics.Metrics;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.ConnState;
 import io.netsensor.events.Ip;
@@ -167,9 +168,8 @@ public final class FanoutDetector implements Detector {
     }
 
     @Override
-    public Map<String, Long> stats() {
-        Map<String, Long> m = states.stats(alerts);
-        m.put("attempts", attempts);
-        return m;
+    public void register(Metrics m) {
+        states.register(m, kind(), () -> alerts);
+        m.count("detector.fanout.attempts", () -> attempts);
     }
 }

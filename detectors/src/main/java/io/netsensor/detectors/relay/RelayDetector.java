@@ -10,6 +10,7 @@ import io.netsensor.events.DetectorKind;
 import io.netsensor.detectors.DetectorSettings;
 import io.netsensor.detectors.HostKey;
 import io.netsensor.events.Severity;
+import io.netsensor.metrics.Metrics;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.Direction;
 import io.netsensor.events.Ip;
@@ -188,10 +189,9 @@ public final class RelayDetector implements Detector {
     }
 
     @Override
-    public Map<String, Long> stats() {
-        Map<String, Long> m = states.stats(alerts);
-        m.put("inbound_legs", inboundLegs);
-        m.put("outbound_legs", outboundLegs);
-        return m;
+    public void register(Metrics m) {
+        states.register(m, kind(), () -> alerts);
+        m.count("detector.relay.inbound_legs", () -> inboundLegs);
+        m.count("detector.relay.outbound_legs", () -> outboundLegs);
     }
 }

@@ -53,8 +53,8 @@ public final class BeaconBench {
         }
         double secs = (System.nanoTime() - start) / 1e9;
         if (print) {
-            System.out.printf("%,d events over %,d keys in %.2f s: %,.0f events/s; alerts %d; stats %s%n",
-                    events, keys, secs, events / secs, alerts[0], d.stats());
+            System.out.printf("%,d events over %,d keys in %.2f s: %,.0f events/s; alerts %d; metrics %s%n",
+                    events, keys, secs, events / secs, alerts[0], io.netsensor.detectors.Registered.of(d).values("detector."));
         }
     }
 }

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netsensor.events.Alert;
 import io.netsensor.detectors.Conns;
 import io.netsensor.detectors.DetectorSettings;
+import io.netsensor.detectors.Registered;
 import io.netsensor.events.Severity;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.ConnState;
@@ -90,7 +91,7 @@ class BeaconDetectorTest {
         List<ConnEvent> events = bursty(C2, 8443, 3 * HOUR, 7);
         BeaconDetector d = detector();
         assertThat(run(d, events)).isEmpty();
-        assertThat(d.stats().get("evaluations")).isPositive(); // the counters passed: regularity decided
+        assertThat(Registered.value(d, "detector.beacon.evaluations")).isPositive(); // the counters passed: regularity decided
 
         BeaconSeries s = new BeaconSeries(128);
         for (ConnEvent e : events) s.add(e.startNanos, (int) e.origBytes, SEC);
@@ -236,8 +237,8 @@ class BeaconDetectorTest {
         for (int i = 0; i < 1000; i++) {
             d.onConn(Conns.out(HOST, "198.51.100.7", 1024 + i).at(T0 + i * SEC).build(), sink);
         }
-        assertThat(d.stats().get("keys")).isEqualTo(100);
-        assertThat(d.stats().get("evictions")).isEqualTo(900);
+        assertThat(Registered.value(d, "detector.keys{detector=beacon}")).isEqualTo(100);
+        assertThat(Registered.value(d, "detector.evictions{detector=beacon}")).isEqualTo(900);
     }
 
     @Test
@@ -246,8 +247,8 @@ class BeaconDetectorTest {
         Conns.Sink sink = new Conns.Sink();
         d.onConn(Conns.out(HOST, C2, 9001).at(T0).build(), sink);
         d.onConn(Conns.out(HOST, C2, 9002).at(T0 + 3 * HOUR).build(), sink);
-        assertThat(d.stats().get("keys")).isEqualTo(1);
-        assertThat(d.stats().get("expirations")).isEqualTo(1);
+        assertThat(Registered.value(d, "detector.keys{detector=beacon}")).isEqualTo(1);
+        assertThat(Registered.value(d, "detector.expirations{detector=beacon}")).isEqualTo(1);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.netsensor.detectors.dga;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netsensor.detectors.Registered;
 import io.netsensor.events.Alert;
 import io.netsensor.events.Severity;
 import io.netsensor.events.DnsEvent;
@@ -102,7 +103,7 @@ class DgaDetectorTest {
             t += SEC;
         }
         assertThat(alerts).isEmpty();
-        assertThat(det.stats().get("domains_expired")).isGreaterThanOrEqualTo(9);
+        assertThat(Registered.value(det, "detector.dga.domains_expired")).isGreaterThanOrEqualTo(9);
     }
 
     @Test
@@ -135,7 +136,7 @@ class DgaDetectorTest {
         query(det, HOST, "gooogle.com", 3); // a typo or two
         query(det, HOST, "facebok.com", 3);
         assertThat(alerts).isEmpty();
-        assertThat(det.stats().get("ignored_cdn")).isGreaterThanOrEqualTo(200); // plus top sites that are CDN zones
+        assertThat(Registered.value(det, "detector.dga.ignored{reason=cdn}")).isGreaterThanOrEqualTo(200); // plus top sites that are CDN zones
     }
 
     @Test
@@ -166,13 +167,13 @@ class DgaDetectorTest {
             query(det, Ip.parse("10.0.0." + h), "example.com", 0);
             t += SEC;
         }
-        assertThat(det.stats().get("keys")).isEqualTo(2);
-        assertThat(det.stats().get("key_evictions")).isEqualTo(1);
+        assertThat(Registered.value(det, "detector.keys{detector=dga}")).isEqualTo(2);
+        assertThat(Registered.value(det, "detector.evictions{detector=dga}")).isEqualTo(1);
         for (int i = 0; i < 40; i++) {
             query(det, HOST, "site" + i + "example.com", 0);
             t += SEC;
         }
-        assertThat(det.stats().get("domain_evictions")).isEqualTo(24);
+        assertThat(Registered.value(det, "detector.dga.domain_evictions")).isEqualTo(24);
     }
 
     @Test
@@ -183,6 +184,6 @@ class DgaDetectorTest {
             t += SEC;
         }
         assertThat(alerts).isEmpty();
-        assertThat(det.stats().get("ignored_local")).isEqualTo(40);
+        assertThat(Registered.value(det, "detector.dga.ignored{reason=local}")).isEqualTo(40);
     }
 }

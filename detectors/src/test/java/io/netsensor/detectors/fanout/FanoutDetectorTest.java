@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netsensor.events.Alert;
 import io.netsensor.detectors.Conns;
 import io.netsensor.detectors.DetectorSettings;
+import io.netsensor.detectors.Registered;
 import io.netsensor.events.Severity;
 import io.netsensor.events.ConnState;
 import org.junit.jupiter.api.Test;
@@ -63,7 +64,7 @@ class FanoutDetectorTest {
             d.onConn(Conns.out(HOST, "203.0.113." + i, 22).at(T0 + i * SEC).open().build(), sink);
             d.onConn(Conns.out(HOST, "203.0.113." + i, 22).at(T0 + i * SEC).build(), sink);
         }
-        assertThat(d.stats().get("attempts")).isEqualTo(29);
+        assertThat(Registered.value(d, "detector.fanout.attempts")).isEqualTo(29);
         assertThat(sink.alerts).isEmpty();
     }
 
@@ -89,7 +90,7 @@ class FanoutDetectorTest {
         cfg.maxKeys = 5;
         FanoutDetector small = new FanoutDetector(cfg);
         for (int p = 0; p < 20; p++) small.onConn(Conns.out(HOST, "203.0.113.1", 2000 + p).at(T0 + p).open().build(), sink);
-        assertThat(small.stats().get("keys")).isEqualTo(5);
-        assertThat(small.stats().get("evictions")).isEqualTo(15);
+        assertThat(Registered.value(small, "detector.keys{detector=fanout}")).isEqualTo(5);
+        assertThat(Registered.value(small, "detector.evictions{detector=fanout}")).isEqualTo(15);
     }
 }

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netsensor.events.Alert;
 import io.netsensor.detectors.Conns;
 import io.netsensor.detectors.DetectorSettings;
+import io.netsensor.detectors.Registered;
 import io.netsensor.events.Severity;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.ConnState;
@@ -115,7 +116,7 @@ class RelayDetectorTest {
         feed(Conns.in("198.51.100.20", HOST, 19876).at(T0).open().build());
         ConnEvent end = Conns.in("198.51.100.20", HOST, 19876).at(T0).build();
         feed(end);
-        assertThat(d.stats().get("inbound_legs")).isEqualTo(1);
+        assertThat(Registered.value(d, "detector.relay.inbound_legs")).isEqualTo(1);
     }
 
     @Test
@@ -124,7 +125,7 @@ class RelayDetectorTest {
         cfg.maxKeys = 10;
         RelayDetector small = new RelayDetector(cfg);
         for (int i = 0; i < 50; i++) small.onConn(Conns.in("198.51.100.20", "10.0.1." + i, 22).at(T0 + i).open().build(), sink);
-        assertThat(small.stats().get("keys")).isEqualTo(10);
-        assertThat(small.stats().get("evictions")).isEqualTo(40);
+        assertThat(Registered.value(small, "detector.keys{detector=relay}")).isEqualTo(10);
+        assertThat(Registered.value(small, "detector.evictions{detector=relay}")).isEqualTo(40);
     }
 }
