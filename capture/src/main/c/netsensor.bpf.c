@@ -279,7 +279,8 @@ int BPF_PROG(process_exec, struct task_struct *p, pid_t old_pid, struct linux_bi
 	r->netns = BPF_CORE_READ(p, nsproxy, net_ns, ns.inum);
 	r->mntns = BPF_CORE_READ(p, nsproxy, mnt_ns, ns.inum);
 	bpf_get_current_comm(r->comm, sizeof(r->comm));
-	long n = bpf_probe_read_kernel_str(r->filename, sizeof(r->filename), BPF_CORE_READ(bprm, filename));
+	/* interp: the file the kernel runs, i.e. a script's interpreter, as /proc/PID/exe shows */
+	long n = bpf_probe_read_kernel_str(r->filename, sizeof(r->filename), BPF_CORE_READ(bprm, interp));
 	r->filename_len = n > 0 ? n - 1 : 0;
 	/* argv is on the new process's stack: user memory of the current task */
 	unsigned long start = BPF_CORE_READ(p, mm, arg_start), end = BPF_CORE_READ(p, mm, arg_end);

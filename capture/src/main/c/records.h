@@ -62,7 +62,7 @@ struct ns_exec {
 	__u32 filename_len;
 	__u32 args_len;
 	char comm[NS_COMM_LEN];
-	char filename[NS_PATH_LEN];      /* as passed to execve */
+	char filename[NS_PATH_LEN];      /* the file executed (a script's interpreter), as named to execve */
 	char args[NS_ARGS_LEN];          /* argv, NUL separated (truncated) */
 	char cgroup_name[NS_CGROUP_NAME_LEN];   /* leaf cgroup directory name */
 	char cgroup_parent[NS_CGROUP_NAME_LEN]; /* its parent's name (Podman puts a "container" leaf under libpod-ID) */
