@@ -1,13 +1,11 @@
 package io.netsensor.agent;
 
-import io.netsensor.capture.attrib.SocketOwnerResolver;
 import io.netsensor.sinks.SinkRunner;
 import io.netsensor.sinks.StdoutSink;
 import io.netsensor.capture.source.DefaultRoute;
 import io.netsensor.capture.source.PcapHandleSource;
 import io.netsensor.config.Settings;
 import io.netsensor.events.Attribution;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -74,8 +72,8 @@ final class RunCommand implements Callable<Integer> {
                 promiscuous || settings.promiscuous, bpf);
         CaptureThread[] capture = {null};
         CountDownLatch finished = new CountDownLatch(1);
-        SocketOwnerResolver resolver = noAttribution ? null : startResolver();
-        try (Sensor sensor = Sensor.open(settings, dir, hostAddresses(), resolver);
+        AttributionStart attribution = noAttribution ? null : AttributionStart.start();
+        try (Sensor sensor = Sensor.open(settings, dir, hostAddresses(), attribution == null ? null : attribution.source);
              DetectionLoop detection = new DetectionLoop(sensor.journal, settings, !noDetect, io.netsensor.telemetry.RollupSettings.defaults())) {
             if (detection.detecting()) {
                 long rebuilt = detection.rebuild(io.netsensor.config.Units.duration(settings.detectors.rebuildWindow));
@@ -118,32 +116,20 @@ final class RunCommand implements Callable<Integer> {
             out.flush();
             System.err.printf("netsensor: stopped; %d events journaled, %d alerts, %d dropped by the kernel, decode %s%s%n",
                     sensor.writer.appended(), detection == null ? 0 : detection.alerts(), source.droppedByKernel(),
-                    sensor.pipeline.decoder().stats().summary(), attributionSummary(sensor, resolver));
+                    sensor.pipeline.decoder().stats().summary(), attributionSummary(sensor, attribution));
             System.err.flush();
         } finally {
             source.close();
-            if (resolver != null) resolver.close();
+            if (attribution != null) attribution.close();
             finished.countDown();
         }
         if (capture[0] != null) capture[0].rethrowFailure();
         return 0;
     }
 
-    /** Starts the resolver; attribution is best effort, so a failure is said once and capture goes on. */
-    private static SocketOwnerResolver startResolver() {
-        try {
-            SocketOwnerResolver r = SocketOwnerResolver.start(new SocketOwnerResolver.Options());
-            if (r.privilegeWarning() != null) System.err.println(r.privilegeWarning());
-            return r;
-        } catch (IOException | RuntimeException | LinkageError e) {
-            System.err.println("netsensor: attribution: off, cannot query sockets (" + e.getMessage() + ")");
-            return null;
-        }
-    }
-
     /** "; attribution hit rate ... " for the stop line: records of local sockets that named their process. */
-    static String attributionSummary(Sensor sensor, SocketOwnerResolver resolver) {
-        if (sensor.attribution == null || resolver == null) return "";
+    static String attributionSummary(Sensor sensor, AttributionStart attribution) {
+        if (sensor.attribution == null || attribution == null) return "";
         Map<String, Long> h = sensor.attribution.stats();
         long resolved = h.get("conn.resolved") + h.get("dns.resolved");
         long local = 0;
@@ -154,7 +140,15 @@ final class RunCommand implements Callable<Integer> {
             local += n;
             if (a != Attribution.RESOLVED && n > 0) misses.append(' ').append(a.ecsName).append('=').append(n);
         }
-        Map<String, Long> r = resolver.stats();
+        if (attribution.kernel != null) {
+            Map<String, Long> k = attribution.kernel.stats();
+            return String.format(java.util.Locale.ROOT,
+                    "; attribution (kernel) %d/%d records (%.1f %%), misses:%s; socket records %d (at start %d), exec %d, fork %d, exit %d, drops: ring buffer %d queue %d, held %d, process records %d, loader cpu %d ms",
+                    resolved, local, local == 0 ? 100.0 : 100.0 * resolved / local, misses.length() == 0 ? " none" : misses,
+                    k.get("socket_records"), k.get("existing_sockets"), k.get("exec_records"), k.get("fork_records"), k.get("exit_records"),
+                    k.get("ringbuf_drops"), k.get("queue_drops"), h.get("held"), h.get("process_records"), k.get("loader_cpu_ns") / 1_000_000);
+        }
+        Map<String, Long> r = attribution.resolver.stats();
         return String.format(java.util.Locale.ROOT,
                 "; attribution %d/%d records (%.1f %%), misses:%s; lookups %d, full rescans %d, queue drops %d, held %d, process records %d, caches: inodes %d processes %d recent sockets %d",
                 resolved, local, local == 0 ? 100.0 : 100.0 * resolved / local, misses.length() == 0 ? " none" : misses,

@@ -1,6 +1,7 @@
 package io.netsensor.agent;
 
 import io.netsensor.capture.attrib.AttributingHandler;
+import io.netsensor.capture.attrib.OwnerSource;
 import io.netsensor.capture.attrib.SocketOwnerResolver;
 import io.netsensor.capture.decode.FrameDecoder;
 import io.netsensor.capture.dns.DnsTracker;
@@ -31,7 +32,7 @@ final class Sensor implements AutoCloseable {
     /** How long a record may wait for its socket lookup before it is written unattributed. */
     static final long ATTRIBUTION_HOLD_NANOS = 500_000_000L;
 
-    private Sensor(Settings settings, Journal journal, List<String> hostAddresses, SocketOwnerResolver resolver,
+    private Sensor(Settings settings, Journal journal, List<String> hostAddresses, OwnerSource owners,
                    io.netsensor.capture.track.Locality hostOnly) {
         this.settings = settings;
         this.journal = journal;
@@ -46,8 +47,8 @@ final class Sensor implements AutoCloseable {
         DnsTrackerSettings dt = new DnsTrackerSettings(settings.dns.maxPending,
                 Units.duration(settings.dns.timeout).toNanos(), DnsTrackerSettings.DEFAULT_TCP_STREAMS,
                 DnsTrackerSettings.DEFAULT_TCP_BUFFER);
-        this.attribution = resolver == null ? null
-                : new AttributingHandler(writer, hostOnly != null ? hostOnly : locality::isHostAddress, resolver, ATTRIBUTION_HOLD_NANOS, 4096, 64);
+        this.attribution = owners == null ? null
+                : new AttributingHandler(writer, hostOnly != null ? hostOnly : locality::isHostAddress, owners, ATTRIBUTION_HOLD_NANOS, 4096, 64);
         io.netsensor.events.EventHandler sink = attribution != null ? attribution : writer;
         ConnTracker conns = new ConnTracker(ct, locality, sink);
         this.pipeline = new PacketPipeline(new FrameDecoder(), conns, new DnsTracker(dt, locality, sink));
@@ -58,17 +59,22 @@ final class Sensor implements AutoCloseable {
     }
 
     static Sensor open(Settings settings, Path dataDir, List<String> hostAddresses) {
-        return open(settings, dataDir, hostAddresses, null);
+        return open(settings, dataDir, hostAddresses, (OwnerSource) null);
     }
 
     /** With a resolver: records of this host's sockets are attributed to their processes (live capture). */
     static Sensor open(Settings settings, Path dataDir, List<String> hostAddresses, SocketOwnerResolver resolver) {
-        return new Sensor(settings, openJournal(settings, dataDir), hostAddresses, resolver, null);
+        return open(settings, dataDir, hostAddresses, resolver == null ? null : resolver.source());
+    }
+
+    /** With an owner source (the kernel's records or the resolver): records of local sockets are attributed. */
+    static Sensor open(Settings settings, Path dataDir, List<String> hostAddresses, OwnerSource owners) {
+        return new Sensor(settings, openJournal(settings, dataDir), hostAddresses, owners, null);
     }
 
     /** As above, with the test of "a local process may own this address" given (the bench's synthetic hosts). */
     static Sensor open(Settings settings, Path dataDir, SocketOwnerResolver resolver, io.netsensor.capture.track.Locality hostOnly) {
-        return new Sensor(settings, openJournal(settings, dataDir), List.of(), resolver, hostOnly);
+        return new Sensor(settings, openJournal(settings, dataDir), List.of(), resolver == null ? null : resolver.source(), hostOnly);
     }
 
     /** The journal as its writer opens it: with the configured retention. */
