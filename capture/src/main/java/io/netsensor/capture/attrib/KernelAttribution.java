@@ -269,6 +269,7 @@ public final class KernelAttribution implements OwnerSource, AutoCloseable {
 
     @Override
     public boolean mayOwn(long hi, long lo) {
+        drain(); // a container's first connect: its record may be queued, not yet in the table
         return learned.contains(hi, lo);
     }
 
