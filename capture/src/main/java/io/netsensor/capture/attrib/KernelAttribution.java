@@ -301,6 +301,7 @@ public final class KernelAttribution implements OwnerSource, AutoCloseable {
         m.put("procfs_reads", events.procfsReads);
         m.put("unknown_processes", events.unknownProcesses);
         m.put("bad_records", events.badRecords);
+        m.put("other_netns_not_container", events.otherNetnsSkipped);
         m.put("processes", (long) events.processes());
         m.put("table_entries", (long) sockets.size());
         m.put("table_overwrites", sockets.overwrites());

@@ -50,7 +50,7 @@ final class KernelEvents {
     private volatile long clockOffset;
     private volatile boolean ready;
     // counters: written by the reader thread, read racily for metrics
-    volatile long records, sockets, existing, execs, forks, exits, procfsReads, unknownProcesses, badRecords;
+    volatile long records, sockets, existing, execs, forks, exits, procfsReads, unknownProcesses, badRecords, otherNetnsSkipped;
     volatile long ringbufDrops, loaderRecords, udpDeduped, loaderCpuNanos;
 
     KernelEvents(SocketQueue queue, ProcFs fs, Path passwd, long clockTicksPerSecond) {
@@ -138,7 +138,16 @@ final class KernelEvents {
         if (p == null) p = unknown(tgid, uid, off + 80, ts);
         p.cgroupId = cgroup;
         int qf = (flags & 1) != 0 ? SocketQueue.ANY_REMOTE : 0;
-        if (netns != ownNetns && ownNetns != 0) qf |= OTHER_NETNS;
+        if (netns != ownNetns && ownNetns != 0) {
+            // Another network namespace is a container of this host only when its process is in a
+            // container's cgroup; otherwise (a namespace standing in for another machine, as a lab or
+            // test network is) its sockets are that machine's, not this host's.
+            if (p.containerId == null) {
+                otherNetnsSkipped++;
+                return;
+            }
+            qf |= OTHER_NETNS;
+        }
         queue.offer(proto, lHi, lLo, lPort, rHi, rLo, rPort, qf, ts, p);
     }
 
