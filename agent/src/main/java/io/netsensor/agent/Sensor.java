@@ -1,6 +1,7 @@
 package io.netsensor.agent;
 
 import io.netsensor.capture.attrib.AttributingHandler;
+import io.netsensor.capture.attrib.OwnerSource;
 import io.netsensor.capture.attrib.SocketOwnerResolver;
 import io.netsensor.capture.decode.FrameDecoder;
 import io.netsensor.capture.dns.DnsTracker;
@@ -41,7 +42,7 @@ public final class Sensor implements AutoCloseable {
     /** How long a record may wait for its socket lookup before it is written unattributed. */
     static final long ATTRIBUTION_HOLD_NANOS = 500_000_000L;
 
-    private Sensor(Settings settings, Journal journal, List<String> hostAddresses, SocketOwnerResolver resolver,
+    private Sensor(Settings settings, Journal journal, List<String> hostAddresses, OwnerSource owners,
                    io.netsensor.capture.track.Locality hostOnly) {
         this.settings = settings;
         this.journal = journal;
@@ -50,8 +51,8 @@ public final class Sensor implements AutoCloseable {
         if (!hostAddresses.isEmpty()) locality.setHostAddresses(hostAddresses);
         ConnTrackerSettings ct = ConnTrackerSettings.of(settings.conntrack);
         DnsTrackerSettings dt = DnsTrackerSettings.of(settings.dns);
-        this.attribution = resolver == null ? null
-                : new AttributingHandler(writer, hostOnly != null ? hostOnly : locality::isHostAddress, resolver, ATTRIBUTION_HOLD_NANOS, 4096, 64);
+        this.attribution = owners == null ? null
+                : new AttributingHandler(writer, hostOnly != null ? hostOnly : locality::isHostAddress, owners, ATTRIBUTION_HOLD_NANOS, 4096, 64);
         io.netsensor.events.EventHandler sink = attribution != null ? attribution : writer;
         ConnTracker conns = new ConnTracker(ct, locality, sink);
         this.pipeline = new PacketPipeline(new FrameDecoder(), conns, new DnsTracker(dt, locality, sink));
@@ -62,26 +63,25 @@ public final class Sensor implements AutoCloseable {
         journal.register(metrics);
         writer.register(metrics, WRITER);
         pipeline.register(metrics);
-        if (attribution != null) {
-            attribution.register(metrics);
-            resolver.register(metrics);
-        }
+        if (attribution != null) attribution.register(metrics); // the owner source registers its own (see AttributionStart)
     }
 
     public static Sensor open(Settings settings, Path dataDir, List<String> hostAddresses) throws IOException {
-        return open(settings, dataDir, hostAddresses, null);
+        return open(settings, dataDir, hostAddresses, (OwnerSource) null);
     }
 
-    /** With a resolver: records of this host's sockets are attributed to their processes (live capture). */
-    public static Sensor open(Settings settings, Path dataDir, List<String> hostAddresses, SocketOwnerResolver resolver)
+    /** With an owner source (the kernel's records or the resolver): records of local sockets are attributed. */
+    public static Sensor open(Settings settings, Path dataDir, List<String> hostAddresses, OwnerSource owners)
             throws IOException {
-        return new Sensor(settings, openJournal(settings, dataDir), hostAddresses, resolver, null);
+        return new Sensor(settings, openJournal(settings, dataDir), hostAddresses, owners, null);
     }
 
-    /** As above, with the test of "a local process may own this address" given (the bench's synthetic hosts). */
+    /** With the user-space resolver, and the test of "a local process may own this address" given (the bench's synthetic hosts). */
     public static Sensor open(Settings settings, Path dataDir, SocketOwnerResolver resolver,
                               io.netsensor.capture.track.Locality hostOnly) throws IOException {
-        return new Sensor(settings, openJournal(settings, dataDir), List.of(), resolver, hostOnly);
+        Sensor s = new Sensor(settings, openJournal(settings, dataDir), List.of(), resolver == null ? null : resolver.source(), hostOnly);
+        if (resolver != null) resolver.register(s.metrics);
+        return s;
     }
 
     /** The journal as its writer opens it: with the configured retention. */

@@ -1,5 +1,6 @@
 package io.netsensor.agent.cli;
 
+import io.netsensor.agent.AttributionStart;
 import io.netsensor.agent.CaptureThread;
 import io.netsensor.agent.DetectionLoop;
 import io.netsensor.agent.Printing;
@@ -7,7 +8,6 @@ import io.netsensor.agent.HostName;
 import io.netsensor.agent.Outputs;
 import io.netsensor.agent.Sensor;
 import io.netsensor.capture.attrib.AttributingHandler;
-import io.netsensor.capture.attrib.SocketOwnerResolver;
 import io.netsensor.capture.decode.DecodeStats;
 import io.netsensor.sinks.SinkRunner;
 import io.netsensor.sinks.StdoutSink;
@@ -82,10 +82,11 @@ public final class RunCommand implements Callable<Integer> {
         PcapHandleSource source = PcapHandleSource.openLive(device, settings.snaplen, settings.promiscuous, bpf);
         CaptureThread[] capture = {null};
         CountDownLatch finished = new CountDownLatch(1);
-        SocketOwnerResolver resolver = noAttribution ? null : startResolver();
-        try (Sensor sensor = Sensor.open(settings, dir, hostAddresses(), resolver);
+        AttributionStart attribution = noAttribution ? null : AttributionStart.start();
+        try (Sensor sensor = Sensor.open(settings, dir, hostAddresses(), attribution == null ? null : attribution.source);
              DetectionLoop detection = new DetectionLoop(sensor.journal, settings, detect,
                      io.netsensor.telemetry.RollupSettings.defaults(), sensor.metrics)) {
+            if (attribution != null) attribution.register(sensor.metrics);
             // read at the stop line only: pcap_stats from another thread while the capture loop runs is not a tested path
             sensor.metrics.count("capture.kernel_drops", source::droppedByKernel);
             if (detection.detecting()) {
@@ -135,31 +136,20 @@ public final class RunCommand implements Callable<Integer> {
             System.err.flush();
         } finally {
             source.close();
-            if (resolver != null) resolver.close();
+            if (attribution != null) attribution.close();
             finished.countDown();
         }
         if (capture[0] != null) capture[0].rethrowFailure();
         return 0;
     }
 
-    /** Starts the resolver; attribution is best effort, so a failure is said once and capture goes on. */
-    private static SocketOwnerResolver startResolver() {
-        try {
-            SocketOwnerResolver r = SocketOwnerResolver.start(new SocketOwnerResolver.Options());
-            if (r.privilegeWarning() != null) System.err.println(r.privilegeWarning());
-            return r;
-        } catch (IOException | RuntimeException | LinkageError e) {
-            System.err.println("netsensor: attribution: off, cannot query sockets (" + e.getMessage() + ")");
-            return null;
-        }
-    }
-
     /**
      * "; attribution hit rate ... " for the stop line, from the registry: records of local sockets that named
-     * their process; empty when attribution is off (nothing registered it).
+     * their process, and the active mode's own counts; empty when attribution is off (nothing registered it).
      */
     public static String attributionSummary(Metrics m) {
-        if (!m.contains("attribution.requests") || !m.contains("attribution.resolver.lookups")) return "";
+        boolean kernel = m.contains("attribution.kernel.socket_records");
+        if (!m.contains("attribution.requests") || !(kernel || m.contains("attribution.resolver.lookups"))) return "";
         long resolved = records(m, Attribution.RESOLVED);
         long local = 0;
         StringBuilder misses = new StringBuilder();
@@ -168,6 +158,16 @@ public final class RunCommand implements Callable<Integer> {
             long n = records(m, a);
             local += n;
             if (a != Attribution.RESOLVED && n > 0) misses.append(' ').append(a.ecsName).append('=').append(n);
+        }
+        if (kernel) {
+            return String.format(java.util.Locale.ROOT,
+                    "; attribution (kernel) %d/%d records (%.1f %%), misses:%s; socket records %d (at start %d), exec %d, fork %d, exit %d, drops: ring buffer %d queue %d, held %d, process records %d, loader cpu %d ms",
+                    resolved, local, local == 0 ? 100.0 : 100.0 * resolved / local, misses.length() == 0 ? " none" : misses,
+                    m.value("attribution.kernel.socket_records"), m.value("attribution.kernel.existing_sockets"),
+                    m.value("attribution.kernel.exec_records"), m.value("attribution.kernel.fork_records"),
+                    m.value("attribution.kernel.exit_records"), m.value("attribution.kernel.ringbuf_drops"),
+                    m.value("attribution.kernel.queue_drops"), m.value("attribution.held"), m.value("attribution.process_records"),
+                    m.value("attribution.kernel.loader_cpu_ns") / 1_000_000);
         }
         return String.format(java.util.Locale.ROOT,
                 "; attribution %d/%d records (%.1f %%), misses:%s; lookups %d, full rescans %d, queue drops %d, held %d, process records %d, caches: inodes %d processes %d recent sockets %d",

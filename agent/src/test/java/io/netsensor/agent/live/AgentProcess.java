@@ -29,11 +29,18 @@ public final class AgentProcess implements AutoCloseable {
     }
 
     public static AgentProcess start(Path workDir, String... args) throws IOException {
+        return start(workDir, java.util.Map.of(), args);
+    }
+
+    /** As above, with extra environment variables (e.g. NETSENSOR_ATTRIBUTION=user). */
+    public static AgentProcess start(Path workDir, java.util.Map<String, String> env, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(repoRoot().resolve("netsensor").toString());
         cmd.addAll(List.of(args));
         Path out = workDir.resolve("agent.stdout"), err = workDir.resolve("agent.stderr");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
         return new AgentProcess(p, out, err);
     }
 

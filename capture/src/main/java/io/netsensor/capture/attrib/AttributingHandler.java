@@ -13,9 +13,9 @@ import io.netsensor.metrics.Metrics;
 
 /**
  * The capture-thread side of attribution, between the trackers and the journal writer. At a flow's first
- * packet it asks the {@link SocketOwnerResolver} for the local socket's owner; when a record is written
- * it reads the published result and fills pid, start time, entity id and status, writing a PROCESS record
- * the first time a process appears.
+ * packet it tells the {@link OwnerSource} (the kernel's records, or the user-space resolver) which local
+ * socket to find; when a record is written it reads the outcome and fills pid, start time, entity id and
+ * status, writing a PROCESS record the first time a process appears.
  *
  * <p>A record whose lookup has not finished yet (a TCP OPEN or DNS answer on a fast LAN comes back in
  * well under a millisecond, before the /proc search ends) is held in a preallocated FIFO for at most
@@ -32,8 +32,7 @@ public final class AttributingHandler implements EventHandler, FlowStartListener
 
     private final EventHandler out;
     private final Locality host;
-    private final SocketOwnerResolver resolver;
-    private final AttributionResults results;
+    private final OwnerSource source;
     private final long holdNanos;
     private final ConnEvent[] heldConns;
     private final long[] connDeadline;
@@ -58,10 +57,15 @@ public final class AttributingHandler implements EventHandler, FlowStartListener
      */
     public AttributingHandler(EventHandler out, Locality host, SocketOwnerResolver resolver, long holdNanos,
                               int maxHeldConns, int maxHeldDns) {
+        this(out, host, resolver.source(), holdNanos, maxHeldConns, maxHeldDns);
+    }
+
+    /** @param source the kernel's records (eBPF) or the user-space resolver */
+    public AttributingHandler(EventHandler out, Locality host, OwnerSource source, long holdNanos,
+                              int maxHeldConns, int maxHeldDns) {
         this.out = out;
         this.host = host;
-        this.resolver = resolver;
-        this.results = resolver.results();
+        this.source = source;
         this.holdNanos = holdNanos;
         heldConns = new ConnEvent[maxHeldConns];
         connDeadline = new long[maxHeldConns];
@@ -75,11 +79,11 @@ public final class AttributingHandler implements EventHandler, FlowStartListener
     public void onFlowStart(int proto, long oHi, long oLo, int oPort, long rHi, long rLo, int rPort, long ts) {
         if (proto != TCP && proto != UDP) return;
         boolean ok;
-        if (host.isLocal(oHi, oLo)) {
-            ok = resolver.request(proto, oHi, oLo, oPort, rHi, rLo, rPort, false, ts);
+        if (local(oHi, oLo)) {
+            ok = source.request(proto, oHi, oLo, oPort, rHi, rLo, rPort, false, ts);
             if (!ok) noteDropped(proto, oHi, oLo, oPort, rHi, rLo, rPort);
-        } else if (host.isLocal(rHi, rLo)) {
-            ok = resolver.request(proto, rHi, rLo, rPort, oHi, oLo, oPort, proto == TCP, ts);
+        } else if (local(rHi, rLo)) {
+            ok = source.request(proto, rHi, rLo, rPort, oHi, oLo, oPort, proto == TCP, ts);
             if (!ok) noteDropped(proto, rHi, rLo, rPort, oHi, oLo, oPort);
         } else {
             return;
@@ -145,7 +149,7 @@ public final class AttributingHandler implements EventHandler, FlowStartListener
      * something since it was last found pending (a table probe per packet is a hash and a likely cache miss).
      */
     private void releaseDue(long now) {
-        long v = results.version();
+        long v = source.version();
         while (connSize > 0) {
             if (now < connDeadline[connHead] && connProbed == v) break;
             if (fill(heldConns[connHead]) == Attribution.PENDING && now < connDeadline[connHead]) {
@@ -183,32 +187,42 @@ public final class AttributingHandler implements EventHandler, FlowStartListener
     }
 
     private void emit(ConnEvent e) {
-        if (e.attribution == Attribution.PENDING) e.attribution = pendingOrDropped(e.transport, e.origIpHi, e.origIpLo,
-                e.origPort, e.respIpHi, e.respIpLo, e.respPort);
+        if (e.attribution == Attribution.PENDING) {
+            e.attribution = fill(e, true);
+            if (e.attribution == Attribution.PENDING) e.attribution = pendingOrDropped(e.transport, e.origIpHi, e.origIpLo,
+                    e.origPort, e.respIpHi, e.respIpLo, e.respPort);
+        }
         connBy[e.attribution.ordinal()]++;
         if (e.attribution == Attribution.RESOLVED && !journaled.contains(e.processEntityId)) {
-            AttributionResults.Entry r = lookup(e.transport, e.origIpHi, e.origIpLo, e.origPort, e.respIpHi, e.respIpLo, e.respPort);
-            journalProcess(r == null ? null : r.process, e.processEntityId, e.endNanos);
+            lookup(e.transport, e.origIpHi, e.origIpLo, e.origPort, e.respIpHi, e.respIpLo, e.respPort, e.startNanos, true);
+            journalProcess(source.process(), e.processEntityId, e.endNanos);
         }
         out.onConn(e);
     }
 
     private void emit(DnsEvent e) {
-        if (e.attribution == Attribution.PENDING) e.attribution = pendingOrDropped(e.transport, e.clientIpHi, e.clientIpLo,
-                e.clientPort, e.serverIpHi, e.serverIpLo, e.serverPort);
+        if (e.attribution == Attribution.PENDING) {
+            e.attribution = fill(e, true);
+            if (e.attribution == Attribution.PENDING) e.attribution = pendingOrDropped(e.transport, e.clientIpHi, e.clientIpLo,
+                    e.clientPort, e.serverIpHi, e.serverIpLo, e.serverPort);
+        }
         dnsBy[e.attribution.ordinal()]++;
         if (e.attribution == Attribution.RESOLVED && !journaled.contains(e.processEntityId)) {
-            AttributionResults.Entry r = lookup(e.transport, e.clientIpHi, e.clientIpLo, e.clientPort, e.serverIpHi, e.serverIpLo, e.serverPort);
-            journalProcess(r == null ? null : r.process, e.processEntityId, e.tsNanos);
+            lookup(e.transport, e.clientIpHi, e.clientIpLo, e.clientPort, e.serverIpHi, e.serverIpLo, e.serverPort, e.tsNanos, true);
+            journalProcess(source.process(), e.processEntityId, e.tsNanos);
         }
         out.onDns(e);
     }
 
-    /** Fills the record's process fields from the published result; returns its status. */
+    /** Fills the record's process fields from the source; returns its status. */
     private Attribution fill(ConnEvent e) {
-        AttributionResults.Entry r = lookup(e.transport, e.origIpHi, e.origIpLo, e.origPort, e.respIpHi, e.respIpLo, e.respPort);
-        e.attribution = status(r, e.transport, e.origIpHi, e.origIpLo, e.respIpHi, e.respIpLo);
-        ProcessInfo p = r == null ? null : r.process;
+        return fill(e, false);
+    }
+
+    /** @param last the record may wait no longer: take the source's best doubtful answer too */
+    private Attribution fill(ConnEvent e, boolean last) {
+        e.attribution = lookup(e.transport, e.origIpHi, e.origIpLo, e.origPort, e.respIpHi, e.respIpLo, e.respPort, e.startNanos, last);
+        ProcessInfo p = e.attribution == Attribution.RESOLVED ? source.process() : null;
         e.pid = p == null ? 0 : p.pid;
         e.processStartNanos = p == null ? 0 : p.startNanos;
         e.processEntityId = p == null ? 0 : p.entityId;
@@ -216,27 +230,41 @@ public final class AttributingHandler implements EventHandler, FlowStartListener
     }
 
     private Attribution fill(DnsEvent e) {
-        AttributionResults.Entry r = lookup(e.transport, e.clientIpHi, e.clientIpLo, e.clientPort, e.serverIpHi, e.serverIpLo, e.serverPort);
-        e.attribution = status(r, e.transport, e.clientIpHi, e.clientIpLo, e.serverIpHi, e.serverIpLo);
-        ProcessInfo p = r == null ? null : r.process;
+        return fill(e, false);
+    }
+
+    private Attribution fill(DnsEvent e, boolean last) {
+        e.attribution = lookup(e.transport, e.clientIpHi, e.clientIpLo, e.clientPort, e.serverIpHi, e.serverIpLo, e.serverPort, e.tsNanos, last);
+        ProcessInfo p = e.attribution == Attribution.RESOLVED ? source.process() : null;
         e.pid = p == null ? 0 : p.pid;
         e.processStartNanos = p == null ? 0 : p.startNanos;
         e.processEntityId = p == null ? 0 : p.entityId;
         return e.attribution;
     }
 
-    private Attribution status(AttributionResults.Entry r, Transport t, long aHi, long aLo, long bHi, long bLo) {
-        if (r != null) return r.status;
-        if (!host.isLocal(aHi, aLo) && !host.isLocal(bHi, bLo)) return Attribution.NOT_LOCAL;
-        return Attribution.PENDING;
+    /** A local process may own a socket on this address: this host's, or one the source saw a socket on. */
+    private boolean local(long hi, long lo) {
+        return host.isLocal(hi, lo) || source.mayOwn(hi, lo);
     }
 
-    /** The result for the record's local socket, with the same choice of side as {@link #onFlowStart}. */
-    private AttributionResults.Entry lookup(Transport t, long aHi, long aLo, int aPort, long bHi, long bLo, int bPort) {
+    /**
+     * The outcome for the record's local socket, with the same choice of side as {@link #onFlowStart}
+     * (then {@link OwnerSource#process()} is the owner). Where neither side is known to be local, both are
+     * still asked: the kernel also reports sockets of other network namespaces (containers).
+     */
+    private Attribution lookup(Transport t, long aHi, long aLo, int aPort, long bHi, long bLo, int bPort, long flowStart, boolean last) {
         int proto = t.ianaNumber;
-        if (host.isLocal(aHi, aLo)) return results.find(proto, aHi, aLo, aPort, bHi, bLo, bPort);
-        if (host.isLocal(bHi, bLo)) return results.find(proto, bHi, bLo, bPort, aHi, aLo, aPort);
-        return null;
+        if (local(aHi, aLo)) return find(proto, aHi, aLo, aPort, bHi, bLo, bPort, false, flowStart, last);
+        if (local(bHi, bLo)) return find(proto, bHi, bLo, bPort, aHi, aLo, aPort, proto == TCP, flowStart, last);
+        if (find(proto, aHi, aLo, aPort, bHi, bLo, bPort, false, flowStart, last) == Attribution.RESOLVED) return Attribution.RESOLVED;
+        if (find(proto, bHi, bLo, bPort, aHi, aLo, aPort, proto == TCP, flowStart, last) == Attribution.RESOLVED) return Attribution.RESOLVED;
+        return Attribution.NOT_LOCAL;
+    }
+
+    private Attribution find(int proto, long lHi, long lLo, int lPort, long rHi, long rLo, int rPort, boolean listener, long flowStart, boolean last) {
+        Attribution a = source.find(proto, lHi, lLo, lPort, rHi, rLo, rPort, listener, flowStart);
+        if (a == Attribution.PENDING && last) a = source.last(proto, lHi, lLo, lPort, rHi, rLo, rPort, listener, flowStart);
+        return a;
     }
 
     private void noteDropped(int proto, long lHi, long lLo, int lPort, long rHi, long rLo, int rPort) {
@@ -245,7 +273,7 @@ public final class AttributingHandler implements EventHandler, FlowStartListener
 
     private Attribution pendingOrDropped(Transport t, long aHi, long aLo, int aPort, long bHi, long bLo, int bPort) {
         int proto = t.ianaNumber;
-        long h = host.isLocal(aHi, aLo) ? AttributionResults.hash(proto, aHi, aLo, aPort, bHi, bLo, bPort)
+        long h = local(aHi, aLo) ? AttributionResults.hash(proto, aHi, aLo, aPort, bHi, bLo, bPort)
                 : AttributionResults.hash(proto, bHi, bLo, bPort, aHi, aLo, aPort);
         h |= 1L << 40;
         for (long d : dropped) if (d == h) return Attribution.DROPPED;

@@ -136,6 +136,37 @@ public final class SocketOwnerResolver implements AutoCloseable {
         return results;
     }
 
+    /** This resolver as the capture thread's {@link OwnerSource} (one per resolver: it keeps the last find). */
+    public OwnerSource source() {
+        return source;
+    }
+
+    private final OwnerSource source = new OwnerSource() {
+        private ProcessInfo found;
+
+        @Override
+        public boolean request(int proto, long lHi, long lLo, int lPort, long rHi, long rLo, int rPort, boolean listener, long tsNanos) {
+            return SocketOwnerResolver.this.request(proto, lHi, lLo, lPort, rHi, rLo, rPort, listener, tsNanos);
+        }
+
+        @Override
+        public Attribution find(int proto, long lHi, long lLo, int lPort, long rHi, long rLo, int rPort, boolean listener, long flowStartNanos) {
+            AttributionResults.Entry r = results.find(proto, lHi, lLo, lPort, rHi, rLo, rPort);
+            found = r == null ? null : r.process;
+            return r == null ? Attribution.PENDING : r.status;
+        }
+
+        @Override
+        public ProcessInfo process() {
+            return found;
+        }
+
+        @Override
+        public long version() {
+            return results.version();
+        }
+    };
+
     // ---- resolver thread
 
     private void loop() {
