@@ -101,7 +101,9 @@ class AlertSalvageTest {
             gapIndex = net.openhft.chronicle.queue.rollcycles.TestRollCycles.TEST_SECONDLY.toIndex(
                     TestRollCycles.TEST_SECONDLY.toCycle(journal.firstIndex()) - (int) journal.deletedCycles(), 0);
             long lost = journal.lostBefore(gapIndex);
-            assertThat(lost).isEqualTo(journal.deletedCycles() * (PER_CYCLE + 1));
+            // each deleted cycle held its 2,000 events and its alert, plus any salvaged copy retention had put
+            // there before deleting that cycle in turn (then salvaged again: the alert itself is not lost)
+            assertThat(lost).isBetween(journal.deletedCycles() * (PER_CYCLE + 1), journal.deletedCycles() * (PER_CYCLE + 1) + CYCLES);
         }
         // the ledger survives a restart
         try (Journal reopened = Journal.builder(journalDir).rollCycle(TestRollCycles.TEST_SECONDLY).timeProvider(clock).open()) {
