@@ -36,6 +36,23 @@ public interface Sink extends EventHandler, AutoCloseable {
      */
     void flush() throws IOException;
 
+    /**
+     * For a destination that never acknowledges (syslog over TCP): how long after a batch was flushed a
+     * still-open connection counts as the receiver having read it. The runner then advances the sink's
+     * position only once a later exchange ({@link #flush()} or {@link #confirm()}) finds the connection
+     * open at least this long after the write, and re-sends everything unconfirmed when it does not. 0 (the
+     * default): a successful flush is the acknowledgement.
+     */
+    default long confirmAfterNanos() {
+        return 0;
+    }
+
+    /** Checks that the connection the unconfirmed batches went over is still open; throws when it is not. */
+    default void confirm() throws IOException {}
+
+    /** Drops the records encoded and not sent: the runner rewinds and reads them again. */
+    default void discardPending() {}
+
     /** Called once at the end of input (after the last flush): e.g. the table printer prints here. */
     default void finish() {}
 

@@ -131,6 +131,8 @@ public final class SinkRunner implements AutoCloseable {
     private void loop() {
         try {
             int idle = 0;
+            committed = reader.index();
+            flushedTo = committed;
             while (true) {
                 boolean doneBefore = producersDone.getAsBoolean();
                 int room = sink.maxBatch() - sink.pending();
@@ -142,7 +144,18 @@ public final class SinkRunner implements AutoCloseable {
                     idle = 0;
                     continue;
                 }
-                if (doneBefore && sink.pending() == 0) break;
+                if (!unconfirmed.isEmpty() && sink.pending() == 0) { // batches written but not yet known read
+                    long age = System.nanoTime() - flushedAtNanos;
+                    if (age >= sink.confirmAfterNanos()) {
+                        if (!confirmOrRewind()) break;
+                        continue;
+                    }
+                    if (doneBefore) {
+                        LockSupport.parkNanos(sink.confirmAfterNanos() - age);
+                        continue;
+                    }
+                }
+                if (doneBefore && sink.pending() == 0 && unconfirmed.isEmpty()) break;
                 if (++idle < 100) {
                     Thread.onSpinWait();
                 } else {
@@ -157,9 +170,50 @@ public final class SinkRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * A sink without acknowledgements: the unconfirmed batches are taken when the connection is still open
+     * (stores the position after them); otherwise rewinds to send them again. False when given up at shutdown.
+     */
+    private boolean confirmOrRewind() throws IOException {
+        try {
+            sink.confirm();
+            confirmOlderThan(System.nanoTime() - sink.confirmAfterNanos());
+            return true;
+        } catch (IOException e) {
+            return rewindAfter(e);
+        }
+    }
+
+    /** Re-reads everything after the last confirmed position (at least once: the destination may have part of it). */
+    private boolean rewindAfter(IOException e) {
+        retries++;
+        lastError = e.getMessage();
+        sink.discardPending();
+        if (!reader.moveToIndex(committed)) reader.toStart(); // nothing was confirmed yet in an empty journal
+        flushedTo = committed;
+        unconfirmed.clear();
+        if (System.nanoTime() >= abandonAtNanos) return false;
+        waitBackoff();
+        return true;
+    }
+
+    private void waitBackoff() {
+        long waitMillis = backoff.nextDelayMillis();
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        while (System.nanoTime() < Math.min(until, abandonAtNanos)) {
+            LockSupport.parkNanos(Math.min(until, abandonAtNanos) - System.nanoTime());
+        }
+    }
+
+    private void store(long next) throws IOException {
+        committed = next;
+        if (cursor != null) cursor.store(next);
+    }
+
     /** Flushes until acknowledged; false when the batch was given up at shutdown. */
     private boolean deliver() throws IOException {
         int batch = sink.pending();
+        if (sink.confirmAfterNanos() > 0) return deliverUnacknowledged(batch);
         while (true) {
             try {
                 sink.flush();
@@ -179,8 +233,39 @@ public final class SinkRunner implements AutoCloseable {
         flushes++;
         delivered += batch;
         if (batchRecords != null) batchRecords.update(batch);
-        if (cursor != null) cursor.store(reader.index());
+        store(reader.index());
         return true;
+    }
+
+    /**
+     * For a sink whose flush is not an acknowledgement: a successful flush confirms the batches written at
+     * least {@code confirmAfterNanos} before it (the connection was found open after that long); the batch
+     * just written waits for the next exchange. A failed flush rewinds to the last confirmed position.
+     */
+    private boolean deliverUnacknowledged(int batch) throws IOException {
+        try {
+            sink.flush();
+        } catch (IOException e) {
+            return rewindAfter(e);
+        }
+        backoff.reset();
+        flushes++;
+        delivered += batch;
+        if (batchRecords != null) batchRecords.update(batch);
+        long now = System.nanoTime();
+        confirmOlderThan(now - sink.confirmAfterNanos()); // the connection was open at this write
+        flushedTo = reader.index();
+        unconfirmed.addLast(new long[] {now, flushedTo});
+        flushedAtNanos = unconfirmed.peekFirst()[0];
+        return true;
+    }
+
+    /** Stores the position after every unconfirmed batch written at or before {@code writtenBy}. */
+    private void confirmOlderThan(long writtenBy) throws IOException {
+        long through = -1;
+        while (!unconfirmed.isEmpty() && unconfirmed.peekFirst()[0] <= writtenBy) through = unconfirmed.pollFirst()[1];
+        if (through >= 0) store(through);
+        if (!unconfirmed.isEmpty()) flushedAtNanos = unconfirmed.peekFirst()[0];
     }
 
     public Sink sink() {
@@ -204,6 +289,13 @@ public final class SinkRunner implements AutoCloseable {
     public long retries() {
         return retries;
     }
+
+    /** Reader position after the last batch known delivered (stored), and after the last batch flushed. */
+    private long committed, flushedTo;
+    /** When the oldest unconfirmed batch was written. */
+    private long flushedAtNanos;
+    /** Unconfirmed batches, oldest first: {write time, reader position after it}. */
+    private final java.util.ArrayDeque<long[]> unconfirmed = new java.util.ArrayDeque<>();
 
     /** Records lost to retention before this sink forwarded them. */
     public long gap() {

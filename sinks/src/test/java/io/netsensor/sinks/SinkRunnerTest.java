@@ -25,7 +25,7 @@ class SinkRunnerTest {
     @TempDir Path dir;
 
     /** Remembers the flow ids it delivered; refuses the first {@code failures} flushes. */
-    static final class Recording implements Sink {
+    static class Recording implements Sink {
         final List<Long> pendingIds = new ArrayList<>();
         final List<Long> delivered = new ArrayList<>();
         final Set<RecordKind> kinds;
@@ -168,6 +168,69 @@ class SinkRunnerTest {
             r.join();
             r.close();
             assertThat(sink.delivered).isEqualTo(range(100, 150));
+        }
+    }
+
+    /**
+     * A collector without acknowledgements (syslog over TCP): what it had not read when it closed the
+     * connection is gone. Here every write is "read" only 50 ms after it arrived; a close drops the unread.
+     */
+    static final class Unacknowledged extends Recording {
+        final List<long[]> unread = new ArrayList<>(); // {arrival nanos, flow id}
+        final java.util.Set<Long> received = new java.util.HashSet<>();
+        boolean closeOnce;
+
+        Unacknowledged() {
+            super(0, EnumSet.of(RecordKind.EVENT));
+            maxBatch = 50;
+        }
+
+        private void read(long now) {
+            unread.removeIf(u -> {
+                if (now - u[0] < 50_000_000L) return false;
+                received.add(u[1]);
+                return true;
+            });
+        }
+
+        public long confirmAfterNanos() { return 100_000_000L; }
+
+        public void confirm() throws IOException {
+            long now = System.nanoTime();
+            read(now);
+            if (closeOnce) {
+                closeOnce = false;
+                unread.clear(); // the collector stopped: what it had not read is lost
+                throw new IOException("closed");
+            }
+        }
+
+        public void discardPending() { pendingIds.clear(); }
+
+        @Override
+        public void flush() throws IOException {
+            confirm();
+            long now = System.nanoTime();
+            for (long id : pendingIds) unread.add(new long[] {now, id});
+            pendingIds.clear();
+        }
+    }
+
+    @Test
+    void batchesACollectorHadNotReadWhenItClosedAreSentAgain() throws Exception {
+        try (Journal journal = Journal.open(dir.resolve("journal"))) {
+            Unacknowledged sink = new Unacknowledged();
+            SinkRunner r = new SinkRunner(journal, sink, new SinkCursor(dir.resolve("sinks"), "u"), SinkRunner.Start.BEGINNING, 1, 5).start();
+            write(journal, 0, 500);
+            Thread.sleep(20);
+            sink.closeOnce = true; // some batches are written but unread at this moment
+            write(journal, 500, 1000);
+            r.stopWhen(() -> true, Long.MAX_VALUE);
+            r.join();
+            sink.read(Long.MAX_VALUE);
+            assertThat(sink.received).containsAll(range(0, 1000));
+            assertThat(r.retries()).isPositive();
+            r.close();
         }
     }
 

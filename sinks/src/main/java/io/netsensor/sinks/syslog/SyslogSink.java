@@ -31,11 +31,15 @@ import javax.net.ssl.SSLSocket;
  * hold newlines and any length the receiver accepts. A batch counts as delivered when it is written and
  * flushed, and the connection is still open right after (a collector that closed it may have dropped
  * what was in flight: the batch is then sent again, a duplicate the SIEM drops by {@code event.id}).
- * Syslog has no application-level acknowledgement; what the receiver's kernel buffered when it died can
- * still be lost (RELP would close that gap). UDP sends and forgets: lossy by design, only when asked for.
+ * Syslog has no application-level acknowledgement, so a batch counts as delivered only when the
+ * connection is still open {@link #confirmAfterNanos()} after it was written (found by a later write or
+ * {@link #confirm()}); when the collector closed it, every batch since the last confirmed one is sent
+ * again (duplicates the SIEM drops by {@code event.id}). A collector that dies without closing (power loss)
+ * can still lose what it had buffered: RELP would close that gap. UDP sends and forgets: lossy by design, only when asked for.
  */
 public final class SyslogSink implements Sink {
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+    private static final long CONFIRM_AFTER_NANOS = 250_000_000L;
     private final SyslogOptions options;
     private final EcsJsonEncoder encoder;
     private final SyslogMessage message;
@@ -125,10 +129,12 @@ public final class SyslogSink implements Sink {
     }
 
     private void sendStream() throws IOException {
-        if (socket == null) connect();
-        else if (peerClosed()) { // the collector went away since the last batch: start over on a new connection
-            disconnect();
+        if (socket == null) {
             connect();
+        } else if (peerClosed()) {
+            // the collector went away since the last batch: what it had not read yet is lost, so the
+            // runner re-sends every unconfirmed batch on a new connection
+            throw new IOException("the collector closed the connection");
         }
         for (byte[] m : pending) {
             out.write(Integer.toString(m.length).getBytes(StandardCharsets.US_ASCII));
@@ -198,6 +204,30 @@ public final class SyslogSink implements Sink {
         socket = null;
         out = null;
         in = null;
+    }
+
+    /**
+     * Syslog has no acknowledgement: a batch counts as read once the connection is still open this long
+     * after it was written (rsyslog reads a socket within milliseconds; a collector that stops closes it).
+     */
+    @Override
+    public long confirmAfterNanos() {
+        return options.transport() == SyslogOptions.Transport.UDP ? 0 : CONFIRM_AFTER_NANOS;
+    }
+
+    @Override
+    public void confirm() throws IOException {
+        if (options.transport() == SyslogOptions.Transport.UDP) return;
+        if (socket == null || peerClosed()) {
+            disconnect();
+            throw new IOException(options.name() + ": " + options.host() + ":" + options.port()
+                    + ": the collector closed the connection");
+        }
+    }
+
+    @Override
+    public void discardPending() {
+        pending.clear();
     }
 
     /** Messages handed to the transport. */
