@@ -51,8 +51,9 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>a busy host: 25 TCP sessions a second to 400 peers and 5 lookups a second of 300 names, each drawn
  *       log-uniformly (a few peers get most of the traffic, as on real hosts), and NTP.</li>
  * </ul>
- * Run: {@code NETSENSOR_SHARED=../shared mvn -B -o -q -pl agent -am verify -Dtest=TelemetryVolumeFigureTest
- * -Dsurefire.failIfNoSpecifiedTests=false}; the table is on stdout.
+ * It writes ~1.2 GB of captures and takes a minute or more, so it runs only when asked (-Dnetsensor.figure=true):
+ * {@code mvn -B -o -q -pl agent -am verify -Dnetsensor.figure=true -Dtest=TelemetryVolumeFigureTest
+ * -Dsurefire.failIfNoSpecifiedTests=false -DskipITs}; the table is on stdout.
  */
 class TelemetryVolumeFigureTest {
     private static final long HOUR = 3_600_000_000_000L;
@@ -77,6 +78,7 @@ class TelemetryVolumeFigureTest {
 
     @Test
     void rawEventsVersusRollupsPerHour() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.getBoolean("netsensor.figure"), "the figure runs with -Dnetsensor.figure=true");
         Path bench = dir.resolve("bench.pcap");
         new SyntheticCapture(42).write(bench, 2_000_000);
         Path stretched = stretch(bench, dir.resolve("bench-hour.pcap"), HOUR);
