@@ -97,7 +97,7 @@ public final class AlertJson {
             gen.writeStringField("severity", a.severity.label);
             gen.writeNumberField("count", a.count);
             gen.writeFieldName("evidence");
-            value(a.evidence);
+            value(gen, a.evidence);
             gen.writeEndObject();
             EventJson.endRecord(gen);
         } catch (IOException e) {
@@ -105,37 +105,21 @@ public final class AlertJson {
         }
     }
 
-    /**
-     * threat.*: the seed rule's umbrella, T1583.005 Botnet (Resource Development), and the technique the
-     * detector observes. Beacon, c2_port, dga and relay watch command-and-control traffic (TA0011): T1071
-     * Application Layer Protocol (periodic sessions over whatever protocol), T1571 Non-Standard Port,
-     * T1568.002 Domain Generation Algorithms, T1090 Proxy (the host relays inbound to outbound). Fanout sees
-     * a host contacting many peers on one service port, a bot scanning for its next victims: T1046 Network
-     * Service Discovery (Discovery). Not T1210 Exploitation of Remote Services: connection counts show the
-     * search for services, not an exploit.
-     */
+    /** threat.*: the detector's ATT&CK mapping (see {@link MitreAttack}), each ECS field an array in the same order. */
     private void threat(DetectorKind d) throws IOException {
-        String tacticId = "TA0011", tactic = "Command and Control", technique = null, name = null, sub = null, subName = null;
-        switch (d) {
-            case BEACON: technique = "T1071"; name = "Application Layer Protocol"; break;
-            case C2_PORT: technique = "T1571"; name = "Non-Standard Port"; break;
-            case DGA: technique = "T1568"; name = "Dynamic Resolution"; sub = "T1568.002"; subName = "Domain Generation Algorithms"; break;
-            case RELAY: technique = "T1090"; name = "Proxy"; break;
-            case FANOUT: technique = "T1046"; name = "Network Service Discovery"; tacticId = "TA0007"; tactic = "Discovery"; break;
-            default: break; // a detector without a mapping yet: the umbrella alone
-        }
+        java.util.List<MitreAttack.Technique> ts = MitreAttack.of(d);
         gen.writeObjectFieldStart("threat");
         gen.writeStringField("framework", "MITRE ATT&CK");
         gen.writeObjectFieldStart("tactic");
-        strings("id", "TA0042", technique == null ? null : tacticId);
-        strings("name", "Resource Development", technique == null ? null : tactic);
+        strings("id", ts.stream().map(MitreAttack.Technique::tacticId).toArray(String[]::new));
+        strings("name", ts.stream().map(MitreAttack.Technique::tactic).toArray(String[]::new));
         gen.writeEndObject();
         gen.writeObjectFieldStart("technique");
-        strings("id", "T1583", technique);
-        strings("name", "Acquire Infrastructure", name);
+        strings("id", ts.stream().map(MitreAttack.Technique::id).toArray(String[]::new));
+        strings("name", ts.stream().map(MitreAttack.Technique::name).toArray(String[]::new));
         gen.writeObjectFieldStart("subtechnique");
-        strings("id", "T1583.005", sub);
-        strings("name", "Botnet", subName);
+        strings("id", ts.stream().map(MitreAttack.Technique::subId).toArray(String[]::new));
+        strings("name", ts.stream().map(MitreAttack.Technique::subName).toArray(String[]::new));
         gen.writeEndObject();
         gen.writeEndObject();
         gen.writeEndObject();
@@ -148,19 +132,20 @@ public final class AlertJson {
         gen.writeEndArray();
     }
 
-    private void value(Object v) throws IOException {
+    /** An evidence value as JSON: maps, lists, primitive arrays, numbers (finite doubles to 4 places), booleans, else text. */
+    static void value(JsonGenerator gen, Object v) throws IOException {
         if (v == null) {
             gen.writeNull();
         } else if (v instanceof Map) {
             gen.writeStartObject();
             for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
                 gen.writeFieldName(String.valueOf(e.getKey()));
-                value(e.getValue());
+                value(gen, e.getValue());
             }
             gen.writeEndObject();
         } else if (v instanceof Collection) {
             gen.writeStartArray();
-            for (Object o : (Collection<?>) v) value(o);
+            for (Object o : (Collection<?>) v) value(gen, o);
             gen.writeEndArray();
         } else if (v instanceof long[]) {
             gen.writeStartArray();

@@ -93,6 +93,7 @@ public final class EventJson implements AutoCloseable {
             gen.writeStringField("transport", e.transport.ecsName);
             gen.writeStringField("direction", direction(e.direction, e.origIpHi, e.origIpLo, e.respIpHi, e.respIpLo));
             gen.writeStringField("type", Ip.isV4(e.origIpHi, e.origIpLo) ? "ipv4" : "ipv6");
+            gen.writeStringField("community_id", communityId(e));
             gen.writeNumberField("packets", e.origPkts + e.respPkts);
             gen.writeNumberField("bytes", e.origIpBytes + e.respIpBytes);
             if (e.vlan != 0) {
@@ -166,6 +167,7 @@ public final class EventJson implements AutoCloseable {
             gen.writeStringField("protocol", "dns");
             gen.writeStringField("direction", direction(e.direction, e.clientIpHi, e.clientIpLo, e.serverIpHi, e.serverIpLo));
             gen.writeStringField("type", Ip.isV4(e.clientIpHi, e.clientIpLo) ? "ipv4" : "ipv6");
+            gen.writeStringField("community_id", communityId(e));
             gen.writeEndObject();
             gen.writeObjectFieldStart("source");
             gen.writeStringField("ip", Ip.toString(e.clientIpHi, e.clientIpLo));
@@ -236,6 +238,16 @@ public final class EventJson implements AutoCloseable {
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
+    }
+
+    /** The Community ID v1 of a connection's flow (seed 0), to pivot to the same flow in Zeek, Suricata or Arkime. */
+    public static String communityId(ConnEvent e) {
+        return CommunityId.v1(e.origIpHi, e.origIpLo, e.origPort, e.respIpHi, e.respIpLo, e.respPort, e.transport.ianaNumber);
+    }
+
+    /** The Community ID v1 of the flow that carried a DNS transaction (client and server endpoints). */
+    public static String communityId(DnsEvent e) {
+        return CommunityId.v1(e.clientIpHi, e.clientIpLo, e.clientPort, e.serverIpHi, e.serverIpLo, e.serverPort, e.transport.ianaNumber);
     }
 
     /** Closes the top-level object and ends the line, so every record is a complete JSON line. */

@@ -203,6 +203,106 @@ final class Documents {
         return e;
     }
 
+    /** A CONN row of a process (the curl of the host's records), a DNS row of a LAN client, and the folded "other" rows. */
+    static java.util.Map<String, io.netsensor.events.TelemetryRow> telemetryRows() {
+        java.util.Map<String, io.netsensor.events.TelemetryRow> m = new LinkedHashMap<>();
+        io.netsensor.events.TelemetryRow.Builder c = new io.netsensor.events.TelemetryRow.Builder(io.netsensor.events.TelemetryRow.Kind.CONN);
+        c.intervalStartNanos = T0 - T0 % 60_000_000_000L;
+        c.intervalEndNanos = c.intervalStartNanos + 60_000_000_000L;
+        c.localIp = HOST;
+        c.processEntityId = CURL.entityId;
+        c.pid = CURL.pid;
+        c.remoteIp = REMOTE;
+        c.remotePort = 443;
+        c.transport = Transport.TCP;
+        c.connections = 12;
+        c.rejected = 1;
+        c.noAnswer = 2;
+        c.bytesOut = 5_000;
+        c.bytesIn = 120_000;
+        c.packetsOut = 60;
+        c.packetsIn = 110;
+        c.firstSeenNanos = T0;
+        c.lastSeenNanos = T0 + 50_000_000_000L;
+        c.names = List.of("www.example.com", "example.com");
+        m.put("telemetry conn, process key", c.build());
+        io.netsensor.events.TelemetryRow.Builder d = new io.netsensor.events.TelemetryRow.Builder(io.netsensor.events.TelemetryRow.Kind.DNS);
+        d.intervalStartNanos = c.intervalStartNanos;
+        d.intervalEndNanos = c.intervalEndNanos;
+        d.localIp = LAN_CLIENT;
+        d.localMac = "02-00-5E-00-00-99";
+        d.transport = null;
+        d.domain = "example.com";
+        d.queries = 40;
+        d.nxdomains = 3;
+        d.distinctNames = 7;
+        d.queryTypes = Map.of("1", 30L, "28", 10L);
+        m.put("telemetry dns, LAN client key", d.build());
+        io.netsensor.events.TelemetryRow.Builder oc = new io.netsensor.events.TelemetryRow.Builder(io.netsensor.events.TelemetryRow.Kind.CONN);
+        oc.intervalStartNanos = c.intervalStartNanos;
+        oc.intervalEndNanos = c.intervalEndNanos;
+        oc.other = true;
+        oc.foldedRows = 500;
+        oc.transport = null;
+        oc.connections = 900;
+        oc.bytesOut = 1;
+        m.put("telemetry conn, other", oc.build());
+        io.netsensor.events.TelemetryRow.Builder od = new io.netsensor.events.TelemetryRow.Builder(io.netsensor.events.TelemetryRow.Kind.DNS);
+        od.intervalStartNanos = c.intervalStartNanos;
+        od.intervalEndNanos = c.intervalEndNanos;
+        od.other = true;
+        od.foldedRows = 70;
+        od.transport = null;
+        od.queries = 70;
+        m.put("telemetry dns, other", od.build());
+        return m;
+    }
+
+    /** Every record of the fixtures, as an encoder of another shape takes them: records by name, writing into the encoder. */
+    interface Encodes {
+        byte[] with(RecordEncoder enc);
+    }
+
+    /** The fixtures as records for the other shapes (OCSF, Falcon, CEF), each fed to a fresh encoder. */
+    static Map<String, Encodes> records() {
+        Map<String, Encodes> m = new LinkedHashMap<>();
+        m.put("conn open, host, attributed", enc -> enc.conn(conn(ConnEvent.Phase.OPEN, HOST, REMOTE, Attribution.RESOLVED)));
+        m.put("conn end, inbound to the host", enc -> enc.conn(conn(ConnEvent.Phase.END, REMOTE, HOST, Attribution.NO_SOCKET)));
+        m.put("conn end, gateway, forwarded", enc -> enc.conn(conn(ConnEvent.Phase.END, LAN_CLIENT, REMOTE, Attribution.NOT_LOCAL)));
+        m.put("conn end, internal", enc -> enc.conn(conn(ConnEvent.Phase.END, LAN_CLIENT, "10.9.9.9", Attribution.UNKNOWN)));
+        ConnEvent refused = conn(ConnEvent.Phase.END, HOST, REMOTE, Attribution.RESOLVED);
+        refused.state = ConnState.REJ;
+        refused.setHistory("Sr");
+        m.put("conn end, refused", enc -> enc.conn(refused));
+        ConnEvent v6 = conn(ConnEvent.Phase.END, "2001:db8::5", "2001:db8:ffff::1", Attribution.UNKNOWN);
+        v6.vlan = 0;
+        m.put("conn end, IPv6", enc -> enc.conn(v6));
+        m.put("dns answered, host, attributed", enc -> enc.dns(dnsAnswered(HOST, Attribution.RESOLVED)));
+        m.put("dns answered, gateway", enc -> enc.dns(dnsAnswered(LAN_CLIENT, Attribution.NOT_LOCAL)));
+        m.put("dns unanswered", enc -> enc.dns(dnsUnanswered()));
+        m.put("dns mDNS announcement", enc -> enc.dns(mdnsAnnouncement()));
+        for (DetectorKind d : DetectorKind.values()) {
+            m.put("alert " + d.label + ", host with process", enc -> enc.alert(alert(d, HOST, null, CURL)));
+            m.put("alert " + d.label + ", gateway LAN client", enc -> enc.alert(alert(d, LAN_CLIENT, "02-00-5E-00-00-99", null)));
+            m.put("alert " + d.label + ", identity-only process", enc -> enc.alert(alert(d, HOST, null, ProcessInfo.identityOnly(7, 99, T0))));
+        }
+        telemetryRows().forEach((name, row) -> m.put(name, enc -> enc.telemetry(row)));
+        return m;
+    }
+
+    /** The PROCESS record of CURL, as the journal has it. */
+    static io.netsensor.events.ProcessEvent curlProcess() {
+        io.netsensor.events.ProcessEvent p = new io.netsensor.events.ProcessEvent();
+        p.tsNanos = T0;
+        p.entityId = CURL.entityId;
+        p.pid = CURL.pid;
+        p.ppid = CURL.ppid;
+        p.uid = CURL.uid;
+        p.startNanos = CURL.startNanos;
+        p.setStrings(CURL.user, CURL.name, CURL.executable, CURL.commandLine);
+        return p;
+    }
+
     static Alert alert(DetectorKind d, String hostIp, String hostMac, ProcessInfo process) {
         Alert.Draft a = new Alert.Draft();
         a.id = d.label + "-0123456789abcdef";

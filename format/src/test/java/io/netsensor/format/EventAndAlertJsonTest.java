@@ -65,6 +65,20 @@ class EventAndAlertJsonTest {
     }
 
     @Test
+    void connectionAndDnsDocumentsCarryTheFlowsCommunityId() {
+        String conn = docs.get("conn open, host view, attributed").at("/network/community_id").asText();
+        assertThat(conn).startsWith("1:").hasSize(30);
+        // the same flow from the other end (as a capture on the remote host sees it) has the same id
+        ConnEvent reversed = Documents.conn(ConnEvent.Phase.OPEN, Documents.REMOTE, Documents.HOST, Attribution.UNKNOWN);
+        reversed.origPort = 443;
+        reversed.respPort = 50123;
+        assertThat(EventJson.communityId(reversed)).isEqualTo(conn);
+        assertThat(docs.get("dns answered, host view, attributed").at("/network/community_id").asText()).startsWith("1:");
+        assertThat(docs.get("dns unanswered").at("/network/community_id").asText())
+                .isNotEqualTo(docs.get("dns answered, host view, attributed").at("/network/community_id").asText());
+    }
+
+    @Test
     void processOwnerIsTheRealUser() {
         JsonNode d = docs.get("conn open, host view, attributed");
         assertThat(d.at("/process/real_user/name").asText()).isEqualTo("alice");
