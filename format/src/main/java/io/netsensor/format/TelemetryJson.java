@@ -12,7 +12,10 @@ import java.util.Map;
  * One ECS document per telemetry row: {@code event.kind: metric}, dataset {@code netsensor.telemetry.conn}
  * or {@code .dns}, the interval as {@code event.start}/{@code event.end}, the key as {@code source.*} (and
  * {@code process.*}), the subject as {@code destination.*} or {@code dns.question.registered_domain}, and
- * the sums under {@code netsensor.telemetry.*} (bytes and packets also in ECS's {@code source.bytes} etc.).
+ * the sums in ECS's {@code source.bytes}/{@code .packets} (sent by the key) and {@code destination.bytes}/
+ * {@code .packets} (received), the names that resolved to the remote in {@code related.hosts}, and the rest
+ * (connections, failures, first and last seen) under {@code netsensor.telemetry.*}. Nothing is written
+ * twice: a row goes out per key, remote and interval, so its size is what telemetry costs.
  */
 public final class TelemetryJson {
     private final JsonGenerator gen;
@@ -39,7 +42,6 @@ public final class TelemetryJson {
             gen.writeEndArray();
             gen.writeArrayFieldStart("type");
             gen.writeString(r.kind == TelemetryRow.Kind.CONN ? "connection" : "protocol");
-            gen.writeString("info");
             gen.writeEndArray();
             gen.writeStringField("dataset", r.kind == TelemetryRow.Kind.CONN ? "netsensor.telemetry.conn" : "netsensor.telemetry.dns");
             gen.writeStringField("start", EventJson.time(r.intervalStartNanos));
@@ -77,11 +79,11 @@ public final class TelemetryJson {
             gen.writeNumberField("bytes", r.bytesIn);
             gen.writeNumberField("packets", r.packetsIn);
             gen.writeEndObject();
-            gen.writeObjectFieldStart("network");
-            if (r.transport != null) gen.writeStringField("transport", r.transport.ecsName);
-            gen.writeNumberField("bytes", r.bytesOut + r.bytesIn);
-            gen.writeNumberField("packets", r.packetsOut + r.packetsIn);
-            gen.writeEndObject();
+            if (r.transport != null) {
+                gen.writeObjectFieldStart("network");
+                gen.writeStringField("transport", r.transport.ecsName);
+                gen.writeEndObject();
+            }
             if (!r.names.isEmpty()) {
                 gen.writeObjectFieldStart("related");
                 gen.writeArrayFieldStart("hosts");
@@ -95,17 +97,15 @@ public final class TelemetryJson {
         gen.writeNumberField("connections", r.connections);
         gen.writeNumberField("rejected", r.rejected);
         gen.writeNumberField("no_answer", r.noAnswer);
-        gen.writeNumberField("bytes_out", r.bytesOut);
-        gen.writeNumberField("bytes_in", r.bytesIn);
-        gen.writeNumberField("packets_out", r.packetsOut);
-        gen.writeNumberField("packets_in", r.packetsIn);
-        if (r.firstSeenNanos != 0) gen.writeStringField("first_seen", EventJson.time(r.firstSeenNanos));
-        if (r.lastSeenNanos != 0) gen.writeStringField("last_seen", EventJson.time(r.lastSeenNanos));
-        if (!r.names.isEmpty()) {
-            gen.writeArrayFieldStart("names");
-            for (String n : r.names) gen.writeString(n);
-            gen.writeEndArray();
+        if (r.other) { // no source/destination objects on the fold row: its sums live here
+            gen.writeNumberField("bytes_out", r.bytesOut);
+            gen.writeNumberField("bytes_in", r.bytesIn);
+            gen.writeNumberField("packets_out", r.packetsOut);
+            gen.writeNumberField("packets_in", r.packetsIn);
         }
+        // milliseconds are enough for a summary (and a row is sent per key and minute: bytes count)
+        if (r.firstSeenNanos != 0) gen.writeStringField("first_seen", millis(r.firstSeenNanos));
+        if (r.lastSeenNanos != 0) gen.writeStringField("last_seen", millis(r.lastSeenNanos));
         other(r);
         gen.writeEndObject();
         gen.writeEndObject();
@@ -130,6 +130,10 @@ public final class TelemetryJson {
         other(r);
         gen.writeEndObject();
         gen.writeEndObject();
+    }
+
+    private static String millis(long nanos) {
+        return java.time.Instant.ofEpochMilli(Math.floorDiv(nanos, 1_000_000L)).toString();
     }
 
     private void other(TelemetryRow r) throws IOException {
