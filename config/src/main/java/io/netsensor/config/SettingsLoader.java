@@ -256,7 +256,7 @@ public final class SettingsLoader {
         return oneLine(e.getOriginalMessage().replaceAll("\\s*\\(class [^)]*\\)", "").replace("`", ""));
     }
 
-    /** The known key a typo most likely meant (at most 2 edits, fewer than its length), or null. */
+    /** The known key a typo most likely meant (at most 2 edits, fewer than its length; else a key it is a word of), or null. */
     static String closest(String typed, Collection<String> known) {
         if (typed == null) return null;
         LevenshteinDistance distance = new LevenshteinDistance(2);
@@ -267,6 +267,11 @@ public final class SettingsLoader {
             if (d >= 0 && d < bestD && d < Math.min(typed.length(), k.length())) {
                 best = k;
                 bestD = d;
+            }
+        }
+        if (best == null && typed.length() >= 3) { // a word of a longer key: "token" for token_file
+            for (String k : known) {
+                if (k.startsWith(typed + "_") || k.endsWith("_" + typed)) return k;
             }
         }
         return best;

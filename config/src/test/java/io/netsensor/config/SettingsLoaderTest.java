@@ -71,7 +71,7 @@ class SettingsLoaderTest {
     @Test
     void badValuesFailWithFileLineColumnKeyAndReason() throws Exception {
         assertError("conntrack:\n  max_flow: 10\n", ":2:3: conntrack.max_flow: unknown key (did you mean max_flows?)");
-        assertError("conntrack:\n  flows: 10\n", ":2:3: conntrack.flows: unknown key (expected one of max_flows,");
+        assertError("conntrack:\n  colour: 10\n", ":2:3: conntrack.colour: unknown key (expected one of max_flows,");
         assertError("conntrack:\n  max_flows: lots\n", ":2:14: conntrack.max_flows: 'lots' is not a whole number");
         assertError("conntrack:\n  max_flows: 8\n", ":2:14: conntrack.max_flows: must be between 16 and 67108864, not 8");
         assertError("journal:\n  roll_cycle: weekly\n",
