@@ -78,6 +78,25 @@ class HecSinkTest {
     }
 
     @Test
+    void telemetryRowsGoAsMetricsWithTheirEventId() throws Exception {
+        io.netsensor.events.TelemetryRow.Builder t = new io.netsensor.events.TelemetryRow.Builder(io.netsensor.events.TelemetryRow.Kind.DNS);
+        t.localIp = "10.0.0.1";
+        t.domain = "example.com";
+        t.intervalStartNanos = Records.T0;
+        t.intervalEndNanos = Records.T0 + 60_000_000_000L;
+        t.queries = 3;
+        io.netsensor.events.TelemetryRow row = t.build();
+        try (HecSink sink = new HecSink(options(HecFlavor.SPLUNK).kinds(java.util.EnumSet.of(io.netsensor.sinks.RecordKind.TELEMETRY)).build())) {
+            sink.onTelemetry(row);
+            sink.flush();
+        }
+        JsonNode e = receiver.requests.get(0).objects().get(0);
+        assertThat(e.get("fields")).isEqualTo(HecReceiver.JSON.readTree("{\"kind\":\"metric\",\"dataset\":\"netsensor.telemetry.dns\"}"));
+        assertThat(e.at("/event/event/id").asText()).isEqualTo(io.netsensor.format.TelemetryJson.eventId(row)).startsWith("telemetry-");
+        assertThat(e.get("time").decimalValue()).isEqualByComparingTo("1700000060.123");
+    }
+
+    @Test
     void logScaleGetsGzippedConcatenatedHecEventsWithBearerToken() throws Exception {
         try (HecSink sink = new HecSink(options(HecFlavor.LOGSCALE).build())) {
             sink.onAlert(Records.alert("a-1"));
@@ -112,7 +131,7 @@ class HecSinkTest {
         assertThat(alert.has("index")).isFalse();
         assertThat(alert.get("fields")).isEqualTo(HecReceiver.JSON.readTree(
                 "{\"kind\":\"alert\",\"dataset\":\"netsensor.alert\",\"detector\":\"beacon\",\"severity\":\"High\",\"alert_id\":\"a-1\"}"));
-        assertThat(alert.at("/event/id").asText()).isEqualTo("a-1");
+        assertThat(alert.at("/event/event/id").asText()).isEqualTo("a-1");
         assertThat(alert.at("/event/event/dataset").asText()).isEqualTo("netsensor.alert");
         assertThat(alert.at("/event/host/name").asText()).isEqualTo("sensor-1");
 
@@ -372,7 +391,7 @@ class HecSinkTest {
         List<Request> all = receiver.requests;
         assertThat(all).hasSize(4);
         assertThat(all.get(3).header("Authorization")).isEqualTo("Splunk rotated-token");
-        assertThat(all.get(3).objects().get(0).at("/event/id").asText()).isEqualTo("must-not-be-dropped");
+        assertThat(all.get(3).objects().get(0).at("/event/event/id").asText()).isEqualTo("must-not-be-dropped");
     }
 
     @Test
