@@ -35,6 +35,10 @@ public final class SinkRunner implements AutoCloseable {
     private volatile BooleanSupplier producersDone = () -> false;
     /** Once set, a batch that cannot be delivered is given up (left unstored, so it is re-sent at the next start). */
     private volatile long abandonAtNanos = Long.MAX_VALUE;
+    /** Once set, the runner also stops reading at abandonAtNanos, however much is left (a stopping agent). */
+    private volatile boolean hardDeadline;
+    /** The position stored by an earlier run, or {@link SinkCursor#NONE}. */
+    private final long resumedFrom;
     private volatile boolean finished;
     private volatile long delivered, flushes, retries;
     private volatile String lastError;
@@ -55,6 +59,7 @@ public final class SinkRunner implements AutoCloseable {
         this.backoff = new Backoff(backoffBaseMillis, backoffCapMillis);
         this.reader = journal.reader();
         long stored = cursor == null ? SinkCursor.NONE : cursor.load();
+        this.resumedFrom = stored;
         if (stored != SinkCursor.NONE) {
             if (!reader.moveToIndex(stored)) {
                 if (stored < journal.firstIndex()) {
@@ -98,6 +103,17 @@ public final class SinkRunner implements AutoCloseable {
     public void stopWhen(BooleanSupplier producersDone, long graceNanos) {
         this.producersDone = producersDone;
         this.abandonAtNanos = graceNanos == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + graceNanos;
+        LockSupport.unpark(thread); // a runner waiting out a retry backoff (up to a minute) sees the deadline now
+    }
+
+    /**
+     * As {@link #stopWhen}, and stops reading once {@code graceNanos} have passed even when the sink is
+     * keeping up: a stopping agent delivers what it can within its grace period, and what is left (never
+     * acknowledged, so never stored) is sent at the next start.
+     */
+    public void stopWithin(BooleanSupplier producersDone, long graceNanos) {
+        hardDeadline = true;
+        stopWhen(producersDone, graceNanos);
     }
 
     /** Waits for the runner to end (after {@link #stopWhen}); rethrows what stopped the sink, if anything did. */
@@ -113,6 +129,10 @@ public final class SinkRunner implements AutoCloseable {
             int idle = 0;
             while (true) {
                 boolean doneBefore = producersDone.getAsBoolean();
+                if (hardDeadline && doneBefore && System.nanoTime() >= abandonAtNanos) {
+                    if (sink.pending() > 0) deliver(); // one last try for what is encoded; stored only if taken
+                    break;
+                }
                 int room = sink.maxBatch() - sink.pending();
                 int n = room > 0 ? reader.poll(sink, room, typeMask) : 0;
                 if (sink.pending() >= sink.maxBatch() || (n == 0 && sink.pending() > 0)) {
@@ -160,6 +180,16 @@ public final class SinkRunner implements AutoCloseable {
         delivered += batch;
         if (cursor != null) cursor.store(reader.index());
         return true;
+    }
+
+    /** The position an earlier run stored (the journal index this runner resumed at), or {@link SinkCursor#NONE}. */
+    public long resumedFrom() {
+        return resumedFrom;
+    }
+
+    /** The journal index of the next record this runner reads. */
+    public long position() {
+        return reader.index();
     }
 
     public Sink sink() {
