@@ -37,6 +37,8 @@ public final class SinkRunner implements AutoCloseable {
     private volatile long abandonAtNanos = Long.MAX_VALUE;
     /** Once set, the runner also stops reading at abandonAtNanos, however much is left (a stopping agent). */
     private volatile boolean hardDeadline;
+    /** The last position stored, and when (the runner's thread only). */
+    private long storedIndex = SinkCursor.NONE, storedAtNanos;
     /** The position stored by an earlier run, or {@link SinkCursor#NONE}. */
     private final long resumedFrom;
     private volatile boolean finished;
@@ -142,6 +144,7 @@ public final class SinkRunner implements AutoCloseable {
                     idle = 0;
                     continue;
                 }
+                if (sink.pending() == 0) skippedForward(doneBefore);
                 if (doneBefore && sink.pending() == 0) break;
                 if (++idle < 100) {
                     Thread.onSpinWait();
@@ -155,6 +158,23 @@ public final class SinkRunner implements AutoCloseable {
         } finally {
             finished = true;
         }
+    }
+
+    /**
+     * Caught up with nothing pending: every record before the reader's position was delivered or is of a
+     * kind this sink does not take, so the position may be stored without a flush (at most once a second,
+     * and once at the end). Otherwise an alerts-only sink would read again, at every start, all that came
+     * after its last alert.
+     */
+    private void skippedForward(boolean last) throws IOException {
+        if (cursor == null) return;
+        long now = System.nanoTime();
+        if (!last && now - storedAtNanos < 1_000_000_000L) return;
+        long index = reader.index();
+        if (index == storedIndex) return;
+        cursor.store(index);
+        storedIndex = index;
+        storedAtNanos = now;
     }
 
     /** Flushes until acknowledged; false when the batch was given up at shutdown. */
@@ -178,7 +198,11 @@ public final class SinkRunner implements AutoCloseable {
         backoff.reset();
         flushes++;
         delivered += batch;
-        if (cursor != null) cursor.store(reader.index());
+        if (cursor != null) {
+            storedIndex = reader.index();
+            storedAtNanos = System.nanoTime();
+            cursor.store(storedIndex);
+        }
         return true;
     }
 

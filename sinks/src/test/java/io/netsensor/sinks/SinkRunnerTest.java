@@ -181,4 +181,39 @@ class SinkRunnerTest {
         java.nio.file.Files.write(cursor.file(), b);
         assertThat(cursor.load()).isEqualTo(SinkCursor.NONE);
     }
+
+    /** A sink that takes none of what follows its last delivery stores its position anyway, so a restart does not re-read it. */
+    @Test
+    void recordsOfOtherKindsMoveTheStoredPositionOnceCaughtUp() throws Exception {
+        try (Journal journal = Journal.open(dir.resolve("journal"))) {
+            write(journal, 0, 500);
+            SinkCursor cursor = new SinkCursor(dir.resolve("sinks"), "alerts-only");
+            Recording alertsOnly = new Recording(0, EnumSet.of(RecordKind.ALERT));
+            SinkRunner r = new SinkRunner(journal, alertsOnly, cursor, SinkRunner.Start.BEGINNING).start();
+            r.stopWhen(() -> true, Long.MAX_VALUE);
+            r.join();
+            assertThat(alertsOnly.delivered).isEmpty();
+            assertThat(cursor.load()).isEqualTo(r.position());
+            assertThat(journal.countFrom(cursor.load())).isZero();
+            r.close();
+        }
+    }
+
+    /** A stopping agent's sink delivers for its grace period, then ends with what is left unstored. */
+    @Test
+    void stopWithinEndsAtTheGraceEvenWhenTheDestinationIsDown() throws Exception {
+        try (Journal journal = Journal.open(dir.resolve("journal"))) {
+            write(journal, 0, 100);
+            SinkCursor cursor = new SinkCursor(dir.resolve("sinks"), "down");
+            Recording down = new Recording(Integer.MAX_VALUE, EnumSet.of(RecordKind.EVENT));
+            SinkRunner r = new SinkRunner(journal, down, cursor, SinkRunner.Start.BEGINNING, 30_000, 60_000).start();
+            while (r.retries() == 0) Thread.sleep(10); // now in a backoff of up to 30 s
+            long t0 = System.nanoTime();
+            r.stopWithin(() -> true, 300_000_000L);
+            r.join();
+            assertThat((System.nanoTime() - t0) / 1e9).isLessThan(5.0);
+            assertThat(cursor.load()).isEqualTo(SinkCursor.NONE); // nothing acknowledged: all of it is sent at the next start
+            r.close();
+        }
+    }
 }
