@@ -7,8 +7,11 @@ import io.netsensor.agent.HostName;
 import io.netsensor.agent.Outputs;
 import io.netsensor.agent.Sensor;
 import io.netsensor.capture.attrib.SocketOwnerResolver;
+import io.netsensor.sinks.Sink;
+import io.netsensor.sinks.SinkFactory;
 import io.netsensor.sinks.SinkRunner;
 import io.netsensor.sinks.StdoutSink;
+import io.netsensor.sinks.file.StderrAlertSink;
 import io.netsensor.capture.source.DefaultRoute;
 import io.netsensor.capture.source.PcapHandleSource;
 import io.netsensor.config.Settings;
@@ -33,8 +36,9 @@ import picocli.CommandLine.Option;
 /** Live capture: the agent's main job, as a service runs it. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Capture live from an interface (libpcap via pcap4j), journal connection and DNS events,",
-                "run the detectors and print alerts (and events with --events) as JSON lines on stdout.",
-                "SIGINT/SIGTERM flush open flows and close the journal cleanly."})
+                "run the detectors and print alerts (and events with --events) as JSON lines on stdout,",
+                "one line per alert on stderr, and forward to the config's sinks (syslog, HEC, Kafka, file).",
+                "SIGINT/SIGTERM flush open flows, give the sinks a grace period and close the journal cleanly."})
 final class RunCommand implements Callable<Integer> {
     @Option(names = {"-i", "--interface"}, paramLabel = "IF",
             description = "Interface to capture on (default: the config's, else the interface of the default route; 'any' for all).")
@@ -65,7 +69,8 @@ final class RunCommand implements Callable<Integer> {
             if (pipeline.filter != null) s.bpf = pipeline.filter;
             if (snaplen != null) s.snaplen = snaplen;
             if (promiscuous) s.promiscuous = true;
-        });
+        }, SinkFactory::check);
+        List<SinkFactory.Spec> sinks = settingsOptions.sinks(settings, HostName.get());
         Path dir = journalOptions.dataDir(settings);
         // Before the capture opens: a journal that cannot be written is reported now, in one line, rather
         // than by Chronicle after capture has started.
@@ -82,7 +87,7 @@ final class RunCommand implements Callable<Integer> {
         CountDownLatch finished = new CountDownLatch(1);
         SocketOwnerResolver resolver = noAttribution ? null : startResolver();
         try (Sensor sensor = Sensor.open(settings, dir, hostAddresses(), resolver);
-             DetectionLoop detection = new DetectionLoop(sensor.journal, settings, detect, io.netsensor.telemetry.RollupSettings.defaults())) {
+             DetectionLoop detection = new DetectionLoop(sensor.journal, settings, detect, DetectionLoop.telemetry(settings))) {
             if (detection.detecting()) {
                 long rebuilt = detection.rebuild(settings.detectors.rebuildWindow);
                 if (rebuilt > 0) {
@@ -95,7 +100,12 @@ final class RunCommand implements Callable<Integer> {
             // stdout prints only what this run journals from now on: alerts from earlier runs were printed by them
             StdoutSink printer = new StdoutSink("stdout", out, Printing.kinds(pipeline.events, pipeline.telemetry), false,
                     HostName.get(), sensor.locality::isHostAddress);
-            try (Outputs outputs = Outputs.start(sensor.journal, List.of(printer), SinkRunner.Start.END)) {
+            List<Sink> local = new ArrayList<>(List.of(printer));
+            if (settings.alertsOnStderr) local.add(new StderrAlertSink(System.err));
+            // The configured sinks resume at their stored positions (the journal's beginning the first time);
+            // the printers show what this run journals from now on.
+            String sinkSummary;
+            try (Outputs outputs = Outputs.start(sensor.journal, local, SinkRunner.Start.END, sinks, dir, System.err)) {
                 Thread shutdown = new Thread(() -> {
                     source.stop();
                     try {
@@ -120,12 +130,13 @@ final class RunCommand implements Callable<Integer> {
                 if (detection != null) detection.start(c::done);
                 c.join();
                 if (detection != null) detection.join();
-                outputs.drain(() -> c.done() && (detection == null || detection.done()));
+                outputs.stop(() -> c.done() && (detection == null || detection.done()));
+                sinkSummary = outputs.summary();
             }
             out.flush();
-            System.err.printf("netsensor: stopped; %d events journaled, %d alerts, %d dropped by the kernel, decode %s%s%n",
+            System.err.printf("netsensor: stopped; %d events journaled, %d alerts, %d dropped by the kernel, decode %s%s%s%n",
                     sensor.writer.appended(), detection.alerts(), source.droppedByKernel(),
-                    sensor.pipeline.decoder().stats().summary(), attributionSummary(sensor, resolver));
+                    sensor.pipeline.decoder().stats().summary(), attributionSummary(sensor, resolver), sinkSummary);
             System.err.flush();
         } finally {
             source.close();
