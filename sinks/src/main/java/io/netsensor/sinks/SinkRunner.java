@@ -37,6 +37,8 @@ public final class SinkRunner implements AutoCloseable {
     private volatile long abandonAtNanos = Long.MAX_VALUE;
     /** Once set, the runner also stops reading at abandonAtNanos, however much is left (a stopping agent). */
     private volatile boolean hardDeadline;
+    /** Records lost to retention while running that were reported (the runner's thread only). */
+    private long reportedLost;
     /** The last position stored, and when (the runner's thread only). */
     private long storedIndex = SinkCursor.NONE, storedAtNanos;
     /** The position stored by an earlier run, or {@link SinkCursor#NONE}. */
@@ -137,6 +139,7 @@ public final class SinkRunner implements AutoCloseable {
                 }
                 int room = sink.maxBatch() - sink.pending();
                 int n = room > 0 ? reader.poll(sink, room, typeMask) : 0;
+                if (reader.lostToRetention() != reportedLost) reportLost();
                 if (sink.pending() >= sink.maxBatch() || (n == 0 && sink.pending() > 0)) {
                     if (!deliver()) break;
                 }
@@ -175,6 +178,14 @@ public final class SinkRunner implements AutoCloseable {
         cursor.store(index);
         storedIndex = index;
         storedAtNanos = now;
+    }
+
+    /** Retention deleted cycles this running sink had not read yet: say how many records, as at start. */
+    private void reportLost() {
+        long lost = reader.lostToRetention() - reportedLost;
+        reportedLost = reader.lostToRetention();
+        System.err.printf("netsensor: sink %s: %d record(s) lost: the journal's retention deleted them before they were "
+                + "forwarded (alerts among them are still sent)%n", sink.name(), lost);
     }
 
     /** Flushes until acknowledged; false when the batch was given up at shutdown. */
@@ -240,7 +251,7 @@ public final class SinkRunner implements AutoCloseable {
 
     /** Records lost to retention before this sink forwarded them. */
     public long gap() {
-        return gap;
+        return gap + reader.lostToRetention();
     }
 
     public String lastError() {

@@ -25,7 +25,7 @@ class SinkRunnerTest {
     @TempDir Path dir;
 
     /** Remembers the flow ids it delivered; refuses the first {@code failures} flushes. */
-    static final class Recording implements Sink {
+    static class Recording implements Sink {
         final List<Long> pendingIds = new ArrayList<>();
         final List<Long> delivered = new ArrayList<>();
         final Set<RecordKind> kinds;
@@ -213,6 +213,65 @@ class SinkRunnerTest {
             r.join();
             assertThat((System.nanoTime() - t0) / 1e9).isLessThan(5.0);
             assertThat(cursor.load()).isEqualTo(SinkCursor.NONE); // nothing acknowledged: all of it is sent at the next start
+            r.close();
+        }
+    }
+
+    /**
+     * Journal full while a sink is away: retention deletes its cycles (their alerts copied forward first).
+     * At its next start the sink says exactly how many records it lost (the gap), and still gets every alert.
+     */
+    @Test
+    void aSinkBehindRetentionCountsItsGapAndStillGetsEveryAlert() throws Exception {
+        net.openhft.chronicle.core.time.SetTimeProvider clock = new net.openhft.chronicle.core.time.SetTimeProvider(1_700_000_000_000_000_000L);
+        net.openhft.chronicle.queue.RollCycle secondly = net.openhft.chronicle.queue.rollcycles.TestRollCycles.TEST_SECONDLY;
+        Path journalDir = dir.resolve("journal");
+        SinkCursor cursor = new SinkCursor(dir.resolve("sinks"), "siem");
+        List<String> alerts = new ArrayList<>();
+        long perCycleBytes;
+        try (Journal probe = Journal.builder(dir.resolve("probe")).rollCycle(secondly).timeProvider(clock).open()) {
+            write(probe, 0, 2000);
+            perCycleBytes = probe.diskBytes();
+        }
+        try (Journal journal = Journal.builder(journalDir).rollCycle(secondly).timeProvider(clock).maxBytes(perCycleBytes * 3).open()) {
+            for (int c = 0; c < 8; c++) {
+                write(journal, c * 2000L, c * 2000L + 2000);
+                JournalWriter w = journal.writer();
+                io.netsensor.events.Alert.Draft d = new io.netsensor.events.Alert.Draft();
+                d.id = "c2_port-" + c;
+                d.detector = io.netsensor.events.DetectorKind.C2_PORT;
+                d.severity = io.netsensor.events.Severity.MEDIUM;
+                d.hostIp = "10.0.0.5";
+                d.summary = "attempted connection";
+                w.onAlert(d.build());
+                w.close();
+                alerts.add(d.id);
+                if (c == 0) { // the sink delivers the first cycle, then its destination goes away for good
+                    Recording first = new Recording(0, EnumSet.of(RecordKind.ALERT, RecordKind.EVENT));
+                    SinkRunner r = new SinkRunner(journal, first, cursor, SinkRunner.Start.BEGINNING).start();
+                    r.stopWhen(() -> true, Long.MAX_VALUE);
+                    r.join();
+                    r.close();
+                }
+                clock.advanceMillis(1000);
+            }
+            journal.enforceRetention();
+            assertThat(journal.deletedCycles()).isGreaterThanOrEqualTo(3);
+
+            List<String> got = new ArrayList<>();
+            Recording back = new Recording(0, EnumSet.of(RecordKind.ALERT, RecordKind.EVENT)) {
+                @Override
+                public void onAlert(io.netsensor.events.Alert a) {
+                    got.add(a.id);
+                    pendingIds.add(-2L);
+                }
+            };
+            SinkRunner r = new SinkRunner(journal, back, cursor, SinkRunner.Start.BEGINNING).start();
+            r.stopWhen(() -> true, Long.MAX_VALUE);
+            r.join();
+            // every cycle after the first held 2,000 connections and an alert (and some, alerts salvaged from older ones)
+            assertThat(r.gap()).isBetween((journal.deletedCycles() - 1) * 2001, (journal.deletedCycles() - 1) * 2001 + 8);
+            assertThat(got).containsAll(alerts.subList(1, alerts.size()));
             r.close();
         }
     }
