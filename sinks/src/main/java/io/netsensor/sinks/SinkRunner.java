@@ -88,7 +88,8 @@ public final class SinkRunner implements AutoCloseable {
 
     private static int maskOf(Sink sink) {
         int m = 1 << EventType.PROCESS.code;
-        if (sink.kinds().contains(RecordKind.ALERT)) m |= 1 << EventType.ALERT.code;
+        // SALVAGED: the alerts retention copied forward from deleted cycles (the reader hands over those this sink missed)
+        if (sink.kinds().contains(RecordKind.ALERT)) m |= (1 << EventType.ALERT.code) | (1 << EventType.SALVAGED.code);
         if (sink.kinds().contains(RecordKind.TELEMETRY)) m |= 1 << EventType.TELEMETRY.code;
         if (sink.kinds().contains(RecordKind.EVENT)) m |= (1 << EventType.CONN.code) | (1 << EventType.DNS.code);
         return m;
