@@ -51,6 +51,18 @@ final class DetectorRebuild {
                 public void onDns(DnsEvent e) {
                     max[0] = Math.max(max[0], e.tsNanos);
                 }
+
+                // the journal often ends with what the detectors and rollups appended: their times count as well
+                // (without them a replayed journal's window was placed at the wall clock, before nothing)
+                @Override
+                public void onAlert(io.netsensor.events.Alert a) {
+                    max[0] = Math.max(max[0], a.lastSeenNanos);
+                }
+
+                @Override
+                public void onTelemetry(io.netsensor.events.TelemetryRow row) {
+                    max[0] = Math.max(max[0], row.intervalEndNanos);
+                }
             }, 1);
         }
         return max[0] == Long.MIN_VALUE ? System.currentTimeMillis() * 1_000_000L : max[0];
