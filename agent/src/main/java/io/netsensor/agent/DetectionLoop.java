@@ -88,6 +88,12 @@ public final class DetectionLoop implements EventHandler, AutoCloseable {
         }
     }
 
+    /** The telemetry rollups' settings: the config's interval, the rollups' own caps. */
+    public static RollupSettings telemetry(Settings settings) {
+        RollupSettings d = RollupSettings.defaults();
+        return new RollupSettings(settings.telemetry.interval, d.maxRows(), d.maxNames(), d.nameCacheSize());
+    }
+
     /** Starts at the journal's end (replays: only this run's records). */
     public DetectionLoop fromEnd() {
         reader.toEnd();

@@ -22,6 +22,7 @@ public final class Replay {
     private Path dataDir;
     private String filter;
     private boolean events, telemetry, table, detect = true;
+    private List<io.netsensor.sinks.SinkFactory.Spec> sinks = List.of();
 
     public Replay(Settings settings, List<Path> files) {
         this.settings = settings;
@@ -58,6 +59,15 @@ public final class Replay {
         return this;
     }
 
+    /**
+     * Forwards to these configured sinks too, each from its position under the data dir (set one with
+     * {@link #dataDir}: a temporary journal's positions would mean nothing).
+     */
+    public Replay forward(List<io.netsensor.sinks.SinkFactory.Spec> configured) {
+        this.sinks = List.copyOf(configured);
+        return this;
+    }
+
     public Replay detect(boolean on) {
         this.detect = on;
         return this;
@@ -70,12 +80,14 @@ public final class Replay {
         long started = System.nanoTime();
         ReplayStats totals = new ReplayStats();
         try (Sensor sensor = Sensor.open(settings, dir, List.of());
-             DetectionLoop detection = new DetectionLoop(sensor.journal, settings, detect,
-                     io.netsensor.telemetry.RollupSettings.defaults(), sensor.metrics).fromEnd()) {
+             DetectionLoop detection = new DetectionLoop(sensor.journal, settings, detect, DetectionLoop.telemetry(settings), sensor.metrics).fromEnd()) {
             // Every consumer starts at the journal's end: a replay into a data dir that holds an earlier
             // journal reads, prints and counts its own input only.
             StdoutSink printer = new StdoutSink("stdout", out, Printing.kinds(events, telemetry), table, null);
-            try (Outputs outputs = Outputs.start(sensor.journal, sensor.metrics, List.of(printer), SinkRunner.Start.END)) {
+            // The configured sinks (with --data-dir) resume at their stored positions instead, like run's.
+            String sinkSummary;
+            try (Outputs outputs = Outputs.start(sensor.journal, sensor.metrics, List.of(printer), SinkRunner.Start.END, tempDir ? List.of() : sinks,
+                    dir, System.err)) {
                 CaptureThread capture = CaptureThread.start(() -> {
                     for (Path f : files) totals.add(replayOne(sensor, f));
                     sensor.pipeline.finish(sensor.pipeline.lastTimestamp());
@@ -84,10 +96,12 @@ public final class Replay {
                 capture.join();
                 if (detection != null) detection.join();
                 outputs.drain(() -> capture.done() && (detection == null || detection.done()));
+                sinkSummary = outputs.summary();
                 capture.rethrowFailure();
             }
             out.flush();
             totals.print(System.err, sensor.metrics, System.nanoTime() - started);
+            if (!sinkSummary.isEmpty()) System.err.println("netsensor replay: forwarded" + sinkSummary.replaceFirst("^; ", " "));
         } finally {
             if (tempDir) FileTrees.deleteQuietly(dir);
         }

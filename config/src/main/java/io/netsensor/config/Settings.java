@@ -38,6 +38,14 @@ public final class Settings {
     public Conntrack conntrack = new Conntrack();
     public Dns dns = new Dns();
     public Detectors detectors = new Detectors();
+    public Telemetry telemetry = new Telemetry();
+    /** Where alerts (and, per sink, telemetry and events) are forwarded; see {@link SinkSettings}. */
+    public List<SinkSettings> sinks = new ArrayList<>();
+    /**
+     * One concise line per alert on stderr, which journald keeps under systemd: alerts stay visible on the
+     * box whatever the forwarding does.
+     */
+    public boolean alertsOnStderr = true;
 
     public static final class Journal {
         /** Cycle files roll at this period; retention deletes whole cycles. */
@@ -68,6 +76,11 @@ public final class Settings {
         public Duration timeout = Duration.ofSeconds(10);
         /** Queries awaiting a response; when full, the oldest is reported unanswered (and counted). */
         public int maxPending = 65_536;
+    }
+
+    public static final class Telemetry {
+        /** Length of one rollup interval in event time; a row per key and interval is journaled when it ends. */
+        public Duration interval = Duration.ofSeconds(60);
     }
 
     public static final class Detectors {

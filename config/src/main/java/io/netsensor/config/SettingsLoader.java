@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.apache.commons.text.similarity.LevenshteinDistance;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
@@ -48,6 +50,22 @@ public final class SettingsLoader {
 
     private SettingsLoader() {}
 
+    /**
+     * A check of loaded settings made by a module this one cannot depend on (the sinks build and check
+     * their own settings), reporting as the loader does.
+     */
+    @FunctionalInterface
+    public interface Check {
+        void check(Settings settings, Problems problems);
+    }
+
+    /** Makes the one-line error of a key, placed where the key (or, when the file leaves it out, its section) is. */
+    @FunctionalInterface
+    public interface Problems {
+        /** @param key as the README names it: "sinks[1].port" */
+        ConfigException at(String key, String reason);
+    }
+
     /** Defaults, validated. */
     public static Settings defaults() {
         Settings s = new Settings();
@@ -56,6 +74,11 @@ public final class SettingsLoader {
     }
 
     public static Settings load(Path file) {
+        return load(file, new Check[0]);
+    }
+
+    /** Loads and validates the file, then runs the checks, whose errors also name the file, line and column. */
+    public static Settings load(Path file, Check... checks) {
         String text;
         try {
             text = Files.readString(file);
@@ -73,14 +96,26 @@ public final class SettingsLoader {
             throw bindingError(file, text, e);
         }
         if (s == null) s = new Settings(); // a file holding only comments
-        validate(s, key -> where(file, locate(text, key, false)));
+        Where where = key -> where(file, locateOrSection(text, key));
+        validate(s, where);
+        for (Check c : checks) c.check(s, problems(where));
         return s;
     }
 
     /** Validates settings changed after loading (command-line overrides); returns them. */
     public static Settings validated(Settings s, String origin) {
+        return validated(s, origin, new Check[0]);
+    }
+
+    /** As {@link #validated(Settings, String)}, running the checks too (errors then name the origin). */
+    public static Settings validated(Settings s, String origin, Check... checks) {
         validate(s, key -> origin);
+        for (Check c : checks) c.check(s, problems(key -> origin));
         return s;
+    }
+
+    private static Problems problems(Where where) {
+        return (key, reason) -> new ConfigException(where.of(key) + ": " + key + ": " + reason);
     }
 
     /** Where a key's value is, as the prefix of an error ("file:line:column", or the origin without a file). */
@@ -101,6 +136,7 @@ public final class SettingsLoader {
         cidrs(where, "detectors.allowlist.remote_cidrs", s.detectors.allowlist.remoteCidrs);
         ports(where, "detectors.allowlist.ports", s.detectors.allowlist.ports, 0);
         if (s.detectors.c2Ports != null) ports(where, "detectors.c2_ports", s.detectors.c2Ports, 1);
+        positive(where, "telemetry.interval", s.telemetry.interval);
     }
 
     private static void range(Where where, String key, long value, long min, long max) {
@@ -137,6 +173,21 @@ public final class SettingsLoader {
     }
 
     /**
+     * Where the value of {@code key} is, else where its closest enclosing section is: a required key the file
+     * leaves out ("sinks[0].host") is reported at the sink that lacks it.
+     */
+    static JsonLocation locateOrSection(String text, String key) {
+        String k = key;
+        while (true) {
+            JsonLocation loc = locate(text, k, false);
+            if (loc != null) return loc;
+            String section = k.replaceFirst("(\\.[^.\\[]*|\\[\\d+])$", "");
+            if (section.equals(k) || section.isEmpty()) return null;
+            k = section;
+        }
+    }
+
+    /**
      * Where the value of {@code key} ("conntrack.max_flows", "home_net[2]") starts in the YAML text (or the
      * key itself, with {@code keyItself}), by walking its tokens; null when the file does not set it (the
      * value came from a default).
@@ -168,6 +219,10 @@ public final class SettingsLoader {
         if (e instanceof UnrecognizedPropertyException) { // Jackson points past the key, at its value
             JsonLocation k = locate(text, key, true);
             if (k != null) at = k;
+        } else if (e instanceof InvalidTypeIdException) { // a sink's type: Jackson points at the end of its section
+            key = key + ".type";
+            JsonLocation k = locateOrSection(text, key);
+            if (k != null) at = k;
         }
         return new ConfigException(where(file, at) + ": " + (key.isEmpty() ? "" : key + ": ") + reason(e), e);
     }
@@ -176,9 +231,15 @@ public final class SettingsLoader {
     private static String reason(JsonProcessingException e) {
         if (e instanceof UnrecognizedPropertyException u) {
             Collection<Object> known = u.getKnownPropertyIds();
-            return "unknown key" + (known == null || known.isEmpty() ? ""
-                    : " (expected one of " + new TreeSet<>(known.stream().map(String::valueOf).collect(Collectors.toList()))
-                            .stream().collect(Collectors.joining(", ")) + ")");
+            if (known == null || known.isEmpty()) return "unknown key";
+            TreeSet<String> names = new TreeSet<>(known.stream().map(String::valueOf).collect(Collectors.toList()));
+            String close = closest(u.getPropertyName(), names);
+            return "unknown key (" + (close != null ? "did you mean " + close + "?" : "expected one of " + String.join(", ", names)) + ")";
+        }
+        if (e instanceof InvalidTypeIdException t) {
+            String types = String.join(", ", SinkSettings.TYPES.subList(0, SinkSettings.TYPES.size() - 1)) + " or "
+                    + SinkSettings.TYPES.get(SinkSettings.TYPES.size() - 1);
+            return t.getTypeId() == null ? "required: one of " + types : "'" + t.getTypeId() + "' is not one of " + types;
         }
         if (e instanceof InvalidFormatException f && f.getTargetType() != null) {
             Class<?> type = f.getTargetType();
@@ -193,6 +254,27 @@ public final class SettingsLoader {
             return "expected " + kind(m.getTargetType());
         }
         return oneLine(e.getOriginalMessage().replaceAll("\\s*\\(class [^)]*\\)", "").replace("`", ""));
+    }
+
+    /** The known key a typo most likely meant (at most 2 edits, fewer than its length; else a key it is a word of), or null. */
+    static String closest(String typed, Collection<String> known) {
+        if (typed == null) return null;
+        LevenshteinDistance distance = new LevenshteinDistance(2);
+        String best = null;
+        int bestD = Integer.MAX_VALUE;
+        for (String k : known) {
+            int d = distance.apply(typed, k); // -1 beyond the threshold
+            if (d >= 0 && d < bestD && d < Math.min(typed.length(), k.length())) {
+                best = k;
+                bestD = d;
+            }
+        }
+        if (best == null && typed.length() >= 3) { // a word of a longer key: "token" for token_file
+            for (String k : known) {
+                if (k.startsWith(typed + "_") || k.endsWith("_" + typed)) return k;
+            }
+        }
+        return best;
     }
 
     private static String kind(Class<?> type) {

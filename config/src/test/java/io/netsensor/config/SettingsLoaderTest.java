@@ -70,7 +70,8 @@ class SettingsLoaderTest {
     /** Every mistake is one line: the file, the line and column of the value, the key, the reason. */
     @Test
     void badValuesFailWithFileLineColumnKeyAndReason() throws Exception {
-        assertError("conntrack:\n  max_flow: 10\n", ":2:3: conntrack.max_flow: unknown key (expected one of max_flows,");
+        assertError("conntrack:\n  max_flow: 10\n", ":2:3: conntrack.max_flow: unknown key (did you mean max_flows?)");
+        assertError("conntrack:\n  colour: 10\n", ":2:3: conntrack.colour: unknown key (expected one of max_flows,");
         assertError("conntrack:\n  max_flows: lots\n", ":2:14: conntrack.max_flows: 'lots' is not a whole number");
         assertError("conntrack:\n  max_flows: 8\n", ":2:14: conntrack.max_flows: must be between 16 and 67108864, not 8");
         assertError("journal:\n  roll_cycle: weekly\n",
@@ -160,5 +161,75 @@ class SettingsLoaderTest {
         assertThat(Units.duration("7d").toHours()).isEqualTo(168);
         assertThat(Units.bytes("10GB")).isEqualTo(10_000_000_000L);
         assertThatThrownBy(() -> Units.bytes("ten")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void sinksBindByTypeWithTheTypesDefaultsLeftOpen() throws Exception {
+        Settings s = SettingsLoader.load(write("sinks:\n"
+                + "  - name: siem\n    type: syslog\n    host: 127.0.0.1\n    port: 6514\n    transport: tls\n    kinds: [alerts, telemetry]\n"
+                + "  - {name: splunk, type: hec, flavor: splunk, url: 'https://splunk.example:8088', token_file: /etc/netsensor/hec.token,"
+                + " max_batch_bytes: 1MiB, ack: true, ack_timeout: 2m}\n"
+                + "  - {name: fleet, type: kafka, bootstrap_servers: [k1:9092, k2:9092], compression: lz4}\n"
+                + "  - {name: local, type: file, path: /var/log/netsensor/alerts.json, max_bytes: 10MiB}\n"
+                + "alerts_on_stderr: false\ntelemetry:\n  interval: 10s\n"));
+        assertThat(s.sinks).hasSize(4);
+        SinkSettings.Syslog y = (SinkSettings.Syslog) s.sinks.get(0);
+        assertThat(y.name).isEqualTo("siem");
+        assertThat(y.port).isEqualTo(6514);
+        assertThat(y.transport).isEqualTo(SinkSettings.Syslog.Transport.TLS);
+        assertThat(y.kinds).containsExactly(SinkSettings.Kind.ALERTS, SinkSettings.Kind.TELEMETRY);
+        assertThat(y.format).isNull(); // the type's default (ecs), applied where the sink is built
+        assertThat(y.maxBatch).isNull();
+        SinkSettings.Hec h = (SinkSettings.Hec) s.sinks.get(1);
+        assertThat(h.flavor).isEqualTo(SinkSettings.Hec.Flavor.SPLUNK);
+        assertThat(h.maxBatchBytes).isEqualTo(1L << 20);
+        assertThat(h.ackTimeout).isEqualTo(Duration.ofMinutes(2));
+        assertThat(h.kinds).isNull();
+        SinkSettings.Kafka k = (SinkSettings.Kafka) s.sinks.get(2);
+        assertThat(k.bootstrapServers).containsExactly("k1:9092", "k2:9092");
+        assertThat(k.compression).isEqualTo(SinkSettings.Kafka.Compression.LZ4);
+        assertThat(((SinkSettings.File) s.sinks.get(3)).maxBytes).isEqualTo(10L << 20);
+        assertThat(s.alertsOnStderr).isFalse();
+        assertThat(s.telemetry.interval).isEqualTo(Duration.ofSeconds(10));
+        assertThat(SettingsLoader.defaults().sinks).isEmpty();
+        assertThat(SettingsLoader.defaults().alertsOnStderr).isTrue();
+    }
+
+    @Test
+    void sinkMistakesAreOneLineAtTheirKey() throws Exception {
+        String head = "sinks:\n  - name: siem\n";
+        assertError(head + "    type: syslog\n    host: h\n    prot: 514\n", ":5:5: sinks[0].prot: unknown key (did you mean port?)");
+        assertError(head + "    type: syslg\n", ":3:11: sinks[0].type: 'syslg' is not one of syslog, hec, kafka or file");
+        assertError(head + "    host: h\n", ":2:5: sinks[0].type: required: one of syslog, hec, kafka or file");
+        assertError(head + "    type: syslog\n    port: 514x\n", ":4:11: sinks[0].port: '514x' is not a whole number");
+        assertError(head + "    type: syslog\n    transport: quic\n", ":4:16: sinks[0].transport: 'quic' is not one of tcp, tls or udp");
+        assertError(head + "    type: file\n    kinds: [alerts, metrics]\n", ":4:21: sinks[0].kinds[1]: 'metrics' is not one of alerts, telemetry or events");
+        assertError(head + "    type: hec\n    ack_timeout: 5\n", ":4:18: sinks[0].ack_timeout: not a duration: '5'");
+        assertError(head + "    type: kafka\n    bootstrap_servers: k1:9092\n", ":4:24: sinks[0].bootstrap_servers: expected a list");
+        assertError("sinks:\n  - name: a\n    type: file\n    path: /x\n  - name: b\n    type: file\n    path: /y\n    max_byte: 1\n",
+                ":8:5: sinks[1].max_byte: unknown key (did you mean max_bytes?)");
+        assertError("telemetry:\n  interval: 0s\n", ":2:13: telemetry.interval: must be longer than 0");
+    }
+
+    @Test
+    void checksFromOtherModulesReportAtTheKeyOrItsSection() throws Exception {
+        Path p = write("sinks:\n  - name: siem\n    type: syslog\n    port: 514\n");
+        SettingsLoader.Check needsHost = (s, problems) -> {
+            if (((SinkSettings.Syslog) s.sinks.get(0)).host == null) throw problems.at("sinks[0].host", "required");
+        };
+        assertThatThrownBy(() -> SettingsLoader.load(p, needsHost)).hasMessage(p + ":2:5: sinks[0].host: required");
+        SettingsLoader.Check port = (s, problems) -> {
+            throw problems.at("sinks[0].port", "not this one");
+        };
+        assertThatThrownBy(() -> SettingsLoader.load(p, port)).hasMessage(p + ":4:11: sinks[0].port: not this one");
+    }
+
+    @Test
+    void typosFindTheirKey() {
+        java.util.List<String> keys = java.util.List.of("port", "host", "transport", "max_batch", "ca_file");
+        assertThat(SettingsLoader.closest("prot", keys)).isEqualTo("port");
+        assertThat(SettingsLoader.closest("max_bach", keys)).isEqualTo("max_batch");
+        assertThat(SettingsLoader.closest("cafile", keys)).isEqualTo("ca_file");
+        assertThat(SettingsLoader.closest("colour", keys)).isNull();
     }
 }

@@ -28,6 +28,29 @@ public final class TelemetryJson {
         this.processes = processes;
     }
 
+    /**
+     * The row's ECS event.id: "telemetry-" and a 64-bit FNV-1a hash of everything the row says (key,
+     * interval, sums). A row forwarded twice (at least once delivery) has the same id, so a SIEM drops the
+     * copy; a different row never shares it, not even the rest of an interval written after a restart.
+     */
+    public static String eventId(TelemetryRow r) {
+        StringBuilder b = new StringBuilder(160).append(r.kind).append('|').append(r.intervalStartNanos).append('|')
+                .append(r.intervalEndNanos).append('|').append(r.localIp).append('|').append(r.localMac).append('|')
+                .append(r.processEntityId).append('|').append(r.pid).append('|').append(r.other).append('|').append(r.foldedRows)
+                .append('|').append(r.remoteIp).append('|').append(r.remotePort).append('|').append(r.transport).append('|')
+                .append(r.connections).append('|').append(r.rejected).append('|').append(r.noAnswer).append('|')
+                .append(r.bytesOut).append('|').append(r.bytesIn).append('|').append(r.packetsOut).append('|')
+                .append(r.packetsIn).append('|').append(r.firstSeenNanos).append('|').append(r.lastSeenNanos).append('|')
+                .append(r.names).append('|').append(r.domain).append('|').append(r.queries).append('|').append(r.nxdomains)
+                .append('|').append(r.distinctNames).append('|').append(new java.util.TreeMap<>(r.queryTypes));
+        long h = 0xcbf29ce484222325L;
+        for (byte x : b.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            h ^= x & 0xff;
+            h *= 0x100000001b3L;
+        }
+        return "telemetry-" + String.format("%016x", h);
+    }
+
     public void write(TelemetryRow r) {
         try {
             gen.writeStartObject();
@@ -44,6 +67,7 @@ public final class TelemetryJson {
             gen.writeString(r.kind == TelemetryRow.Kind.CONN ? "connection" : "protocol");
             gen.writeEndArray();
             gen.writeStringField("dataset", r.kind == TelemetryRow.Kind.CONN ? "netsensor.telemetry.conn" : "netsensor.telemetry.dns");
+            gen.writeStringField("id", eventId(r));
             gen.writeStringField("start", EventJson.time(r.intervalStartNanos));
             gen.writeStringField("end", EventJson.time(r.intervalEndNanos));
             gen.writeEndObject();

@@ -138,6 +138,20 @@ public final class Journal implements AutoCloseable {
         return queue.lastIndex();
     }
 
+    /**
+     * Records from {@code index} (included) to the end, as Chronicle counts them from its cycle indexes
+     * (no record is read); -1 when it cannot tell (an index of a deleted cycle).
+     */
+    public long countFrom(long index) {
+        try {
+            long last = queue.lastIndex();
+            if (last < 0 || index > last) return 0;
+            return queue.countExcerpts(Math.max(index, queue.firstIndex()), last + 1);
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** The underlying queue, for tests that write foreign documents. */
     SingleChronicleQueue queue() {
         return queue;

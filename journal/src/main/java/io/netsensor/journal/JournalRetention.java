@@ -11,6 +11,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.NavigableSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Deletes the oldest cycle files of the journal when they are older than the age limit or while the
@@ -34,6 +39,13 @@ final class JournalRetention {
     private volatile long failedPasses;
     private volatile long deletedCycles, deletedBytes;
 
+    /** The retention thread (see onCycleReleased), and whether a pass is waiting on it. */
+    private final ExecutorService passes = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "netsensor-journal-retention");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicBoolean scheduled = new AtomicBoolean();
     private final DeletedCycles ledger;
     private final Salvage salvage;
 
@@ -47,19 +59,40 @@ final class JournalRetention {
         this.fileNames = DateTimeFormatter.ofPattern(queue.rollCycle().format()).withZone(ZoneOffset.UTC);
     }
 
-    /** Called on Chronicle's resource-releaser thread; a failure here must not disturb Chronicle. */
+    /**
+     * Called when Chronicle releases a cycle's store: schedules a pass on the retention thread, never runs
+     * one here. Chronicle may release a store inline, on a writer's thread whose appender holds the queue's
+     * write lock (rolling to the next cycle, or being created), and a pass salvages alerts with an appender
+     * of its own, which needs that lock: run here it would spin on it forever (seen: a writer creating its
+     * appender hung in Salvage), and a pass on another thread holding this object would block the writer.
+     * A failure here must not disturb Chronicle.
+     */
     void onCycleReleased(int cycle) {
-        if (stopped || !limited()) return;
+        if (stopped || !limited() || cycle >= queue.cycle()) return;
+        if (!scheduled.compareAndSet(false, true)) return; // one pass pending covers every release before it
         try {
-            if (cycle < queue.cycle()) enforce();
-        } catch (RuntimeException e) {
-            failedPasses++; // retried on the next release or explicit call
+            passes.execute(() -> {
+                scheduled.set(false);
+                try {
+                    enforce();
+                } catch (RuntimeException e) {
+                    failedPasses++; // retried on the next release or explicit call
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            scheduled.set(false); // stopping
         }
     }
 
-    /** Stops reacting to releases: the queue is closing and its stores must not be reopened. */
+    /** Stops reacting to releases and waits for a running pass: the queue is closing and its stores must not be reopened. */
     void stop() {
         stopped = true;
+        passes.shutdown();
+        try {
+            passes.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     long failedPasses() {

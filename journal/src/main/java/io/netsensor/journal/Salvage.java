@@ -25,7 +25,7 @@ final class Salvage {
         this.queue = queue;
     }
 
-    /** Copies the cycle's alerts forward; returns the records the cycle held (for the ledger). */
+    /** Copies the cycle's alerts forward; returns the records the cycle held, copies of salvaged alerts aside (for the ledger). */
     long copyAlertsForward(int cycle) {
         RollCycle rc = queue.rollCycle();
         long records = 0;
@@ -43,11 +43,15 @@ final class Salvage {
                             dc.rollbackOnClose();
                             break;
                         }
-                        records++;
                         Bytes<?> b = dc.wire().bytes();
                         int len = (int) b.readRemaining();
-                        if (len < EventCodec.HEADER_SIZE) continue;
+                        if (len < EventCodec.HEADER_SIZE) {
+                            records++;
+                            continue;
+                        }
                         int type = b.readUnsignedByte(b.readPosition() + 1);
+                        // a SALVAGED record is a copy (its original was counted when its own cycle went): not a record lost
+                        if (type != EventType.SALVAGED.code) records++;
                         if (type != EventType.ALERT.code && type != EventType.SALVAGED.code) continue;
                         record = new byte[len];
                         b.read(record);

@@ -37,6 +37,14 @@ public final class SinkRunner implements AutoCloseable {
     private volatile BooleanSupplier producersDone = () -> false;
     /** Once set, a batch that cannot be delivered is given up (left unstored, so it is re-sent at the next start). */
     private volatile long abandonAtNanos = Long.MAX_VALUE;
+    /** Once set, the runner also stops reading at abandonAtNanos, however much is left (a stopping agent). */
+    private volatile boolean hardDeadline;
+    /** Records lost to retention while running that were reported (the runner's thread only). */
+    private long reportedLost;
+    /** The last position stored, and when (the runner's thread only). */
+    private long storedIndex = SinkCursor.NONE, storedAtNanos;
+    /** The position stored by an earlier run, or {@link SinkCursor#NONE}. */
+    private final long resumedFrom;
     private volatile boolean finished;
     private volatile long delivered, flushes, retries;
     private volatile String lastError;
@@ -59,6 +67,7 @@ public final class SinkRunner implements AutoCloseable {
         this.backoff = new Backoff(backoffBaseMillis, backoffCapMillis);
         this.reader = journal.reader();
         long stored = cursor == null ? SinkCursor.NONE : cursor.load();
+        this.resumedFrom = stored;
         if (stored != SinkCursor.NONE) {
             if (!reader.moveToIndex(stored)) {
                 if (stored < journal.firstIndex()) {
@@ -83,7 +92,8 @@ public final class SinkRunner implements AutoCloseable {
 
     private static int maskOf(Sink sink) {
         int m = 1 << EventType.PROCESS.code;
-        if (sink.kinds().contains(RecordKind.ALERT)) m |= 1 << EventType.ALERT.code;
+        // SALVAGED: the alerts retention copied forward from deleted cycles (the reader hands over those this sink missed)
+        if (sink.kinds().contains(RecordKind.ALERT)) m |= (1 << EventType.ALERT.code) | (1 << EventType.SALVAGED.code);
         if (sink.kinds().contains(RecordKind.TELEMETRY)) m |= 1 << EventType.TELEMETRY.code;
         if (sink.kinds().contains(RecordKind.EVENT)) m |= (1 << EventType.CONN.code) | (1 << EventType.DNS.code);
         return m;
@@ -118,6 +128,17 @@ public final class SinkRunner implements AutoCloseable {
     public void stopWhen(BooleanSupplier producersDone, long graceNanos) {
         this.producersDone = producersDone;
         this.abandonAtNanos = graceNanos == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + graceNanos;
+        LockSupport.unpark(thread); // a runner waiting out a retry backoff (up to a minute) sees the deadline now
+    }
+
+    /**
+     * As {@link #stopWhen}, and stops reading once {@code graceNanos} have passed even when the sink is
+     * keeping up: a stopping agent delivers what it can within its grace period, and what is left (never
+     * acknowledged, so never stored) is sent at the next start.
+     */
+    public void stopWithin(BooleanSupplier producersDone, long graceNanos) {
+        hardDeadline = true;
+        stopWhen(producersDone, graceNanos);
     }
 
     /** Waits for the runner to end (after {@link #stopWhen}); rethrows what stopped the sink, if anything did. */
@@ -135,8 +156,13 @@ public final class SinkRunner implements AutoCloseable {
             flushedTo = committed;
             while (true) {
                 boolean doneBefore = producersDone.getAsBoolean();
+                if (hardDeadline && doneBefore && System.nanoTime() >= abandonAtNanos) {
+                    if (sink.pending() > 0) deliver(); // one last try for what is encoded; stored only if taken
+                    break;
+                }
                 int room = sink.maxBatch() - sink.pending();
                 int n = room > 0 ? reader.poll(sink, room, typeMask) : 0;
+                if (reader.lostToRetention() != reportedLost) reportLost();
                 if (sink.pending() >= sink.maxBatch() || (n == 0 && sink.pending() > 0)) {
                     if (!deliver()) break;
                 }
@@ -155,6 +181,7 @@ public final class SinkRunner implements AutoCloseable {
                         continue;
                     }
                 }
+                if (sink.pending() == 0 && unconfirmed.isEmpty()) skippedForward(doneBefore);
                 if (doneBefore && sink.pending() == 0 && unconfirmed.isEmpty()) break;
                 if (++idle < 100) {
                     Thread.onSpinWait();
@@ -207,7 +234,34 @@ public final class SinkRunner implements AutoCloseable {
 
     private void store(long next) throws IOException {
         committed = next;
-        if (cursor != null) cursor.store(next);
+        if (cursor != null && next != storedIndex) {
+            cursor.store(next);
+            storedIndex = next;
+            storedAtNanos = System.nanoTime();
+        }
+    }
+
+    /**
+     * Caught up with nothing pending: every record before the reader's position was delivered or is of a
+     * kind this sink does not take, so the position may be stored without a flush (at most once a second,
+     * and once at the end). Otherwise an alerts-only sink would read again, at every start, all that came
+     * after its last alert.
+     */
+    private void skippedForward(boolean last) throws IOException {
+        if (cursor == null) return;
+        long now = System.nanoTime();
+        if (!last && now - storedAtNanos < 1_000_000_000L) return;
+        long index = reader.index();
+        if (index == storedIndex) return;
+        store(index);
+    }
+
+    /** Retention deleted cycles this running sink had not read yet: say how many records, as at start. */
+    private void reportLost() {
+        long lost = reader.lostToRetention() - reportedLost;
+        reportedLost = reader.lostToRetention();
+        System.err.printf("netsensor: sink %s: %d record(s) lost: the journal's retention deleted them before they were "
+                + "forwarded (alerts among them are still sent)%n", sink.name(), lost);
     }
 
     /** Flushes until acknowledged; false when the batch was given up at shutdown. */
@@ -268,6 +322,16 @@ public final class SinkRunner implements AutoCloseable {
         if (!unconfirmed.isEmpty()) flushedAtNanos = unconfirmed.peekFirst()[0];
     }
 
+    /** The position an earlier run stored (the journal index this runner resumed at), or {@link SinkCursor#NONE}. */
+    public long resumedFrom() {
+        return resumedFrom;
+    }
+
+    /** The journal index of the next record this runner reads. */
+    public long position() {
+        return reader.index();
+    }
+
     public Sink sink() {
         return sink;
     }
@@ -299,7 +363,7 @@ public final class SinkRunner implements AutoCloseable {
 
     /** Records lost to retention before this sink forwarded them. */
     public long gap() {
-        return gap;
+        return gap + reader.lostToRetention();
     }
 
     public String lastError() {

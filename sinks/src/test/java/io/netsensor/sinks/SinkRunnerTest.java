@@ -244,4 +244,98 @@ class SinkRunnerTest {
         java.nio.file.Files.write(cursor.file(), b);
         assertThat(cursor.load()).isEqualTo(SinkCursor.NONE);
     }
+
+    /** A sink that takes none of what follows its last delivery stores its position anyway, so a restart does not re-read it. */
+    @Test
+    void recordsOfOtherKindsMoveTheStoredPositionOnceCaughtUp() throws Exception {
+        try (Journal journal = Journal.open(dir.resolve("journal"))) {
+            write(journal, 0, 500);
+            SinkCursor cursor = new SinkCursor(dir.resolve("sinks"), "alerts-only");
+            Recording alertsOnly = new Recording(0, EnumSet.of(RecordKind.ALERT));
+            SinkRunner r = new SinkRunner(journal, alertsOnly, cursor, SinkRunner.Start.BEGINNING).start();
+            r.stopWhen(() -> true, Long.MAX_VALUE);
+            r.join();
+            assertThat(alertsOnly.delivered).isEmpty();
+            assertThat(cursor.load()).isEqualTo(r.position());
+            assertThat(journal.countFrom(cursor.load())).isZero();
+            r.close();
+        }
+    }
+
+    /** A stopping agent's sink delivers for its grace period, then ends with what is left unstored. */
+    @Test
+    void stopWithinEndsAtTheGraceEvenWhenTheDestinationIsDown() throws Exception {
+        try (Journal journal = Journal.open(dir.resolve("journal"))) {
+            write(journal, 0, 100);
+            SinkCursor cursor = new SinkCursor(dir.resolve("sinks"), "down");
+            Recording down = new Recording(Integer.MAX_VALUE, EnumSet.of(RecordKind.EVENT));
+            SinkRunner r = new SinkRunner(journal, down, cursor, SinkRunner.Start.BEGINNING, 30_000, 60_000).start();
+            while (r.retries() == 0) Thread.sleep(10); // now in a backoff of up to 30 s
+            long t0 = System.nanoTime();
+            r.stopWithin(() -> true, 300_000_000L);
+            r.join();
+            assertThat((System.nanoTime() - t0) / 1e9).isLessThan(5.0);
+            assertThat(cursor.load()).isEqualTo(SinkCursor.NONE); // nothing acknowledged: all of it is sent at the next start
+            r.close();
+        }
+    }
+
+    /**
+     * Journal full while a sink is away: retention deletes its cycles (their alerts copied forward first).
+     * At its next start the sink says exactly how many records it lost (the gap), and still gets every alert.
+     */
+    @Test
+    void aSinkBehindRetentionCountsItsGapAndStillGetsEveryAlert() throws Exception {
+        net.openhft.chronicle.core.time.SetTimeProvider clock = new net.openhft.chronicle.core.time.SetTimeProvider(1_700_000_000_000_000_000L);
+        net.openhft.chronicle.queue.RollCycle secondly = net.openhft.chronicle.queue.rollcycles.TestRollCycles.TEST_SECONDLY;
+        Path journalDir = dir.resolve("journal");
+        SinkCursor cursor = new SinkCursor(dir.resolve("sinks"), "siem");
+        List<String> alerts = new ArrayList<>();
+        long perCycleBytes;
+        try (Journal probe = Journal.builder(dir.resolve("probe")).rollCycle(secondly).timeProvider(clock).open()) {
+            write(probe, 0, 2000);
+            perCycleBytes = probe.diskBytes();
+        }
+        try (Journal journal = Journal.builder(journalDir).rollCycle(secondly).timeProvider(clock).maxBytes(perCycleBytes * 3).open()) {
+            for (int c = 0; c < 8; c++) {
+                write(journal, c * 2000L, c * 2000L + 2000);
+                JournalWriter w = journal.writer();
+                io.netsensor.events.Alert.Draft d = new io.netsensor.events.Alert.Draft();
+                d.id = "c2_port-" + c;
+                d.detector = io.netsensor.events.DetectorKind.C2_PORT;
+                d.severity = io.netsensor.events.Severity.MEDIUM;
+                d.hostIp = "10.0.0.5";
+                d.summary = "attempted connection";
+                w.onAlert(d.build());
+                w.close();
+                alerts.add(d.id);
+                if (c == 0) { // the sink delivers the first cycle, then its destination goes away for good
+                    Recording first = new Recording(0, EnumSet.of(RecordKind.ALERT, RecordKind.EVENT));
+                    SinkRunner r = new SinkRunner(journal, first, cursor, SinkRunner.Start.BEGINNING).start();
+                    r.stopWhen(() -> true, Long.MAX_VALUE);
+                    r.join();
+                    r.close();
+                }
+                clock.advanceMillis(1000);
+            }
+            journal.enforceRetention();
+            assertThat(journal.deletedCycles()).isGreaterThanOrEqualTo(3);
+
+            List<String> got = new ArrayList<>();
+            Recording back = new Recording(0, EnumSet.of(RecordKind.ALERT, RecordKind.EVENT)) {
+                @Override
+                public void onAlert(io.netsensor.events.Alert a) {
+                    got.add(a.id);
+                    pendingIds.add(-2L);
+                }
+            };
+            SinkRunner r = new SinkRunner(journal, back, cursor, SinkRunner.Start.BEGINNING).start();
+            r.stopWhen(() -> true, Long.MAX_VALUE);
+            r.join();
+            // every cycle after the first held 2,000 connections and an alert: the deleted ones are the gap, exactly
+            assertThat(r.gap()).isEqualTo((journal.deletedCycles() - 1) * 2001);
+            assertThat(got).containsAll(alerts.subList(1, alerts.size()));
+            r.close();
+        }
+    }
 }

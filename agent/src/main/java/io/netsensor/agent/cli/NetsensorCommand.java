@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "netsensor", mixinStandardHelpOptions = true, versionProvider = NetsensorCommand.Version.class,
         description = "On-host network sensor: captures connections and DNS, journals them, detects botnet C2.",
-        subcommands = {RunCommand.class, ReplayCommand.class, EventsCommand.class, BenchCommand.class,
+        subcommands = {RunCommand.class, ReplayCommand.class, EventsCommand.class, AlertsCommand.class, ConfigCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class NetsensorCommand implements Callable<Integer> {
     static final int IO_FAILURE = 1;

@@ -9,8 +9,11 @@ import io.netsensor.agent.Outputs;
 import io.netsensor.agent.Sensor;
 import io.netsensor.capture.attrib.AttributingHandler;
 import io.netsensor.capture.decode.DecodeStats;
+import io.netsensor.sinks.Sink;
+import io.netsensor.sinks.SinkFactory;
 import io.netsensor.sinks.SinkRunner;
 import io.netsensor.sinks.StdoutSink;
+import io.netsensor.sinks.file.StderrAlertSink;
 import io.netsensor.capture.source.DefaultRoute;
 import io.netsensor.capture.source.PcapHandleSource;
 import io.netsensor.config.Settings;
@@ -35,8 +38,9 @@ import picocli.CommandLine.Option;
 /** Live capture: the agent's main job, as a service runs it. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Capture live from an interface (libpcap via pcap4j), journal connection and DNS events,",
-                "run the detectors and print alerts (and events with --events) as JSON lines on stdout.",
-                "SIGINT/SIGTERM flush open flows and close the journal cleanly."})
+                "run the detectors and print alerts (and events with --events) as JSON lines on stdout,",
+                "one line per alert on stderr, and forward to the config's sinks (syslog, HEC, Kafka, file).",
+                "SIGINT/SIGTERM flush open flows, give the sinks a grace period and close the journal cleanly."})
 public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-i", "--interface"}, paramLabel = "IF",
             description = "Interface to capture on (default: the config's, else the interface of the default route; 'any' for all).")
@@ -67,7 +71,8 @@ public final class RunCommand implements Callable<Integer> {
             if (pipeline.filter != null) s.bpf = pipeline.filter;
             if (snaplen != null) s.snaplen = snaplen;
             if (promiscuous) s.promiscuous = true;
-        });
+        }, SinkFactory::check);
+        List<SinkFactory.Spec> sinks = settingsOptions.sinks(settings, HostName.get());
         Path dir = journalOptions.dataDir(settings);
         // Before the capture opens: a journal that cannot be written is reported now, in one line, rather
         // than by Chronicle after capture has started.
@@ -85,7 +90,7 @@ public final class RunCommand implements Callable<Integer> {
         AttributionStart attribution = noAttribution ? null : AttributionStart.start();
         try (Sensor sensor = Sensor.open(settings, dir, hostAddresses(), attribution == null ? null : attribution.source);
              DetectionLoop detection = new DetectionLoop(sensor.journal, settings, detect,
-                     io.netsensor.telemetry.RollupSettings.defaults(), sensor.metrics)) {
+                     DetectionLoop.telemetry(settings), sensor.metrics)) {
             if (attribution != null) attribution.register(sensor.metrics);
             // read at the stop line only: pcap_stats from another thread while the capture loop runs is not a tested path
             sensor.metrics.count("capture.kernel_drops", source::droppedByKernel);
@@ -101,7 +106,12 @@ public final class RunCommand implements Callable<Integer> {
             // stdout prints only what this run journals from now on: alerts from earlier runs were printed by them
             StdoutSink printer = new StdoutSink("stdout", out, Printing.kinds(pipeline.events, pipeline.telemetry), false,
                     HostName.get(), sensor.locality::isHostAddress);
-            try (Outputs outputs = Outputs.start(sensor.journal, sensor.metrics, List.of(printer), SinkRunner.Start.END)) {
+            List<Sink> local = new ArrayList<>(List.of(printer));
+            if (settings.alertsOnStderr) local.add(new StderrAlertSink(System.err));
+            // The configured sinks resume at their stored positions (the journal's beginning the first time);
+            // the printers show what this run journals from now on.
+            String sinkSummary;
+            try (Outputs outputs = Outputs.start(sensor.journal, sensor.metrics, local, SinkRunner.Start.END, sinks, dir, System.err)) {
                 Thread shutdown = new Thread(() -> {
                     source.stop();
                     try {
@@ -126,13 +136,14 @@ public final class RunCommand implements Callable<Integer> {
                 if (detection != null) detection.start(c::done);
                 c.join();
                 if (detection != null) detection.join();
-                outputs.drain(() -> c.done() && (detection == null || detection.done()));
+                outputs.stop(() -> c.done() && (detection == null || detection.done()));
+                sinkSummary = outputs.summary();
             }
             out.flush();
             Metrics m = sensor.metrics;
-            System.err.printf("netsensor: stopped; %d events journaled, %d alerts, %d dropped by the kernel, decode %s%s%n",
+            System.err.printf("netsensor: stopped; %d events journaled, %d alerts, %d dropped by the kernel, decode %s%s%s%n",
                     m.value("journal.appended", "writer", Sensor.WRITER), m.sum("detect.alerts_journaled"),
-                    m.value("capture.kernel_drops"), DecodeStats.summary(m), attributionSummary(m));
+                    m.value("capture.kernel_drops"), DecodeStats.summary(m), attributionSummary(m), sinkSummary);
             System.err.flush();
         } finally {
             source.close();

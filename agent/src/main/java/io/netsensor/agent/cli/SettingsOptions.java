@@ -31,11 +31,29 @@ public final class SettingsOptions {
      * as read (errors name its lines); the flags after, so an error names the command line.
      */
     Settings load(Consumer<Settings> overrides) {
-        Settings s = config == null ? SettingsLoader.defaults() : SettingsLoader.load(config);
+        return load(overrides, new SettingsLoader.Check[0]);
+    }
+
+    /**
+     * As {@link #load(Consumer)}, with the file also checked by {@code checks} (e.g. the sinks', which only
+     * the commands that start sinks run: a reader such as {@code events} must not need the HEC token file).
+     */
+    Settings load(Consumer<Settings> overrides, SettingsLoader.Check... checks) {
+        Settings s = config == null ? SettingsLoader.defaults() : SettingsLoader.load(config, checks);
         if (homeNet != null) s.homeNet = homeNet;
         if (profile != null) s.detectors.profile = profile;
         overrides.accept(s);
         return SettingsLoader.validated(s, "command line");
+    }
+
+    /**
+     * The configured sinks of settings this mixin loaded (and checked with {@code SinkFactory::check}), each
+     * built from its config.
+     */
+    List<io.netsensor.sinks.SinkFactory.Spec> sinks(Settings settings, String hostName) {
+        String origin = config == null ? "config" : config.toString();
+        return io.netsensor.sinks.SinkFactory.specs(settings,
+                (key, reason) -> new io.netsensor.config.ConfigException(origin + ": " + key + ": " + reason), hostName);
     }
 
     /** The config file given, or null. */

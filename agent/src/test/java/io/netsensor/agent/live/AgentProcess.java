@@ -65,6 +65,12 @@ public final class AgentProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** SIGKILL (kill -9): no shutdown hook, nothing flushed; returns once the process is gone. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly(); // SIGKILL on Linux
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
     public int waitFor(int seconds) throws InterruptedException {
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
             process.destroyForcibly();

@@ -100,6 +100,16 @@ public final class TestNet implements AutoCloseable {
         startInNs(cmd.toArray(String[]::new));
     }
 
+    /**
+     * Makes every address of {@code cidr} an address of the namespace (the host routes it over the veth, the
+     * namespace takes it as local, Linux's "AnyIP"): connections to fresh addresses without one interface
+     * address each. Nothing listens there, so a TCP connect is refused (RST) unless a server binds 0.0.0.0.
+     */
+    public void routeToNamespace(String cidr) {
+        Sh.run("ip", "route", "replace", cidr, "via", SERVER_IP, "dev", hostIf);
+        Sh.run(Sh.inNs(ns, "ip", "route", "replace", "local", cidr, "dev", "lo").toArray(String[]::new));
+    }
+
     public Path workDir() {
         return workDir;
     }

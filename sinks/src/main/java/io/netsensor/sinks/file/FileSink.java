@@ -26,6 +26,9 @@ import java.util.Set;
  * deleted). Delivery = written and forced to the device, so an acknowledged alert survives a crash.
  */
 public final class FileSink implements Sink {
+    /** Defaults of the config's max_bytes and max_files: 100 MiB a file, 5 rotated ones (600 MiB at most). */
+    public static final long DEFAULT_MAX_BYTES = 100L << 20;
+    public static final int DEFAULT_MAX_FILES = 5;
     private final String name;
     private final Path file;
     private final long maxBytes;

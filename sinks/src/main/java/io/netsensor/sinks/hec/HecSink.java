@@ -115,6 +115,16 @@ public final class HecSink implements Sink {
         this.maxBytes = options.maxBatchBytes();
     }
 
+    /**
+     * Checks a token file as the sink will read it (exists, a file, not readable by group or others, one
+     * token): for the config check, which reports the reason at the key. The token itself is not returned.
+     *
+     * @throws IOException the reason, starting with the path, never with the token
+     */
+    public static void checkTokenFile(Path file) throws IOException {
+        HecToken.check(file);
+    }
+
     @Override
     public String name() {
         return options.name();
@@ -156,6 +166,12 @@ public final class HecSink implements Sink {
     public void onAlert(Alert a) {
         add(envelope.wrap(encoder.alert(a), a.lastSeenNanos, "kind", "alert", "dataset", "netsensor.alert",
                 "detector", a.detector.label, "severity", a.severity.label, "alert_id", a.id));
+    }
+
+    @Override
+    public void onTelemetry(io.netsensor.events.TelemetryRow r) {
+        add(envelope.wrap(encoder.telemetry(r), r.intervalEndNanos, "kind", "metric", "dataset",
+                r.kind == io.netsensor.events.TelemetryRow.Kind.CONN ? "netsensor.telemetry.conn" : "netsensor.telemetry.dns"));
     }
 
     private void add(byte[] event) {

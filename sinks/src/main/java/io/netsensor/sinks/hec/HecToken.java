@@ -48,7 +48,19 @@ final class HecToken {
     }
 
     private static String load(String sink, Path file) throws IOException {
-        String who = "hec sink '" + sink + "': token_file " + file;
+        try {
+            return check(file);
+        } catch (IOException e) {
+            throw new IOException("hec sink '" + sink + "': token_file " + e.getMessage());
+        }
+    }
+
+    /**
+     * Reads and checks the token file; the message of a failure starts with the path and never holds the
+     * token (a config check reports it as it is, the sink with its name in front).
+     */
+    static String check(Path file) throws IOException {
+        String who = file.toString();
         Set<PosixFilePermission> perms;
         try {
             perms = Files.getPosixFilePermissions(file);
@@ -59,6 +71,7 @@ final class HecToken {
         } catch (IOException e) {
             throw new IOException(who + " cannot be read: " + e.getClass().getSimpleName());
         }
+        if (!Files.isRegularFile(file)) throw new IOException(who + " is not a file");
         if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ))
             throw new IOException(who + " is readable by group or others; restrict it (chmod 600) and restart");
         byte[] raw;

@@ -112,6 +112,11 @@ public final class KafkaSink implements Sink {
         add(RecordKind.ALERT, encoder.alert(a));
     }
 
+    @Override
+    public void onTelemetry(io.netsensor.events.TelemetryRow r) {
+        add(RecordKind.TELEMETRY, encoder.telemetry(r));
+    }
+
     private void add(RecordKind kind, byte[] value) {
         // No record timestamp: the broker stamps send time. Event time can be days old (replays, a backlog after
         // an outage), and the topic's time-based retention would delete such records as soon as they land.

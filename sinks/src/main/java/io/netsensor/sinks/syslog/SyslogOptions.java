@@ -48,6 +48,11 @@ public record SyslogOptions(String name, String host, int port, Transport transp
         if (serverName == null) serverName = host;
     }
 
+    /** The conventional port: 514 for TCP (as rsyslog's imtcp examples and most collectors) and UDP, 6514 for TLS (RFC 5425). */
+    public static int defaultPort(Transport transport) {
+        return transport == Transport.TLS ? 6514 : 514;
+    }
+
     /** Defaults: TCP, local0, ECS body, alerts and telemetry, batches of 2,048. */
     public static SyslogOptions tcp(String name, String host, int port, String hostName) {
         return new SyslogOptions(name, host, port, Transport.TCP, null, null, null, null, null, hostName, null, null, 0);

@@ -97,13 +97,19 @@ class KafkaSinkTest {
             d.setQname("example.org");
             sink.onDns(d);
             sink.onAlert(KafkaSinkBrokerTest.alert("a-1"));
-            assertThat(sink.pending()).isEqualTo(3);
+            io.netsensor.events.TelemetryRow.Builder t = new io.netsensor.events.TelemetryRow.Builder(io.netsensor.events.TelemetryRow.Kind.CONN);
+            t.localIp = "10.0.0.1";
+            t.remoteIp = "198.51.100.7";
+            t.transport = io.netsensor.events.Transport.TCP;
+            sink.onTelemetry(t.build());
+            assertThat(sink.pending()).isEqualTo(4);
             sink.flush();
             assertThat(sink.pending()).isZero();
-            assertThat(sink.delivered()).isEqualTo(3);
+            assertThat(sink.delivered()).isEqualTo(4);
         }
         List<ProducerRecord<byte[], byte[]>> h = mock.history();
-        assertThat(h).extracting(ProducerRecord::topic).containsExactly("netsensor.events", "netsensor.events", "netsensor.alerts");
+        assertThat(h).extracting(ProducerRecord::topic).containsExactly("netsensor.events", "netsensor.events", "netsensor.alerts",
+                "netsensor.telemetry");
         assertThat(h).allSatisfy(r -> {
             assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("sensor-1");
             assertThat(r.partition()).isNull(); // the key picks the partition

@@ -14,6 +14,8 @@ import io.netsensor.journal.JournalWriter;
 import io.netsensor.sinks.RecordKind;
 import io.netsensor.sinks.SinkCursor;
 import io.netsensor.sinks.SinkRunner;
+import io.netsensor.testkit.Rsyslog;
+import io.netsensor.testkit.TestCerts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.EnumSet;

@@ -1,9 +1,8 @@
-package io.netsensor.sinks.syslog;
+package io.netsensor.testkit;
 
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.netsensor.testkit.Shared;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -21,10 +20,10 @@ import java.util.concurrent.TimeUnit;
  * {@code MSGID TAB MSG}. Only this instance's own modules are loaded (no imuxsock/imklog), with a direct
  * main queue, so what rsyslog took from the socket is in the file before the next message is read.
  */
-final class Rsyslog implements AutoCloseable {
-    final Path dir;
-    final int port;
-    final Path output;
+public final class Rsyslog implements AutoCloseable {
+    public final Path dir;
+    public final int port;
+    public final Path output;
     private final Path conf;
     private Process process;
 
@@ -48,7 +47,7 @@ final class Rsyslog implements AutoCloseable {
     }
 
     /** Starts rsyslog, or skips the test (fails in CI) when it is not installed. */
-    static Rsyslog start(Path dir, TestCerts tls) throws Exception {
+    public static Rsyslog start(Path dir, TestCerts tls) throws Exception {
         boolean installed = Files.isExecutable(Path.of("/usr/sbin/rsyslogd"));
         if (!installed) {
             String why = "rsyslogd not installed (apt-get install rsyslog rsyslog-gnutls)";
@@ -60,7 +59,7 @@ final class Rsyslog implements AutoCloseable {
         return r;
     }
 
-    void start() throws Exception {
+    public void start() throws Exception {
         ProcessBuilder pb = new ProcessBuilder("/usr/sbin/rsyslogd", "-n", "-f", conf.toString(), "-i", dir.resolve("rsyslogd.pid").toString());
         pb.redirectErrorStream(true).redirectOutput(dir.resolve("rsyslogd.out").toFile());
         process = pb.start();
@@ -78,7 +77,7 @@ final class Rsyslog implements AutoCloseable {
     }
 
     /** SIGTERM, as `systemctl stop rsyslog` does; waits for it to exit. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process == null) return;
         process.destroy();
         process.waitFor(15, TimeUnit.SECONDS);
@@ -87,7 +86,7 @@ final class Rsyslog implements AutoCloseable {
     }
 
     /** The received messages, one per line: MSGID, PRI, HOSTNAME, MSG separated by tabs. */
-    List<String[]> received() throws IOException {
+    public List<String[]> received() throws IOException {
         List<String[]> out = new ArrayList<>();
         if (!Files.exists(output)) return out;
         for (String line : Files.readAllLines(output, StandardCharsets.UTF_8)) {
@@ -97,21 +96,22 @@ final class Rsyslog implements AutoCloseable {
     }
 
     /** Waits until at least n messages are in the file (or the timeout passes); returns how many are. */
-    int awaitCount(int n, long timeoutMillis) throws IOException, InterruptedException {
+    public int awaitCount(int n, long timeoutMillis) throws IOException, InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         int have;
-        while ((have = lines()) < n && System.currentTimeMillis() < deadline) Thread.sleep(200);
+        while ((have = count()) < n && System.currentTimeMillis() < deadline) Thread.sleep(200);
         return have;
     }
 
-    private int lines() throws IOException {
+    /** Messages in the file now. */
+    public int count() throws IOException {
         if (!Files.exists(output)) return 0;
         int n = 0;
         for (byte b : Files.readAllBytes(output)) if (b == '\n') n++;
         return n;
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }

@@ -1,4 +1,4 @@
-package io.netsensor.sinks.syslog;
+package io.netsensor.testkit;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A throw-away CA and a server certificate for 127.0.0.1 and "localhost", made with the openssl CLI. */
-final class TestCerts {
-    final Path ca, caKey, serverCert, serverKey;
+public final class TestCerts {
+    public final Path ca, caKey, serverCert, serverKey;
 
     private TestCerts(Path dir) {
         ca = dir.resolve("ca.pem");
@@ -18,7 +18,7 @@ final class TestCerts {
     }
 
     /** @param serverName the name the server certificate carries (besides IP 127.0.0.1) */
-    static TestCerts make(Path dir, String serverName) throws IOException, InterruptedException {
+    public static TestCerts make(Path dir, String serverName) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         TestCerts c = new TestCerts(dir);
         run(dir, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=netsensor test CA",
