@@ -63,7 +63,8 @@ class KernelAttributionIT {
 
     /**
      * A process in another network namespace (as a container is), in a cgroup named as Docker names its
-     * own, connecting out: the kernel's record names its pid, executable, cgroup and container id.
+     * own, connecting out: the kernel's record names its pid, executable, cgroup and container id, and the
+     * agent's connection documents carry them (process.pid, ECS container.id).
      */
     @Test
     void aContainerLikeProcessIsAttributedWithItsPidCgroupAndContainerId() throws Exception {
@@ -75,7 +76,12 @@ class KernelAttributionIT {
         Path parent = cgroupRoot.resolve("netsensor-it-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xFFFFF)));
         Path cg = parent.resolve("docker-" + id + ".scope");
         Files.createDirectories(cg);
-        try (PrivateNet net = PrivateNet.create(); KernelAttribution k = KernelAttribution.start(TimeUnit.SECONDS.toNanos(20))) {
+        Path data = Files.createTempDirectory("kattr-container-journal");
+        try (PrivateNet net = PrivateNet.create(); KernelAttribution k = KernelAttribution.start(TimeUnit.SECONDS.toNanos(20));
+             AgentProcess agent = AgentProcess.start(net.dir, Map.of(), "run", "--interface", net.hostIf, "--data-dir", data.toString(),
+                     "--events", "--no-detect")) {
+            agent.awaitStderr("capturing on", 90);
+            assertThat(agent.stderrText()).contains("netsensor: attribution: kernel");
             // the server in the root namespace, the client in the container's: it connects out to the host
             Process server = new ProcessBuilder("perl", "-MIO::Socket::INET", "-e", "my $s = IO::Socket::INET->new(LocalAddr => '"
                     + net.hostIp + "', LocalPort => 8081, Listen => 16, ReuseAddr => 1) or die $!; my @o; while (my $c = $s->accept) { push @o, $c }")
@@ -103,8 +109,22 @@ class KernelAttributionIT {
                 long ino = ((Number) Files.getAttribute(cg, "unix:ino")).longValue();
                 assertThat(k.foundCgroupId()).as("cgroup id = the cgroup directory's inode").isEqualTo(ino);
                 assertThat(k.mayOwn(Ip.V4_HI, v4(net.peerIp))).as("the container's address is learned as a local one").isTrue();
+                assertThat(k.process().containerId).isEqualTo(id);
+                assertThat(k.process().cgroupId).isEqualTo(ino);
                 System.out.printf("container-like process: pid %d, %s, cgroup %d, container.id %s%n", client.pid(),
                         k.process().executable, k.foundCgroupId(), k.foundContainerId());
+
+                Thread.sleep(1500);
+                assertThat(agent.terminate(60)).as(agent.stderrText()).isEqualTo(0);
+                List<JsonNode> docs = agent.jsonLines().stream()
+                        .filter(e -> e.at("/event/dataset").asText().equals("netsensor.conn") && e.at("/source/port").asInt() == localPort)
+                        .collect(Collectors.toList());
+                assertThat(docs).as("the agent's records of the container's connection; %s", agent.stderrText()).isNotEmpty();
+                for (JsonNode d : docs) {
+                    assertThat(d.at("/process/pid").asLong()).as("%s", d).isEqualTo(client.pid());
+                    assertThat(d.at("/container/id").asText()).as("%s", d).isEqualTo(id);
+                }
+                System.out.println("agent document: " + docs.get(docs.size() - 1));
             } finally {
                 server.destroyForcibly();
             }
