@@ -24,6 +24,8 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <linux/capability.h>
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
 #include "records.h"
@@ -32,6 +34,7 @@
 static volatile sig_atomic_t stopping;
 static int debug;
 static char last_libbpf_error[512];
+static char first_prog_error[512]; /* the first program the kernel refused: names the cause better than the last line */
 
 static unsigned char out[1 << 16];
 static size_t out_len;
@@ -49,6 +52,8 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 		size_t n = strlen(last_libbpf_error);
 		while (n > 0 && (last_libbpf_error[n - 1] == '\n' || last_libbpf_error[n - 1] == ' '))
 			last_libbpf_error[--n] = 0;
+		if (!first_prog_error[0] && strstr(last_libbpf_error, "BPF program load failed"))
+			snprintf(first_prog_error, sizeof(first_prog_error), "%s", last_libbpf_error);
 	}
 	va_end(copy);
 	if (debug || level == LIBBPF_WARN && getenv("NETSENSOR_BPF_DEBUG"))
@@ -218,10 +223,45 @@ static int open_cgroup2_root(void)
 	return fd >= 0 ? fd : -e;
 }
 
+/*
+ * The capabilities the programs need that this process lacks, as "CAP_X, CAP_Y" (empty when none is
+ * missing). Loading needs CAP_BPF and CAP_PERFMON (tracing programs, reading kernel memory) and
+ * CAP_NET_ADMIN (the socket-ops program type is a networking one, and it is attached to a cgroup);
+ * CAP_SYS_ADMIN stands for all three (and is what kernels before 5.8, without CAP_BPF, need).
+ */
+static void missing_caps(char *out, size_t len)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct d[2];
+	memset(d, 0, sizeof(d));
+	out[0] = 0;
+	if (syscall(SYS_capget, &h, d) != 0)
+		return;
+	unsigned long long eff = (unsigned long long)d[0].effective | (unsigned long long)d[1].effective << 32;
+	if (eff & (1ULL << 21 /* CAP_SYS_ADMIN */))
+		return;
+	static const struct { int bit; const char *name; } need[] = {
+		{ 39, "CAP_BPF" }, { 38, "CAP_PERFMON" }, { 12, "CAP_NET_ADMIN" },
+	};
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++) {
+		if (eff & (1ULL << need[i].bit))
+			continue;
+		size_t n = strlen(out);
+		snprintf(out + n, len - n, "%s%s", n ? ", " : "", need[i].name);
+	}
+}
+
 static int fail(const char *what, int err)
 {
-	const char *detail = last_libbpf_error[0] ? last_libbpf_error : strerror(err < 0 ? -err : err);
-	fprintf(stderr, "netsensor-bpf: cannot load: %s: %s\n", what, detail);
+	const char *detail = first_prog_error[0] ? first_prog_error
+		: last_libbpf_error[0] ? last_libbpf_error : strerror(err < 0 ? -err : err);
+	char missing[128];
+	missing_caps(missing, sizeof(missing));
+	if (missing[0])
+		fprintf(stderr, "netsensor-bpf: cannot load: %s: %s (missing %s; kernel attribution needs CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN)\n",
+			what, detail, missing);
+	else
+		fprintf(stderr, "netsensor-bpf: cannot load: %s: %s\n", what, detail);
 	return 2;
 }
 
@@ -250,6 +290,7 @@ int main(int argc, char **argv)
 		 * connection is attributed to the listener's owner, which is all the rest needs. */
 		char first[sizeof(last_libbpf_error)];
 		snprintf(first, sizeof(first), "%s", last_libbpf_error);
+		first_prog_error[0] = 0; /* the accept hook's refusal is expected here: what the retry refuses is the cause */
 		netsensor__destroy(skel);
 		skel = open_skel(false);
 		if (!skel)

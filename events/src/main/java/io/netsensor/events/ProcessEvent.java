@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class ProcessEvent {
     public static final int MAX_USER = 64, MAX_NAME = 64, MAX_EXECUTABLE = 1024, MAX_COMMAND_LINE = 2048;
+    /** Container ids (Docker, containerd, CRI-O, Podman) are 64 hex digits. */
+    public static final int MAX_CONTAINER_ID = 64;
 
     /** Event time of the first record attributed to the process, epoch ns. */
     public long tsNanos;
@@ -33,11 +35,18 @@ public final class ProcessEvent {
     /** Arguments joined by spaces. */
     public final byte[] commandLine = new byte[MAX_COMMAND_LINE];
     public int commandLineLen;
+    /** cgroup v2 id of the process (the cgroup directory's inode), 0 when unknown (user-space attribution). */
+    public long cgroupId;
+    /** Container id from the cgroup path (ASCII), containerIdLen 0 when not in a container or unknown. */
+    public final byte[] containerId = new byte[MAX_CONTAINER_ID];
+    public int containerIdLen;
 
     public String user() { return text(user, userLen); }
     public String name() { return text(name, nameLen); }
     public String executable() { return text(executable, executableLen); }
     public String commandLine() { return text(commandLine, commandLineLen); }
+    /** The container id, null when none. */
+    public String containerId() { return containerIdLen == 0 ? null : text(containerId, containerIdLen); }
 
     /** Sets the strings (null = empty); allocates, for the rare once-per-process path. */
     public void setStrings(String user, String name, String executable, String commandLine) {
@@ -45,6 +54,12 @@ public final class ProcessEvent {
         nameLen = put(name, this.name);
         executableLen = put(executable, this.executable);
         commandLineLen = put(commandLine, this.commandLine);
+    }
+
+    /** Sets the container fields (id null = none); allocates, for the rare once-per-process path. */
+    public void setContainer(String id, long cgroupId) {
+        this.cgroupId = cgroupId;
+        containerIdLen = put(id, containerId);
     }
 
     private static int put(String s, byte[] dst) {
@@ -61,10 +76,10 @@ public final class ProcessEvent {
     }
 
     public void clear() {
-        tsNanos = entityId = startNanos = 0;
+        tsNanos = entityId = startNanos = cgroupId = 0;
         pid = ppid = 0;
         uid = -1;
-        userLen = nameLen = executableLen = commandLineLen = 0;
+        userLen = nameLen = executableLen = commandLineLen = containerIdLen = 0;
     }
 
     public void copyFrom(ProcessEvent o) {
@@ -73,6 +88,8 @@ public final class ProcessEvent {
         System.arraycopy(o.name, 0, name, 0, o.nameLen); nameLen = o.nameLen;
         System.arraycopy(o.executable, 0, executable, 0, o.executableLen); executableLen = o.executableLen;
         System.arraycopy(o.commandLine, 0, commandLine, 0, o.commandLineLen); commandLineLen = o.commandLineLen;
+        cgroupId = o.cgroupId;
+        System.arraycopy(o.containerId, 0, containerId, 0, o.containerIdLen); containerIdLen = o.containerIdLen;
     }
 
     @Override

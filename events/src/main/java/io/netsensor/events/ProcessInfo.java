@@ -17,9 +17,18 @@ public final class ProcessInfo {
     public final long startNanos;
     /** Kernel comm, executable path, arguments joined by spaces, user name: each null when unknown. */
     public final String name, executable, commandLine, user;
+    /** Container id from the cgroup path (kernel attribution), null when not in a container or unknown. */
+    public final String containerId;
+    /** cgroup v2 id (kernel attribution), 0 when unknown. */
+    public final long cgroupId;
 
     public ProcessInfo(long entityId, int pid, int ppid, int uid, long startNanos, String name, String executable,
                        String commandLine, String user) {
+        this(entityId, pid, ppid, uid, startNanos, name, executable, commandLine, user, null, 0);
+    }
+
+    public ProcessInfo(long entityId, int pid, int ppid, int uid, long startNanos, String name, String executable,
+                       String commandLine, String user, String containerId, long cgroupId) {
         this.entityId = entityId;
         this.pid = pid;
         this.ppid = ppid;
@@ -29,6 +38,14 @@ public final class ProcessInfo {
         this.executable = executable;
         this.commandLine = commandLine;
         this.user = user;
+        this.containerId = containerId;
+        this.cgroupId = cgroupId;
+    }
+
+    /** This process in another cgroup (the same process, entity id and all); this one when nothing changes. */
+    public ProcessInfo withCgroup(String containerId, long cgroupId) {
+        if (cgroupId == this.cgroupId && java.util.Objects.equals(containerId, this.containerId)) return this;
+        return new ProcessInfo(entityId, pid, ppid, uid, startNanos, name, executable, commandLine, user, containerId, cgroupId);
     }
 
     /** Only the identity a record carries (pid, start, entity id), when no PROCESS record was seen. */
@@ -39,7 +56,7 @@ public final class ProcessInfo {
     /** Copies a journaled process record (the reused flyweight) into an immutable value. */
     public static ProcessInfo of(ProcessEvent e) {
         return new ProcessInfo(e.entityId, e.pid, e.ppid, e.uid, e.startNanos, e.name(), e.executable(),
-                e.commandLine(), e.userLen == 0 ? null : e.user());
+                e.commandLine(), e.userLen == 0 ? null : e.user(), e.containerId(), e.cgroupId);
     }
 
     @Override

@@ -282,7 +282,8 @@ public final class EventJson implements AutoCloseable {
      * ECS process.* (pid, entity_id, start, name, executable, command_line, parent.pid, real_user.*) and
      * user.* of a process; p may be null (only the identity is known). Unknown values are left out. The
      * uid and user name are the real ones (/proc/PID/status), so process.real_user: ECS keeps
-     * process.user for the effective user. user.* repeats them as the user the event is about.
+     * process.user for the effective user. user.* repeats them as the user the event is about. container.id:
+     * the container the process runs in (kernel attribution, from its cgroup path).
      */
     static void writeProcess(JsonGenerator gen, int pid, long entityId, long startNanos, ProcessInfo p) throws IOException {
         gen.writeObjectFieldStart("process");
@@ -303,6 +304,11 @@ public final class EventJson implements AutoCloseable {
         }
         gen.writeEndObject();
         if (user) userFields(gen, "user", p);
+        if (p != null && p.containerId != null) {
+            gen.writeObjectFieldStart("container");
+            gen.writeStringField("id", p.containerId);
+            gen.writeEndObject();
+        }
     }
 
     private static void userFields(JsonGenerator gen, String name, ProcessInfo p) throws IOException {

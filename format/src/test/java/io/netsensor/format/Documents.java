@@ -32,6 +32,10 @@ final class Documents {
     static final long T0 = 1_700_000_000_123_456_789L;
     static final ProcessInfo CURL = new ProcessInfo(0x1234_5678_9abc_def0L, 4242, 1000, 1001, T0 - 5_000_000_000L, "curl",
             "/usr/bin/curl", "curl -s https://example.com/", "alice");
+    /** A process in a container, as kernel attribution describes it (container id from its cgroup path). */
+    static final ProcessInfo IN_CONTAINER = new ProcessInfo(0x0fed_cba9_8765_4321L, 77, 1, 0, T0 - 1_000_000_000L, "nginx",
+            "/usr/sbin/nginx", "nginx -g daemon off;", "root",
+            "3f4e1b2c5d6a7980112233445566778899aabbccddeeff00112233445566778a", 9_876L);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Documents() {}
@@ -54,6 +58,9 @@ final class Documents {
         m.put("dns answered, host view, attributed", events(true, j -> j.dns(dnsAnswered(HOST, Attribution.RESOLVED))));
         m.put("dns answered, gateway, forwarded", events(true, j -> j.dns(dnsAnswered(LAN_CLIENT, Attribution.NOT_LOCAL))));
         m.put("dns unanswered", events(false, j -> j.dns(dnsUnanswered())));
+        m.put("conn open, attributed to a process in a container", events(true, j -> j.conn(inContainer(conn(ConnEvent.Phase.OPEN, HOST, REMOTE, Attribution.RESOLVED)))));
+        m.put("dns answered, attributed to a process in a container", events(true, j -> j.dns(inContainer(dnsAnswered(HOST, Attribution.RESOLVED)))));
+        m.put("alert beacon, process in a container", alert(alert(DetectorKind.BEACON, HOST, null, IN_CONTAINER), "sensor-1"));
         m.put("dns response-only mDNS announcement", events(false, j -> j.dns(mdnsAnnouncement())));
         for (DetectorKind d : DetectorKind.values()) {
             m.put("alert " + d.label + ", host with process", alert(alert(d, HOST, null, CURL), "sensor-1"));
@@ -70,7 +77,8 @@ final class Documents {
     /** One document written by EventJson, with the sensor's addresses known (live) or not (replay). */
     static JsonNode events(boolean live, Writes w) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        EventJson json = live ? new EventJson(out, "sensor-1", id -> id == CURL.entityId ? CURL : null, Documents::isHost)
+        EventJson json = live ? new EventJson(out, "sensor-1",
+                id -> id == CURL.entityId ? CURL : id == IN_CONTAINER.entityId ? IN_CONTAINER : null, Documents::isHost)
                 : new EventJson(out, null, id -> null);
         w.to(json);
         json.close();
@@ -160,6 +168,20 @@ final class Documents {
             e.processStartNanos = CURL.startNanos;
             e.processEntityId = CURL.entityId;
         }
+        return e;
+    }
+
+    static ConnEvent inContainer(ConnEvent e) {
+        e.pid = IN_CONTAINER.pid;
+        e.processStartNanos = IN_CONTAINER.startNanos;
+        e.processEntityId = IN_CONTAINER.entityId;
+        return e;
+    }
+
+    static DnsEvent inContainer(DnsEvent e) {
+        e.pid = IN_CONTAINER.pid;
+        e.processStartNanos = IN_CONTAINER.startNanos;
+        e.processEntityId = IN_CONTAINER.entityId;
         return e;
     }
 

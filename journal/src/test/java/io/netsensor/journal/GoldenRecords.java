@@ -428,7 +428,9 @@ final class GoldenRecords {
                 .add("user=" + hex(e.user, 0, e.userLen)).add("userLen=" + e.userLen)
                 .add("name=" + hex(e.name, 0, e.nameLen)).add("nameLen=" + e.nameLen)
                 .add("executable=" + hex(e.executable, 0, e.executableLen)).add("executableLen=" + e.executableLen)
-                .add("commandLine=" + hex(e.commandLine, 0, e.commandLineLen)).add("commandLineLen=" + e.commandLineLen);
+                .add("commandLine=" + hex(e.commandLine, 0, e.commandLineLen)).add("commandLineLen=" + e.commandLineLen)
+                .add("cgroupId=" + e.cgroupId)
+                .add("containerId=" + hex(e.containerId, 0, e.containerIdLen)).add("containerIdLen=" + e.containerIdLen);
         return j + " # " + e.name() + " " + e.executable();
     }
 

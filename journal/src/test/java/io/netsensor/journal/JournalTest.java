@@ -3,6 +3,8 @@ package io.netsensor.journal;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.EventHandler;
+import io.netsensor.events.ProcessEvent;
+import io.netsensor.events.ProcessInfo;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.core.time.SetTimeProvider;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -41,6 +43,48 @@ class JournalTest {
                 assertThat(reader.poll(checker, 10)).as("nothing past the end").isZero();
             }
         }
+    }
+
+    @Test
+    void processRecordsWithAndWithoutContainerReadBackBesideEachOther() {
+        // kernel attribution's processes (cgroup id, container id: a version-3 record) beside the resolver's (version 2)
+        java.util.List<ProcessInfo> got = new java.util.ArrayList<>();
+        try (Journal journal = Journal.open(dir); JournalWriter writer = journal.writer()) {
+            ProcessEvent e = new ProcessEvent();
+            e.tsNanos = TestEvents.BASE_NANOS;
+            e.entityId = 1;
+            e.pid = 10;
+            e.setStrings("root", "nginx", "/usr/sbin/nginx", "nginx");
+            e.setContainer("ab".repeat(32), 4711);
+            writer.onProcess(e);
+            e.entityId = 2;
+            e.pid = 11;
+            e.setContainer(null, 0);
+            writer.onProcess(e);
+            writer.flush();
+            try (JournalReader reader = journal.reader()) {
+                TestEvents.drain(reader, new EventHandler() {
+                    @Override
+                    public void onConn(ConnEvent c) {}
+
+                    @Override
+                    public void onDns(DnsEvent d) {}
+
+                    @Override
+                    public void onProcess(ProcessEvent p) {
+                        got.add(ProcessInfo.of(p));
+                    }
+                });
+                assertThat(reader.damaged()).isZero();
+                assertThat(reader.unknownTypes()).isZero();
+            }
+        }
+        assertThat(got).hasSize(2);
+        assertThat(got.get(0).containerId).isEqualTo("ab".repeat(32));
+        assertThat(got.get(0).cgroupId).isEqualTo(4711);
+        assertThat(got.get(0).executable).isEqualTo("/usr/sbin/nginx");
+        assertThat(got.get(1).containerId).isNull();
+        assertThat(got.get(1).cgroupId).isZero();
     }
 
     @Test

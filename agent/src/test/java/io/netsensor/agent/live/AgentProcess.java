@@ -34,7 +34,16 @@ public final class AgentProcess implements AutoCloseable {
 
     /** As above, with extra environment variables (e.g. NETSENSOR_ATTRIBUTION=user). */
     public static AgentProcess start(Path workDir, java.util.Map<String, String> env, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
+        return start(workDir, env, List.of(), args);
+    }
+
+    /**
+     * As above, the launcher run through a wrapper command that execs it (e.g. setpriv to another user
+     * with capabilities), so the agent keeps the wrapper's pid.
+     */
+    public static AgentProcess start(Path workDir, java.util.Map<String, String> env, List<String> wrapper, String... args)
+            throws IOException {
+        List<String> cmd = new ArrayList<>(wrapper);
         cmd.add(repoRoot().resolve("netsensor").toString());
         cmd.addAll(List.of(args));
         Path out = workDir.resolve("agent.stdout"), err = workDir.resolve("agent.stderr");

@@ -63,7 +63,8 @@ class KernelAttributionIT {
 
     /**
      * A process in another network namespace (as a container is), in a cgroup named as Docker names its
-     * own, connecting out: the kernel's record names its pid, executable, cgroup and container id.
+     * own, connecting out: the kernel's record names its pid, executable, cgroup and container id, and the
+     * agent's connection documents carry them (process.pid, ECS container.id).
      */
     @Test
     void aContainerLikeProcessIsAttributedWithItsPidCgroupAndContainerId() throws Exception {
@@ -75,7 +76,12 @@ class KernelAttributionIT {
         Path parent = cgroupRoot.resolve("netsensor-it-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x10000, 0xFFFFF)));
         Path cg = parent.resolve("docker-" + id + ".scope");
         Files.createDirectories(cg);
-        try (PrivateNet net = PrivateNet.create(); KernelAttribution k = KernelAttribution.start(TimeUnit.SECONDS.toNanos(20))) {
+        Path data = Files.createTempDirectory("kattr-container-journal");
+        try (PrivateNet net = PrivateNet.create(); KernelAttribution k = KernelAttribution.start(TimeUnit.SECONDS.toNanos(20));
+             AgentProcess agent = AgentProcess.start(net.dir, Map.of(), "run", "--interface", net.hostIf, "--data-dir", data.toString(),
+                     "--events", "--no-detect")) {
+            agent.awaitStderr("capturing on", 90);
+            assertThat(agent.stderrText()).contains("netsensor: attribution: kernel");
             // the server in the root namespace, the client in the container's: it connects out to the host
             Process server = new ProcessBuilder("perl", "-MIO::Socket::INET", "-e", "my $s = IO::Socket::INET->new(LocalAddr => '"
                     + net.hostIp + "', LocalPort => 8081, Listen => 16, ReuseAddr => 1) or die $!; my @o; while (my $c = $s->accept) { push @o, $c }")
@@ -103,8 +109,22 @@ class KernelAttributionIT {
                 long ino = ((Number) Files.getAttribute(cg, "unix:ino")).longValue();
                 assertThat(k.foundCgroupId()).as("cgroup id = the cgroup directory's inode").isEqualTo(ino);
                 assertThat(k.mayOwn(Ip.V4_HI, v4(net.peerIp))).as("the container's address is learned as a local one").isTrue();
+                assertThat(k.process().containerId).isEqualTo(id);
+                assertThat(k.process().cgroupId).isEqualTo(ino);
                 System.out.printf("container-like process: pid %d, %s, cgroup %d, container.id %s%n", client.pid(),
                         k.process().executable, k.foundCgroupId(), k.foundContainerId());
+
+                Thread.sleep(1500);
+                assertThat(agent.terminate(60)).as(agent.stderrText()).isEqualTo(0);
+                List<JsonNode> docs = agent.jsonLines().stream()
+                        .filter(e -> e.at("/event/dataset").asText().equals("netsensor.conn") && e.at("/source/port").asInt() == localPort)
+                        .collect(Collectors.toList());
+                assertThat(docs).as("the agent's records of the container's connection; %s", agent.stderrText()).isNotEmpty();
+                for (JsonNode d : docs) {
+                    assertThat(d.at("/process/pid").asLong()).as("%s", d).isEqualTo(client.pid());
+                    assertThat(d.at("/container/id").asText()).as("%s", d).isEqualTo(id);
+                }
+                System.out.println("agent document: " + docs.get(docs.size() - 1));
             } finally {
                 server.destroyForcibly();
             }
@@ -112,6 +132,134 @@ class KernelAttributionIT {
             Sh.exec(5, "rmdir", cg.toString());
             Sh.exec(5, "rmdir", parent.toString());
         }
+    }
+
+    /** What the agent needs for kernel attribution instead of root (installer/CAPABILITIES.md). */
+    private static final String KERNEL_CAPS = "+net_raw,+bpf,+perfmon,+net_admin";
+    private static final long KERNEL_CAPS_MASK = 1L << 13 | 1L << 39 | 1L << 38 | 1L << 12; // NET_RAW BPF PERFMON NET_ADMIN
+    /** Far below the 8 MiB ring buffer: loading proves the kernel charges BPF memory to the cgroup, not to memlock. */
+    private static final String MEMLOCK = "65536:65536";
+
+    /**
+     * Least privilege: the agent as user nobody with only CAP_NET_RAW (capture), CAP_BPF, CAP_PERFMON and
+     * CAP_NET_ADMIN (the socket-ops program) as ambient capabilities, no_new_privs, and a 64 KiB memlock
+     * limit (so no CAP_SYS_RESOURCE either): the loader loads and short-lived processes are attributed.
+     */
+    @Test
+    void asNobodyWithCapBpfPerfmonNetAdminAndNetRawTheKernelModeLoadsAndAttributes() throws Exception {
+        requireKernelAttribution();
+        List<String> wrapper = requireSetpriv(KERNEL_CAPS, KERNEL_CAPS_MASK);
+        try (PrivateNet net = PrivateNet.create()) {
+            net.startInNs("perl", "-MIO::Socket::INET", "-e", "my $s = IO::Socket::INET->new(LocalAddr => '" + net.peerIp
+                    + "', LocalPort => 8080, Listen => 1024, ReuseAddr => 1) or die $!; my @open; while (my $c = $s->accept) { push @open, $c }");
+            net.startInNs("dnsmasq", "--no-daemon", "--no-resolv", "--no-hosts", "--bind-interfaces", "--listen-address=" + net.peerIp,
+                    "--except-interface=lo", "--local=/test/", "--address=/app.test/198.51.100.7", "--pid-file=" + net.dir.resolve("dnsmasq.pid"),
+                    "--user=root", "--log-facility=-");
+            net.awaitListening(8080, false);
+            net.awaitListening(53, true);
+            Path data = nobodysDir();
+            try (AgentProcess agent = AgentProcess.start(net.dir, Map.of("HOME", "/nonexistent"), wrapper, "run", "--interface", net.hostIf,
+                    "--data-dir", data.toString(), "--events", "--no-detect")) {
+                agent.awaitStderr("capturing on", 90);
+                assertThat(agent.stderrText()).as("kernel mode as nobody").contains("netsensor: attribution: kernel");
+                String agentStatus = Files.readString(Path.of("/proc", Long.toString(agent.pid()), "status"));
+                assertThat(field(agentStatus, "Uid:")).startsWith("65534");
+                assertThat(Long.parseUnsignedLong(field(agentStatus, "CapEff:"), 16)).isEqualTo(KERNEL_CAPS_MASK);
+                ProcessHandle loader = ProcessHandle.of(agent.pid()).orElseThrow().descendants()
+                        .filter(h -> h.info().command().orElse("").contains("netsensor-bpf-loader")).findFirst().orElseThrow();
+                String loaderStatus = Files.readString(Path.of("/proc", Long.toString(loader.pid()), "status"));
+                String memlock = Files.readAllLines(Path.of("/proc", Long.toString(loader.pid()), "limits")).stream()
+                        .filter(l -> l.startsWith("Max locked memory")).findFirst().orElse("");
+                System.out.printf("agent as nobody: uid %s, CapEff %s; loader pid %d: CapEff %s, NoNewPrivs %s, %s%n",
+                        field(agentStatus, "Uid:"), field(agentStatus, "CapEff:"), loader.pid(), field(loaderStatus, "CapEff:"),
+                        field(loaderStatus, "NoNewPrivs:"), memlock.replaceAll("\\s+", " "));
+                assertThat(Long.parseUnsignedLong(field(loaderStatus, "CapEff:"), 16)).as("the loader inherits the ambient set")
+                        .isEqualTo(KERNEL_CAPS_MASK);
+
+                Map<Long, String> exeByPid = new HashMap<>();
+                Map<String, String> exe = new HashMap<>();
+                for (String tool : List.of("bash", "curl", "nc", "dig")) exe.put(tool, realExe(tool));
+                List<List<String>> jobs = new ArrayList<>();
+                for (int i = 0; i < 5; i++) {
+                    jobs.add(List.of("curl", "-s", "--max-time", "0.3", "http://" + net.peerIp + ":8080/"));
+                    jobs.add(List.of("nc", "-q", "0", "-w", "1", net.peerIp, "8080"));
+                    jobs.add(List.of("bash", "-c", "exec 3<>/dev/tcp/" + net.peerIp + "/8080; exec 3>&-"));
+                    jobs.add(List.of("dig", "@" + net.peerIp, "app.test", "A", "+time=1", "+tries=1"));
+                }
+                for (List<String> cmd : jobs) {
+                    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                            .redirectInput(new File("/dev/null")).start();
+                    exeByPid.put(p.pid(), exe.get(cmd.get(0)));
+                    if (!p.waitFor(15, TimeUnit.SECONDS)) p.destroyForcibly();
+                }
+                Thread.sleep(1500);
+                assertThat(agent.terminate(60)).as(agent.stderrText()).isEqualTo(0);
+                List<JsonNode> ends = agent.jsonLines().stream()
+                        .filter(e -> e.at("/event/dataset").asText().equals("netsensor.conn") && e.at("/netsensor/phase").asText().equals("end"))
+                        .filter(e -> e.at("/source/ip").asText().equals(net.hostIp) && e.at("/destination/ip").asText().equals(net.peerIp))
+                        .collect(Collectors.toList());
+                assertThat(ends).as("connections captured; %s", agent.stderrText()).hasSizeGreaterThanOrEqualTo(jobs.size());
+                for (JsonNode e : ends) {
+                    assertThat(e.at("/process/executable").asText()).as("%s", e).isEqualTo(exeByPid.get(e.at("/process/pid").asLong()));
+                }
+                System.out.println("as nobody: " + ends.size() + " of " + jobs.size() + " connections attributed; "
+                        + agent.stderrText().lines().filter(l -> l.contains("stopped")).findFirst().orElse(""));
+            }
+        }
+    }
+
+    /** Without CAP_NET_ADMIN the kernel refuses the socket-ops program: the agent falls back and says what is missing. */
+    @Test
+    void withoutCapNetAdminTheAgentFallsBackToUserSpaceNamingTheMissingCapability() throws Exception {
+        requireKernelAttribution();
+        String caps = "+net_raw,+bpf,+perfmon";
+        List<String> wrapper = requireSetpriv(caps, 1L << 13 | 1L << 39 | 1L << 38);
+        try (PrivateNet net = PrivateNet.create()) {
+            Path data = nobodysDir();
+            try (AgentProcess agent = AgentProcess.start(net.dir, Map.of("HOME", "/nonexistent"), wrapper, "run", "--interface", net.hostIf,
+                    "--data-dir", data.toString(), "--no-detect")) {
+                agent.awaitStderr("capturing on", 90);
+                String line = agent.stderrText().lines().filter(l -> l.startsWith("netsensor: attribution:")).findFirst().orElse("");
+                System.out.println("without CAP_NET_ADMIN: " + line);
+                assertThat(line).contains("user space").contains("missing CAP_NET_ADMIN");
+                assertThat(agent.terminate(60)).isEqualTo(0);
+            }
+        }
+    }
+
+    /**
+     * prlimit (memlock) and setpriv to nobody with exactly these capabilities (inheritable, ambient and
+     * bounding set) and no_new_privs, as a systemd unit with User=, AmbientCapabilities= and
+     * CapabilityBoundingSet= runs it; skips (fails in CI) where this machine cannot grant them.
+     */
+    private static List<String> requireSetpriv(String caps, long mask) {
+        for (String tool : new String[] {"setpriv", "prlimit"}) {
+            if (!Sh.available(tool)) {
+                assumeTrue(ci(), tool + " not installed (util-linux); skipped");
+                fail(tool + " not installed");
+            }
+        }
+        List<String> w = List.of("prlimit", "--memlock=" + MEMLOCK, "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                "--no-new-privs", "--inh-caps=-all," + caps, "--ambient-caps=-all," + caps, "--bounding-set=-all," + caps);
+        List<String> probe = new ArrayList<>(w);
+        probe.addAll(List.of("sh", "-c", "grep CapEff /proc/self/status"));
+        Sh.Result r = Sh.exec(10, probe.toArray(String[]::new));
+        String eff = r.exit == 0 ? field(r.output, "CapEff:") : "";
+        boolean ok = !eff.isEmpty() && Long.parseUnsignedLong(eff, 16) == mask;
+        assumeTrue(ok || ci(), "cannot run a process as nobody with " + caps + " here (" + r.output.trim() + "); skipped");
+        assertThat(ok).as("setpriv as nobody with %s: %s", caps, r.output).isTrue();
+        return w;
+    }
+
+    /** A fresh directory user nobody owns (the agent's data dir). */
+    private static Path nobodysDir() throws IOException {
+        Path d = Files.createTempDirectory("kattr-nobody-");
+        Sh.run("chown", "65534:65534", d.toString());
+        return d;
+    }
+
+    private static String field(String status, String name) {
+        return status.lines().filter(l -> l.startsWith(name)).map(l -> l.substring(name.length()).trim()).findFirst().orElse("");
     }
 
     /** One run of the agent over the workload. */

@@ -293,6 +293,7 @@ public final class AttributingHandler implements EventHandler, FlowStartListener
         pe.startNanos = p.startNanos;
         pe.uid = p.uid;
         pe.setStrings(p.user, p.name, p.executable, p.commandLine);
+        pe.setContainer(p.containerId, p.cgroupId);
         processRecords++;
         out.onProcess(pe);
     }

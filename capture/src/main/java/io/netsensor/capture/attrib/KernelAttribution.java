@@ -44,7 +44,6 @@ public final class KernelAttribution implements OwnerSource, AutoCloseable {
     private final LearnedAddresses learned = new LearnedAddresses(4096);
     private volatile String readerFailure;
     private ProcessInfo found;
-    private KProcess foundK;
     private long drained;
 
     // capture-thread counters
@@ -224,12 +223,10 @@ public final class KernelAttribution implements OwnerSource, AutoCloseable {
             stale++;
         }
         found = null;
-        foundK = null;
         return Attribution.PENDING;
     }
 
     private Attribution resolved(KProcess p) {
-        foundK = p;
         found = p.info;
         return Attribution.RESOLVED;
     }
@@ -274,16 +271,16 @@ public final class KernelAttribution implements OwnerSource, AutoCloseable {
     }
 
     /**
-     * Container id (from the cgroup path) of the owner the last {@link #find} resolved, null when none.
-     * Not in the journal yet: its PROCESS record and the ECS output have no container.id field.
+     * Container id (from the cgroup path) of the owner the last {@link #find} resolved, null when none;
+     * also in {@link #process()} (journaled in its PROCESS record, ECS container.id).
      */
     public String foundContainerId() {
-        return foundK == null ? null : foundK.containerId;
+        return found == null ? null : found.containerId;
     }
 
     /** cgroup v2 id of the owner the last {@link #find} resolved (0 when unknown). */
     public long foundCgroupId() {
-        return foundK == null ? 0 : foundK.cgroupId;
+        return found == null ? 0 : found.cgroupId;
     }
 
     /** Counters of the loader and the join, for the metrics registry and the stop line (allocates). */

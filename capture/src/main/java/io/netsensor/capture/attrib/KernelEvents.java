@@ -136,7 +136,7 @@ final class KernelEvents {
         long ts = toCaptureClock(bb.getLong(off + 72));
         KProcess p = byPid.get(tgid);
         if (p == null) p = unknown(tgid, uid, off + 80, ts);
-        p.cgroupId = cgroup;
+        p.inCgroup(cgroup);
         int qf = (flags & 1) != 0 ? SocketQueue.ANY_REMOTE : 0;
         if (netns != ownNetns && ownNetns != 0) {
             // Another network namespace is a container of this host only when its process is in a
@@ -173,6 +173,7 @@ final class KernelEvents {
         int tgid = bb.getInt(off + 4), ppid = bb.getInt(off + 8), uid = bb.getInt(off + 12);
         long startBoot = bb.getLong(off + 16);
         long ts = toCaptureClock(bb.getLong(off + 24));
+        long cgroup = bb.getLong(off + 32);
         long mntns = bb.getInt(off + 44) & 0xFFFF_FFFFL;
         int fileLen = Math.min(bb.getInt(off + 48), 255), argsLen = Math.min(bb.getInt(off + 52), 512);
         String comm = cString(off + 56, 16);
@@ -182,7 +183,7 @@ final class KernelEvents {
         long ticks = startBoot / nanosPerTick;
         String exe = mntns == ownMntns || ownMntns == 0 ? realPath(file) : file;
         ProcessInfo info = new ProcessInfo(EntityIds.of(bootId, tgid, ticks), tgid, ppid, uid, bootNanos + ticks * nanosPerTick,
-                comm, exe.isEmpty() ? null : exe, args, users.name(uid, ts));
+                comm, exe.isEmpty() ? null : exe, args, users.name(uid, ts), container, cgroup);
         remember(tgid, new KProcess(info, container));
     }
 
@@ -194,7 +195,7 @@ final class KernelEvents {
         if (pp == null) return; // described from /proc when one of its sockets shows up
         ProcessInfo p = pp.info;
         ProcessInfo info = new ProcessInfo(EntityIds.of(bootId, child, ticks), child, parent, uid, bootNanos + ticks * nanosPerTick,
-                p.name, p.executable, p.commandLine, uid == p.uid ? p.user : users.name(uid, 0));
+                p.name, p.executable, p.commandLine, uid == p.uid ? p.user : users.name(uid, 0), p.containerId, p.cgroupId);
         remember(child, new KProcess(info, pp.containerId));
     }
 

@@ -76,6 +76,54 @@ class AttributingHandlerTest {
     }
 
     @Test
+    void thePROCESSRecordCarriesTheOwnersCgroupAndContainerId() {
+        ProcessInfo nginx = new ProcessInfo(78, 77, 1, 0, 123, "nginx", "/usr/sbin/nginx", "nginx", "root", "ab".repeat(32), 4711);
+        List<ProcessEvent> processes = new ArrayList<>();
+        EventHandler keep = new EventHandler() {
+            @Override
+            public void onConn(ConnEvent e) {}
+
+            @Override
+            public void onDns(DnsEvent e) {}
+
+            @Override
+            public void onProcess(ProcessEvent e) {
+                ProcessEvent c = new ProcessEvent();
+                c.copyFrom(e);
+                processes.add(c);
+            }
+        };
+        OwnerSource kernelLike = new OwnerSource() {
+            @Override
+            public boolean request(int proto, long lHi, long lLo, int lPort, long rHi, long rLo, int rPort, boolean listener, long ts) {
+                return true;
+            }
+
+            @Override
+            public Attribution find(int proto, long lHi, long lLo, int lPort, long rHi, long rLo, int rPort, boolean listener, long start) {
+                return Attribution.RESOLVED;
+            }
+
+            @Override
+            public ProcessInfo process() {
+                return nginx;
+            }
+
+            @Override
+            public long version() {
+                return 0;
+            }
+        };
+        AttributingHandler h = new AttributingHandler(keep, (hi, lo) -> hi == HOST[0] && lo == HOST[1], kernelLike, 500 * MS, 4, 2);
+        h.tick(0);
+        h.onConn(conn(40000, HOST, PEER, 443));
+        assertThat(processes).hasSize(1);
+        assertThat(processes.get(0).containerId()).isEqualTo("ab".repeat(32));
+        assertThat(processes.get(0).cgroupId).isEqualTo(4711);
+        assertThat(processes.get(0).executable()).isEqualTo("/usr/sbin/nginx");
+    }
+
+    @Test
     void aLookupThatNeverLandsIsWrittenPendingAfterTheHoldAndForwardedTrafficIsNotLocal() {
         SocketOwnerResolver r = resolver(64);
         AttributingHandler h = handler(r);

@@ -25,10 +25,11 @@ class KernelEventsTest {
         frame(s, exec(4242, 1, 1000, 3_000_000_000L, "/no/such/curl", "curl\0-s\0http://x/\0", "docker-" + id + ".scope", "system.slice"));
         frame(s, socket(4242, 6, 0, 0x0A_D5_01_01, 40000, 0x0A_D5_01_02, 8080));
         frame(s, new byte[] {7, 0, 0, 0, 0, 0, 0, 0}); // READY
+        frame(s, socket(4242, 6, 0, 0x0A_D5_01_01, 40001, 0x0A_D5_01_02, 8080, 778)); // moved to another cgroup
         ev.run(new ByteArrayInputStream(s.toByteArray()));
 
         assertThat(ev.ready()).isTrue();
-        assertThat(q.size()).isEqualTo(1);
+        assertThat(q.size()).isEqualTo(2);
         int i = q.slot(q.head());
         assertThat(q.proto[i]).isEqualTo(6);
         assertThat(q.lHi[i]).isEqualTo(Ip.V4_HI);
@@ -46,7 +47,11 @@ class KernelEventsTest {
         assertThat(p.info.commandLine).isEqualTo("curl -s http://x/");
         assertThat(p.info.entityId).isEqualTo(EntityIds.of(ProcFs.system().bootId(), 4242, 300)); // 3 s = 300 ticks
         assertThat(p.containerId).isEqualTo(id);
-        assertThat(ev.sockets).isEqualTo(1);
+        assertThat(ev.sockets).isEqualTo(2);
+        // the description the journal's PROCESS record and container.id are written from
+        assertThat(p.info.containerId).isEqualTo(id);
+        assertThat(p.info.cgroupId).as("the socket record's cgroup, the latest").isEqualTo(778);
+        assertThat(q.process[q.slot(q.head() + 1)]).isSameAs(p);
     }
 
     @Test
@@ -89,7 +94,7 @@ class KernelEventsTest {
 
     private static byte[] exec(int tgid, int ppid, int uid, long start, String file, String args, String cg, String parent) {
         ByteBuffer b = ByteBuffer.allocate(1096).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(0, 2).putInt(4, tgid).putInt(8, ppid).putInt(12, uid).putLong(16, start).putLong(24, BOOT_TS);
+        b.putInt(0, 2).putInt(4, tgid).putInt(8, ppid).putInt(12, uid).putLong(16, start).putLong(24, BOOT_TS).putLong(32, 777);
         byte[] f = file.getBytes(StandardCharsets.UTF_8), a = args.getBytes(StandardCharsets.UTF_8);
         b.putInt(48, f.length).putInt(52, a.length);
         b.put(56, "curl".getBytes(StandardCharsets.UTF_8));
@@ -101,7 +106,12 @@ class KernelEventsTest {
     }
 
     private static byte[] socket(int tgid, int proto, int flags, int l, int lPort, int r, int rPort) {
+        return socket(tgid, proto, flags, l, lPort, r, rPort, 777);
+    }
+
+    private static byte[] socket(int tgid, int proto, int flags, int l, int lPort, int r, int rPort, long cgroup) {
         ByteBuffer b = ByteBuffer.allocate(96).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(64, cgroup);
         b.putInt(0, 1).put(4, (byte) 1).put(5, (byte) proto).put(6, (byte) flags).putInt(8, tgid).putInt(12, tgid).putInt(16, 1000);
         b.putShort(20, (short) lPort).putShort(22, (short) rPort);
         b.put(34, (byte) 0xff).put(35, (byte) 0xff).put(36, ByteBuffer.allocate(4).putInt(l).array());

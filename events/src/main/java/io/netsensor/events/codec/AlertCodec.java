@@ -2,6 +2,7 @@ package io.netsensor.events.codec;
 
 import io.netsensor.events.Alert;
 import io.netsensor.events.DetectorKind;
+import io.netsensor.events.ProcessEvent;
 import io.netsensor.events.ProcessInfo;
 import io.netsensor.events.Severity;
 
@@ -28,14 +29,18 @@ import java.util.Map;
  * Header as every record: version {@link EventCodec#LAYOUT_VERSION}, type 3, length, event time = lastSeenNanos.
  * <pre>
  *   16  u8 severity (code)   17  u8 detector (code)   18  u8 flags   19 u8 reserved, 0
- *   20 u16 strings offset (88 from this writer; a reader skips fixed bytes it does not know up to it)
+ *   20 u16 strings offset (88, or 168 with the container part; a reader skips fixed bytes it does not know up to it)
  *   22 u16 reserved, 0
  *   24 f64 score
  *   32 i64 firstSeenNanos    40 i64 lastSeenNanos     48 i64 count
  *   56 i32 remotePort (-1 = none)                     60 i32 process pid
  *   64 i64 process entityId  72 i64 process startNanos
  *   80 i32 process ppid      84 i32 process uid
- *   88 nine strings, each u16 n then n bytes of UTF-8, n = 0xFFFF for null (no bytes follow; distinct
+ *  container part, only when the process has a cgroup id or container id (strings offset 168; readers
+ *  before it skip it, readers after it read an alert with strings offset 88 as having neither):
+ *   88 i64 process cgroupId  96 u8 process containerIdLen (0: none)   97 7 bytes reserved, 0
+ *  104 64 bytes process containerId (ASCII, the first containerIdLen significant, the rest 0)
+ *   .. (strings offset) nine strings, each u16 n then n bytes of UTF-8, n = 0xFFFF for null (no bytes follow; distinct
  *      from n = 0, the empty string): id, hostIp, hostMac, remoteIp, summary, process name,
  *      process executable, process commandLine, process user
  *   .. evidence: one MAP value in the tagged encoding below; it ends the record
@@ -100,8 +105,13 @@ public final class AlertCodec {
     public static final int ALERT_PROCESS_START_NANOS_OFFSET = 72;
     public static final int ALERT_PROCESS_PPID_OFFSET = 80;
     public static final int ALERT_PROCESS_UID_OFFSET = 84;
-    /** Where this writer puts the strings (the end of the fixed part). */
+    /** Where this writer puts the strings (the end of the fixed part) when the alert has no container part. */
     public static final int ALERT_STRINGS_OFFSET = 88;
+    public static final int ALERT_PROCESS_CGROUP_ID_OFFSET = 88;
+    public static final int ALERT_PROCESS_CONTAINER_ID_LEN_OFFSET = 96;
+    public static final int ALERT_PROCESS_CONTAINER_ID_OFFSET = 104;
+    /** Where the strings are when the alert has the container part. */
+    public static final int ALERT_STRINGS_OFFSET_WITH_CONTAINER = ALERT_PROCESS_CONTAINER_ID_OFFSET + ProcessEvent.MAX_CONTAINER_ID;
 
     public static final int FLAG_PROCESS = 1, FLAG_EVIDENCE_CUT = 2, FLAG_STRINGS_CUT = 4;
     public static final int NULL_STRING = 0xFFFF;
@@ -144,16 +154,19 @@ public final class AlertCodec {
             pr == null ? null : utf8(pr.commandLine), pr == null ? null : utf8(pr.user)
         };
         int flags = pr != null ? FLAG_PROCESS : 0;
+        boolean container = pr != null && (pr.cgroupId != 0 || pr.containerId != null);
+        byte[] containerId = container ? cut(utf8(pr.containerId), ProcessEvent.MAX_CONTAINER_ID) : null;
+        int stringsAt = container ? ALERT_STRINGS_OFFSET_WITH_CONTAINER : ALERT_STRINGS_OFFSET;
         int strings = stringsSize(s);
-        if (ALERT_STRINGS_OFFSET + strings + EVIDENCE_ROOM > MAX_SIZE) {
+        if (stringsAt + strings + EVIDENCE_ROOM > MAX_SIZE) {
             for (int i = 0; i < s.length; i++) s[i] = cut(s[i], STRING_CUT);
             flags |= FLAG_STRINGS_CUT;
             strings = stringsSize(s);
         }
-        int room = MAX_SIZE - ALERT_STRINGS_OFFSET - strings;
+        int room = MAX_SIZE - stringsAt - strings;
         Evidence ev = evidence(a.evidence, room);
         if (ev.cut) flags |= FLAG_EVIDENCE_CUT;
-        int size = ALERT_STRINGS_OFFSET + strings + ev.length;
+        int size = stringsAt + strings + ev.length;
         if (buf.remaining() < size) return -1;
 
         int p = buf.position();
@@ -163,7 +176,7 @@ public final class AlertCodec {
         buf.put(p + ALERT_DETECTOR_OFFSET, (byte) a.detector.code);
         buf.put(p + ALERT_FLAGS_OFFSET, (byte) flags);
         buf.put(p + ALERT_RESERVED_OFFSET, (byte) 0);
-        buf.putShort(p + ALERT_STRINGS_OFFSET_OFFSET, (short) ALERT_STRINGS_OFFSET);
+        buf.putShort(p + ALERT_STRINGS_OFFSET_OFFSET, (short) stringsAt);
         buf.putShort(p + ALERT_RESERVED2_OFFSET, (short) 0);
         buf.putDouble(p + ALERT_SCORE_OFFSET, a.score);
         buf.putLong(p + ALERT_FIRST_SEEN_OFFSET, a.firstSeenNanos);
@@ -175,7 +188,14 @@ public final class AlertCodec {
         buf.putLong(p + ALERT_PROCESS_START_NANOS_OFFSET, pr == null ? 0 : pr.startNanos);
         buf.putInt(p + ALERT_PROCESS_PPID_OFFSET, pr == null ? 0 : pr.ppid);
         buf.putInt(p + ALERT_PROCESS_UID_OFFSET, pr == null ? 0 : pr.uid);
-        int w = p + ALERT_STRINGS_OFFSET;
+        if (container) {
+            buf.putLong(p + ALERT_PROCESS_CGROUP_ID_OFFSET, pr.cgroupId);
+            int n = containerId == null ? 0 : containerId.length;
+            buf.put(p + ALERT_PROCESS_CONTAINER_ID_LEN_OFFSET, (byte) n);
+            for (int i = ALERT_PROCESS_CONTAINER_ID_LEN_OFFSET + 1; i < ALERT_STRINGS_OFFSET_WITH_CONTAINER; i++) buf.put(p + i, (byte) 0);
+            if (n > 0) buf.put(p + ALERT_PROCESS_CONTAINER_ID_OFFSET, containerId);
+        }
+        int w = p + stringsAt;
         for (byte[] b : s) {
             if (b == null) {
                 buf.putShort(w, (short) NULL_STRING);
@@ -450,9 +470,21 @@ public final class AlertCodec {
         d.remoteIp = s[3];
         d.summary = s[4];
         if (hasProcess) {
+            String containerId = null;
+            long cgroupId = 0;
+            if (stringsAt >= ALERT_STRINGS_OFFSET_WITH_CONTAINER) {
+                cgroupId = buf.getLong(p + ALERT_PROCESS_CGROUP_ID_OFFSET);
+                int n = buf.get(p + ALERT_PROCESS_CONTAINER_ID_LEN_OFFSET) & 0xFF;
+                if (n > ProcessEvent.MAX_CONTAINER_ID) throw DAMAGED;
+                if (n > 0) {
+                    byte[] b = new byte[n];
+                    buf.get(p + ALERT_PROCESS_CONTAINER_ID_OFFSET, b);
+                    containerId = new String(b, StandardCharsets.UTF_8);
+                }
+            }
             d.process = new ProcessInfo(buf.getLong(p + ALERT_PROCESS_ENTITY_ID_OFFSET), buf.getInt(p + ALERT_PROCESS_PID_OFFSET),
                     buf.getInt(p + ALERT_PROCESS_PPID_OFFSET), buf.getInt(p + ALERT_PROCESS_UID_OFFSET),
-                    buf.getLong(p + ALERT_PROCESS_START_NANOS_OFFSET), s[5], s[6], s[7], s[8]);
+                    buf.getLong(p + ALERT_PROCESS_START_NANOS_OFFSET), s[5], s[6], s[7], s[8], containerId, cgroupId);
         }
         d.evidence.putAll(evidence);
         return d.build();

@@ -21,7 +21,8 @@ import java.nio.ByteOrder;
  * <h2>Header (all records, 16 bytes)</h2>
  * <pre>
  *  off size field
- *    0   u8  layout version ({@link #LAYOUT_VERSION}; readers also accept version 1, see below)
+ *    0   u8  layout version ({@link #LAYOUT_VERSION}; 3 for PROCESS records with a container section;
+ *            readers also accept version 1, see below)
  *    1   u8  type code ({@link EventType#code})
  *    2  u16  reserved, 0
  *    4  i32  record length in bytes, header included
@@ -64,14 +65,22 @@ import java.nio.ByteOrder;
  *                       u16 type, u16 class, u32 ttl, u8 encoding, u16 len, len bytes of data
  * </pre>
  *
- * <h2>PROCESS (type 4), 52 + strings bytes, at most {@link #PROCESS_MAX_SIZE}</h2>
+ * <h2>PROCESS (type 4), 52 + strings bytes (version 2), + 9 + container id bytes (version 3), at most {@link #PROCESS_MAX_SIZE}</h2>
  * Written once per process, before or near the first record that names it (header time: that record's).
  * <pre>
  *   16 i64 entityId      24 i64 startNanos
  *   32 i32 pid           36 i32 ppid          40 i32 uid (-1 unknown)
  *   44 u16 userLen       46 u8 nameLen        47 u8 reserved    48 u16 executableLen  50 u16 commandLineLen
  *   52 user, name, executable, commandLine bytes (UTF-8), back to back
+ *  version 3 only, the container section right after the strings (at c = 52 + the four lengths):
+ *  c+0 i64 cgroupId (cgroup v2 id, 0 unknown)   c+8 u8 containerIdLen (0: none)   c+9 containerId bytes (ASCII)
+ *  bytes after the container section, up to the record length, are skipped (room for later fields)
  * </pre>
+ * A PROCESS record is written as version 3 exactly when its process has a cgroup id or a container id
+ * (kernel attribution knows both; the user-space resolver neither), else as version 2, byte for byte as
+ * before version 3 existed. Readers accept both. A reader older than version 3 counts a version-3 record
+ * as a record of unknown type from a newer writer and skips it (the records naming that process then show
+ * its pid and entity id only); CONN, DNS and the other types stay version 2.
  *
  * <h2>Version 1</h2>
  * Version 1 (before process attribution) had CONN without bytes 184..207 (184 bytes) and DNS without
@@ -96,6 +105,8 @@ import java.nio.ByteOrder;
 public final class EventCodec {
     public static final int LAYOUT_VERSION = 2;
     static final int V1 = 1;
+    /** PROCESS records with a container section; every other type is {@link #LAYOUT_VERSION}. */
+    public static final int PROCESS_CONTAINER_VERSION = 3;
 
     // ---- header, all records ----
     public static final int HEADER_VERSION_OFFSET = 0;
@@ -216,8 +227,11 @@ public final class EventCodec {
     /** user, name, executable, commandLine bytes, back to back. */
     public static final int PROCESS_STRINGS_OFFSET = 52;
     static final int PROCESS_FIXED = PROCESS_STRINGS_OFFSET;
+    /** Version 3: within the container section, which starts right after the strings. */
+    public static final int CONTAINER_CGROUP_ID_OFFSET = 0, CONTAINER_ID_LEN_OFFSET = 8, CONTAINER_ID_OFFSET = 9;
+    static final int CONTAINER_SECTION_FIXED = CONTAINER_ID_OFFSET;
     public static final int PROCESS_MAX_SIZE = PROCESS_FIXED + ProcessEvent.MAX_USER + ProcessEvent.MAX_NAME
-            + ProcessEvent.MAX_EXECUTABLE + ProcessEvent.MAX_COMMAND_LINE;
+            + ProcessEvent.MAX_EXECUTABLE + ProcessEvent.MAX_COMMAND_LINE + CONTAINER_SECTION_FIXED + ProcessEvent.MAX_CONTAINER_ID;
 
     /** Largest record this layout version produces: size buffers with it. */
     public static final int MAX_RECORD_SIZE = Math.max(Math.max(CONN_SIZE, DNS_MAX_SIZE), PROCESS_MAX_SIZE);
@@ -231,6 +245,7 @@ public final class EventCodec {
         int version = buf.get(p + HEADER_VERSION_OFFSET) & 0xFF;
         EventType t = EventType.ofCode(buf.get(p + HEADER_TYPE_OFFSET) & 0xFF);
         if (version == LAYOUT_VERSION) return t;
+        if (version == PROCESS_CONTAINER_VERSION) return t == EventType.PROCESS ? t : EventType.UNKNOWN;
         return version == V1 && (t == EventType.CONN || t == EventType.DNS) ? t : EventType.UNKNOWN;
     }
 
@@ -520,7 +535,14 @@ public final class EventCodec {
                 || e.commandLineLen < 0 || e.commandLineLen > ProcessEvent.MAX_COMMAND_LINE) {
             return -1;
         }
-        return PROCESS_STRINGS_OFFSET + e.userLen + e.nameLen + e.executableLen + e.commandLineLen;
+        if (e.containerIdLen < 0 || e.containerIdLen > ProcessEvent.MAX_CONTAINER_ID) return -1;
+        int size = PROCESS_STRINGS_OFFSET + e.userLen + e.nameLen + e.executableLen + e.commandLineLen;
+        return hasContainerSection(e) ? size + CONTAINER_SECTION_FIXED + e.containerIdLen : size;
+    }
+
+    /** Version 3 (with the container section) exactly when there is something to put in it. */
+    private static boolean hasContainerSection(ProcessEvent e) {
+        return e.cgroupId != 0 || e.containerIdLen > 0;
     }
 
     /**
@@ -533,7 +555,8 @@ public final class EventCodec {
         if (size < 0 || buf.remaining() < size) return -1;
         int p = buf.position();
         buf.order(ByteOrder.LITTLE_ENDIAN);
-        putHeader(buf, p, EventType.PROCESS, size, e.tsNanos);
+        boolean container = hasContainerSection(e);
+        putHeader(buf, p, container ? PROCESS_CONTAINER_VERSION : LAYOUT_VERSION, EventType.PROCESS, size, e.tsNanos);
         buf.putLong(p + PROCESS_ENTITY_ID_OFFSET, e.entityId);
         buf.putLong(p + PROCESS_START_NANOS_OFFSET, e.startNanos);
         buf.putInt(p + PROCESS_PID_OFFSET, e.pid);
@@ -552,6 +575,12 @@ public final class EventCodec {
         buf.put(w, e.executable, 0, e.executableLen);
         w += e.executableLen;
         buf.put(w, e.commandLine, 0, e.commandLineLen);
+        w += e.commandLineLen;
+        if (container) {
+            buf.putLong(w + CONTAINER_CGROUP_ID_OFFSET, e.cgroupId);
+            buf.put(w + CONTAINER_ID_LEN_OFFSET, (byte) e.containerIdLen);
+            buf.put(w + CONTAINER_ID_OFFSET, e.containerId, 0, e.containerIdLen);
+        }
         buf.position(p + size);
         return size;
     }
@@ -570,11 +599,14 @@ public final class EventCodec {
         int nameLen = buf.get(p + PROCESS_NAME_LEN_OFFSET) & 0xFF;
         int exeLen = buf.getShort(p + PROCESS_EXECUTABLE_LEN_OFFSET) & 0xFFFF;
         int cmdLen = buf.getShort(p + PROCESS_COMMAND_LINE_LEN_OFFSET) & 0xFFFF;
+        int c = PROCESS_STRINGS_OFFSET + userLen + nameLen + exeLen + cmdLen; // end of the strings
+        boolean v3 = (buf.get(p + HEADER_VERSION_OFFSET) & 0xFF) == PROCESS_CONTAINER_VERSION;
         if (userLen > ProcessEvent.MAX_USER || nameLen > ProcessEvent.MAX_NAME || exeLen > ProcessEvent.MAX_EXECUTABLE
-                || cmdLen > ProcessEvent.MAX_COMMAND_LINE
-                || PROCESS_STRINGS_OFFSET + userLen + nameLen + exeLen + cmdLen != size) {
+                || cmdLen > ProcessEvent.MAX_COMMAND_LINE || (v3 ? c + CONTAINER_SECTION_FIXED > size : c != size)) {
             return false;
         }
+        int containerLen = v3 ? buf.get(p + c + CONTAINER_ID_LEN_OFFSET) & 0xFF : 0;
+        if (containerLen > ProcessEvent.MAX_CONTAINER_ID || v3 && c + CONTAINER_SECTION_FIXED + containerLen > size) return false;
         e.tsNanos = buf.getLong(p + HEADER_TIME_OFFSET);
         e.entityId = buf.getLong(p + PROCESS_ENTITY_ID_OFFSET);
         e.startNanos = buf.getLong(p + PROCESS_START_NANOS_OFFSET);
@@ -593,6 +625,9 @@ public final class EventCodec {
         r += exeLen;
         buf.get(r, e.commandLine, 0, cmdLen);
         e.commandLineLen = cmdLen;
+        e.cgroupId = v3 ? buf.getLong(p + c + CONTAINER_CGROUP_ID_OFFSET) : 0;
+        if (containerLen > 0) buf.get(p + c + CONTAINER_ID_OFFSET, e.containerId, 0, containerLen);
+        e.containerIdLen = containerLen;
         buf.position(p + size);
         return true;
     }
@@ -616,7 +651,11 @@ public final class EventCodec {
     }
 
     static void putHeader(ByteBuffer buf, int p, EventType type, int length, long timeNanos) {
-        buf.put(p + HEADER_VERSION_OFFSET, (byte) LAYOUT_VERSION);
+        putHeader(buf, p, LAYOUT_VERSION, type, length, timeNanos);
+    }
+
+    private static void putHeader(ByteBuffer buf, int p, int version, EventType type, int length, long timeNanos) {
+        buf.put(p + HEADER_VERSION_OFFSET, (byte) version);
         buf.put(p + HEADER_TYPE_OFFSET, (byte) type.code);
         buf.putShort(p + HEADER_RESERVED_OFFSET, (short) 0);
         buf.putInt(p + HEADER_LENGTH_OFFSET, length);

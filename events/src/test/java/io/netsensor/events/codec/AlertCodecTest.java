@@ -98,6 +98,36 @@ class AlertCodecTest {
     }
 
     @Test
+    void theContainerOfTheProcessRoundTripsInTheFixedPartOldReadersSkip() {
+        Alert.Draft d = base();
+        ProcessInfo p = d.process;
+        d.process = p.withCgroup("0123456789abcdef".repeat(4), 12_345L);
+        Alert in = d.build();
+        Alert out = roundTrip(in);
+        assertThat(out.process.containerId).isEqualTo(in.process.containerId);
+        assertThat(out.process.cgroupId).isEqualTo(12_345L);
+        assertThat(out.process.executable).isEqualTo(p.executable);
+        ByteBuffer b = buf.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(b.getShort(AlertCodec.ALERT_STRINGS_OFFSET_OFFSET)).isEqualTo((short) AlertCodec.ALERT_STRINGS_OFFSET_WITH_CONTAINER);
+        assertThat(b.getLong(AlertCodec.ALERT_PROCESS_CGROUP_ID_OFFSET)).isEqualTo(12_345L);
+        assertThat(b.get(AlertCodec.ALERT_PROCESS_CONTAINER_ID_LEN_OFFSET)).isEqualTo((byte) 64);
+
+        // without a container the record is as before: strings at 88
+        d.process = p;
+        Alert plain = roundTrip(d.build());
+        assertThat(buf.duplicate().order(ByteOrder.LITTLE_ENDIAN).getShort(AlertCodec.ALERT_STRINGS_OFFSET_OFFSET))
+                .isEqualTo((short) AlertCodec.ALERT_STRINGS_OFFSET);
+        assertThat(plain.process.containerId).isNull();
+        assertThat(plain.process.cgroupId).isZero();
+
+        // a cgroup id without a container id (a host process under kernel attribution)
+        d.process = p.withCgroup(null, 1L);
+        Alert host = roundTrip(d.build());
+        assertThat(host.process.containerId).isNull();
+        assertThat(host.process.cgroupId).isEqualTo(1L);
+    }
+
+    @Test
     void everyEvidenceTypeRoundTripsWithItsJavaType() {
         Alert in = everyType();
         Alert out = roundTrip(in);

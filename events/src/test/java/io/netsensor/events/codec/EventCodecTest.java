@@ -46,6 +46,74 @@ class EventCodecTest {
     }
 
     @Test
+    void aProcessWithoutCgroupOrContainerIsWrittenAsVersion2AsBefore() {
+        ProcessEvent in = EventFixtures.fullProcess();
+        in.setContainer(null, 0);
+        int n = EventCodec.encode(in, buf);
+        assertThat(n).isEqualTo(EventCodec.PROCESS_STRINGS_OFFSET + in.userLen + in.nameLen + in.executableLen + in.commandLineLen);
+        assertThat(buf.get(EventCodec.H_VERSION)).isEqualTo((byte) EventCodec.LAYOUT_VERSION);
+        buf.flip();
+        ProcessEvent out = EventFixtures.fullProcess(); // container fields set: decode must clear them
+        assertThat(EventCodec.decode(buf, out)).isTrue();
+        assertThat(out.cgroupId).isZero();
+        assertThat(out.containerId()).isNull();
+        assertThat(out).usingRecursiveComparison().ignoringFields("containerId").isEqualTo(in);
+    }
+
+    @Test
+    void version3ProcessRecordByteForByte() {
+        // Fixes the container section's layout: version 3, right after the strings, cgroup id then the id.
+        ProcessEvent in = new ProcessEvent();
+        in.tsNanos = 0x0102_0304_0506_0708L;
+        in.entityId = 0x1111_2222_3333_4444L;
+        in.pid = 0x1234;
+        in.ppid = 1;
+        in.startNanos = 0x10;
+        in.uid = 0;
+        in.setStrings("root", "nc", "/bin/nc", "nc x");
+        in.setContainer("ab", 0x0102L);
+        int n = EventCodec.encode(in, buf);
+        String hex = java.util.HexFormat.of().formatHex(buf.array(), 0, n);
+        assertThat(hex).isEqualTo("03040000" + "50000000" + "0807060504030201"
+                + "4444333322221111" + "1000000000000000" + "34120000" + "01000000" + "00000000"
+                + "0400" + "02" + "00" + "0700" + "0400"
+                + "726f6f74" + "6e63" + "2f62696e2f6e63" + "6e632078"
+                + "0201000000000000" + "02" + "6162");
+        buf.flip();
+        assertThat(EventCodec.peekType(buf)).isEqualTo(EventType.PROCESS);
+        ProcessEvent out = new ProcessEvent();
+        assertThat(EventCodec.decode(buf, out)).isTrue();
+        assertThat(out.containerId()).isEqualTo("ab");
+        assertThat(out.cgroupId).isEqualTo(0x0102L);
+    }
+
+    @Test
+    void version3ProcessRecordsSkipLaterFieldsAndRejectAContainerIdBeyondTheRecord() {
+        ProcessEvent in = EventFixtures.fullProcess();
+        in.setStrings("u", "n", "/e", "c");
+        int n = EventCodec.encode(in, buf);
+        // a later writer's extra bytes after the container section: read, and skipped
+        buf.put(n, new byte[] {9, 9, 9}).putInt(EventCodec.H_LENGTH, n + 3).position(0).limit(n + 3);
+        ProcessEvent out = new ProcessEvent();
+        assertThat(EventCodec.decode(buf, out)).isTrue();
+        assertThat(buf.position()).isEqualTo(n + 3);
+        assertThat(out.containerId()).isEqualTo(in.containerId());
+        assertThat(out.cgroupId).isEqualTo(in.cgroupId);
+        int c = EventCodec.PROCESS_STRINGS_OFFSET + 5; // the end of the strings
+        // the id's length pointing past the record end: damaged
+        ByteBuffer b = ByteBuffer.wrap(java.util.Arrays.copyOf(buf.array(), n)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put(c + EventCodec.CONTAINER_ID_LEN_OFFSET, (byte) (in.containerIdLen + 1));
+        assertThat(EventCodec.decode(b, new ProcessEvent())).isFalse();
+        // shorter than the section's fixed part: damaged
+        b = ByteBuffer.wrap(java.util.Arrays.copyOf(buf.array(), c + 8)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(EventCodec.H_LENGTH, c + 8);
+        assertThat(EventCodec.decode(b, new ProcessEvent())).isFalse();
+        // version 3 is for PROCESS records only
+        b.put(EventCodec.H_TYPE, (byte) EventType.CONN.code);
+        assertThat(EventCodec.peekType(b)).isEqualTo(EventType.UNKNOWN);
+    }
+
+    @Test
     void utf8StringsAreNeverCutInsideACharacter() {
         ProcessEvent e = new ProcessEvent();
         e.setStrings("\u00e9".repeat(40), null, null, null); // 80 bytes into 64

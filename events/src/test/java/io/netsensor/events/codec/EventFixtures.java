@@ -59,6 +59,7 @@ final class EventFixtures {
         e.uid = 65534;
         e.setStrings("n".repeat(ProcessEvent.MAX_USER), "a b(c) d", "/usr/lib/\u00e9t\u00e9/" + "x".repeat(2000),
                 "c".repeat(ProcessEvent.MAX_COMMAND_LINE + 5));
+        e.setContainer("0123456789abcdef".repeat(4), 0x0123_4567_89AB_CDEFL);
         return e;
     }
 
