@@ -2,8 +2,8 @@ package io.netsensor.agent.detect;
 
 import io.netsensor.capture.decode.LinkTypes;
 import io.netsensor.capture.decode.PacketView;
-import io.netsensor.capture.testing.Frames;
-import io.netsensor.capture.testing.PcapWriter;
+import io.netsensor.testkit.pcap.Frames;
+import io.netsensor.testkit.pcap.PcapWriter;
 import io.netsensor.events.Ip;
 import io.netsensor.events.IpRanges;
 import java.io.IOException;

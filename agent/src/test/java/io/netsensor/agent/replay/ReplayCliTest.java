@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netsensor.agent.CliRunner;
 import io.netsensor.capture.decode.LinkTypes;
-import io.netsensor.capture.testing.Frames;
+import io.netsensor.testkit.pcap.Frames;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -63,7 +63,7 @@ class ReplayCliTest {
     @Test
     void filterOnAPcapngMixingLinkTypesFailsCleanly() throws Exception {
         Path file = dir.resolve("mixed.pcapng");
-        try (io.netsensor.capture.testing.PcapWriter w = io.netsensor.capture.testing.PcapWriter.pcapng(file)) {
+        try (io.netsensor.testkit.pcap.PcapWriter w = io.netsensor.testkit.pcap.PcapWriter.pcapng(file)) {
             int eth = w.addInterface(LinkTypes.ETHERNET);
             int raw = w.addInterface(LinkTypes.RAW);
             new Trace().at(0, new TcpTalk("10.0.0.1", 40000, "93.184.216.34", 80).established()).writeTo(w, eth);

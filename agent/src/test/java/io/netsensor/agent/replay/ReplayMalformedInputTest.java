@@ -4,7 +4,7 @@ import static io.netsensor.agent.replay.TcpTalk.SYN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netsensor.capture.decode.LinkTypes;
-import io.netsensor.capture.testing.PcapWriter;
+import io.netsensor.testkit.pcap.PcapWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;

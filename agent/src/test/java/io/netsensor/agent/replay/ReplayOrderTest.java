@@ -3,7 +3,7 @@ package io.netsensor.agent.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netsensor.capture.decode.LinkTypes;
-import io.netsensor.capture.testing.Frames;
+import io.netsensor.testkit.pcap.Frames;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.netsensor.agent.replay;
 
 import io.netsensor.capture.decode.PacketView;
-import io.netsensor.capture.testing.Frames;
+import io.netsensor.testkit.pcap.Frames;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

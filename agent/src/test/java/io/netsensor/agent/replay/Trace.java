@@ -1,6 +1,6 @@
 package io.netsensor.agent.replay;
 
-import io.netsensor.capture.testing.PcapWriter;
+import io.netsensor.testkit.pcap.PcapWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
