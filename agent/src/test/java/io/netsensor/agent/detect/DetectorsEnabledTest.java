@@ -3,6 +3,7 @@ package io.netsensor.agent.detect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netsensor.agent.CliRunner;
+import io.netsensor.testkit.pcap.Traffic;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

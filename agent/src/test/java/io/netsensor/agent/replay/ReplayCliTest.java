@@ -1,12 +1,14 @@
 package io.netsensor.agent.replay;
 
-import static io.netsensor.agent.replay.TcpTalk.ACK;
+import static io.netsensor.testkit.pcap.TcpTalk.ACK;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netsensor.agent.CliRunner;
 import io.netsensor.capture.decode.LinkTypes;
 import io.netsensor.testkit.dns.DnsMessages;
 import io.netsensor.testkit.pcap.Frames;
+import io.netsensor.testkit.pcap.TcpTalk;
+import io.netsensor.testkit.pcap.Trace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

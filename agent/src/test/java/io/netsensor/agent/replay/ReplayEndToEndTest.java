@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netsensor.capture.decode.LinkTypes;
 import io.netsensor.testkit.dns.DnsMessages;
+import io.netsensor.testkit.events.Times;
 import io.netsensor.testkit.pcap.Frames;
 import io.netsensor.testkit.pcap.PcapWriter;
+import io.netsensor.testkit.pcap.TcpTalk;
+import io.netsensor.testkit.pcap.Trace;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -62,7 +65,7 @@ class ReplayEndToEndTest {
         int ipHeader = v6 ? 40 : 20;
         assertSfConnection(c, client, 40000, server, 80, 5 * (ipHeader + 20) + 100, 3 * (ipHeader + 20) + 300);
         assertThat(c.at("/network/type").asText()).isEqualTo(v6 ? "ipv6" : "ipv4");
-        assertThat(c.at("/event/start").asText()).isEqualTo("2023-11-14T22:13:20Z"); // Trace.T0
+        assertThat(c.at("/event/start").asText()).isEqualTo("2023-11-14T22:13:20Z"); // Times.T0
         assertThat(c.at("/source/mac").isMissingNode()).as("source.mac present").isEqualTo(!hasMac);
         // the handshake's OPEN record shares the flow id, so a consumer can join the two
         List<JsonNode> opens = r.conns("open");

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netsensor.capture.decode.LinkTypes;
 import io.netsensor.testkit.dns.DnsMessages;
 import io.netsensor.testkit.pcap.Frames;
+import io.netsensor.testkit.pcap.TcpTalk;
+import io.netsensor.testkit.pcap.Trace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
