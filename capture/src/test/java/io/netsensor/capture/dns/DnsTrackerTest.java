@@ -16,11 +16,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static io.netsensor.testkit.dns.DnsMessages.*;
+import static io.netsensor.testkit.events.Times.SEC;
+import static io.netsensor.testkit.events.Times.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class DnsTrackerTest {
-    private static final long SEC = 1_000_000_000L;
-    private static final long T0 = 1_700_000_000L * SEC;
     private static final String CLIENT = "10.0.0.5", SERVER = "8.8.8.8";
 
     private final List<DnsEvent> events = new ArrayList<>();
