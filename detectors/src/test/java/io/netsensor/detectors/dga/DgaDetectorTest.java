@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netsensor.detectors.Registered;
 import io.netsensor.events.Alert;
 import io.netsensor.events.Severity;
+import io.netsensor.testkit.Shared;
 import io.netsensor.testkit.events.Queries;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,7 +111,7 @@ class DgaDetectorTest {
 
     @Test
     void normalBrowsingOfTopSitesWithCdnNamesDoesNotAlert() throws Exception {
-        Path shared = SharedData.require("dga/benign/tranco_top10k_2025-06.txt");
+        Path shared = Shared.dirWith("dga/benign/tranco_top10k_2025-06.txt");
         List<String> top = Files.readAllLines(shared.resolve("dga/benign/tranco_top10k_2025-06.txt")).subList(0, 200);
         DgaDetector det = new DgaDetector();
         Random r = new Random(3);
@@ -132,7 +133,7 @@ class DgaDetectorTest {
 
     @Test
     void dictionaryDgaBurstAlertsThroughFailingNewDomains() throws Exception {
-        Path shared = SharedData.require("dga/gen/suppobox_w1.txt");
+        Path shared = Shared.dirWith("dga/gen/suppobox_w1.txt");
         List<String> words = Files.readAllLines(shared.resolve("dga/gen/suppobox_w1.txt")).subList(0, 40);
         DgaDetector det = new DgaDetector();
         for (String site : List.of("google.com", "github.com", "slack.com", "zoom.us", "office.com")) {
