@@ -2,14 +2,11 @@ package io.netsensor.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netsensor.agent.detect.Traffic;
 import io.netsensor.capture.attrib.AttributingHandler;
 import io.netsensor.capture.decode.DecodeResult;
 import io.netsensor.capture.decode.DecodeStats;
 import io.netsensor.capture.decode.LinkTypes;
 import io.netsensor.capture.source.PcapFileSource;
-import io.netsensor.capture.testing.Frames;
-import io.netsensor.capture.testing.PcapWriter;
 import io.netsensor.config.Settings;
 import io.netsensor.config.SettingsLoader;
 import io.netsensor.events.Attribution;
@@ -17,6 +14,10 @@ import io.netsensor.journal.JournalWriter;
 import io.netsensor.metrics.Metrics;
 import io.netsensor.sinks.SinkRunner;
 import io.netsensor.sinks.StdoutSink;
+import io.netsensor.testkit.events.Times;
+import io.netsensor.testkit.pcap.Frames;
+import io.netsensor.testkit.pcap.PcapWriter;
+import io.netsensor.testkit.pcap.Traffic;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -80,7 +81,7 @@ class MetricsReplayTest {
         arp[12] = 0x08;
         arp[13] = 0x06;
         try (PcapWriter w = PcapWriter.pcap(broken, LinkTypes.ETHERNET)) {
-            long ts = Traffic.T0 + 5_000L * 1_000_000_000L;
+            long ts = Times.T0 + 5_000L * 1_000_000_000L;
             w.write(0, ts, syn, syn.length - 10); // cut inside the TCP header
             w.write(0, ts + 1, new byte[10]);     // shorter than an Ethernet header
             w.write(0, ts + 2, arp);

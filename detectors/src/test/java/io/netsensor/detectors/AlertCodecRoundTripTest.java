@@ -1,18 +1,18 @@
 package io.netsensor.detectors;
 
-import static io.netsensor.detectors.Conns.HOUR;
-import static io.netsensor.detectors.Conns.SEC;
-import static io.netsensor.detectors.Conns.T0;
+import static io.netsensor.testkit.events.Times.HOUR;
+import static io.netsensor.testkit.events.Times.SEC;
+import static io.netsensor.testkit.events.Times.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netsensor.detectors.dga.DgaDetector;
 import io.netsensor.events.Alert;
 import io.netsensor.events.ConnState;
 import io.netsensor.events.DetectorKind;
-import io.netsensor.events.DnsEvent;
-import io.netsensor.events.Ip;
 import io.netsensor.events.ProcessInfo;
 import io.netsensor.events.codec.AlertCodec;
+import io.netsensor.testkit.events.Conns;
+import io.netsensor.testkit.events.Queries;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -31,7 +31,7 @@ class AlertCodecRoundTripTest {
 
     /** Alerts of all five detectors, from the scenarios their own tests use. */
     static List<Alert> realAlerts() {
-        Conns.Sink sink = new Conns.Sink();
+        CollectingSink sink = new CollectingSink();
         DetectorEngine engine = DetectorEngine.standard(DetectorSettings.defaults(), sink);
         Random rnd = new Random(42);
         long t = T0;
@@ -50,23 +50,13 @@ class AlertCodecRoundTripTest {
         List<Alert> alerts = new ArrayList<>(sink.alerts);
 
         DgaDetector dga = new DgaDetector();
-        DnsEvent ev = new DnsEvent();
-        long[] host = Ip.parse("192.168.1.23");
         Random names = new Random(7);
         String[] tlds = {".com", ".net", ".biz", ".info", ".org"};
         long d = T0;
         for (int i = 0; i < 50; i++) {
             StringBuilder sb = new StringBuilder();
             for (int k = 12 + names.nextInt(8); k > 0; k--) sb.append((char) ('a' + names.nextInt(26)));
-            ev.clear();
-            ev.tsNanos = d;
-            ev.clientIpHi = host[0];
-            ev.clientIpLo = host[1];
-            ev.qtype = 1;
-            ev.rcode = 3;
-            ev.queried = ev.responded = true;
-            ev.setQname(sb + tlds[names.nextInt(tlds.length)]);
-            dga.onDns(ev, alerts::add);
+            dga.onDns(Queries.from("192.168.1.23").at(d).name(sb + tlds[names.nextInt(tlds.length)]).rcode(3).build(), alerts::add);
             d += 2 * SEC;
         }
         return alerts;

@@ -3,8 +3,8 @@ package io.netsensor.detectors;
 import io.netsensor.events.DetectorKind;
 import io.netsensor.events.Severity;
 import io.netsensor.events.Alert;
-import static io.netsensor.detectors.Conns.HOUR;
-import static io.netsensor.detectors.Conns.T0;
+import static io.netsensor.testkit.events.Times.HOUR;
+import static io.netsensor.testkit.events.Times.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;

@@ -4,21 +4,22 @@ import io.netsensor.events.ProcessInfo;
 import io.netsensor.events.DetectorKind;
 import io.netsensor.events.Severity;
 import io.netsensor.events.Alert;
-import static io.netsensor.detectors.Conns.HOUR;
-import static io.netsensor.detectors.Conns.SEC;
-import static io.netsensor.detectors.Conns.T0;
+import static io.netsensor.testkit.events.Times.HOUR;
+import static io.netsensor.testkit.events.Times.SEC;
+import static io.netsensor.testkit.events.Times.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.metrics.Metrics;
+import io.netsensor.testkit.events.Conns;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class DetectorEngineTest {
     static final String HOST = "10.0.0.5";
-    final Conns.Sink sink = new Conns.Sink();
+    final CollectingSink sink = new CollectingSink();
 
     static void beacon(DetectorEngine engine, String remote, int port) {
         for (int i = 0; i < 60; i++) engine.onConn(Conns.out(HOST, remote, port).at(T0 + i * 60 * SEC).build());

@@ -14,6 +14,7 @@ import io.netsensor.events.Ip;
 import io.netsensor.events.ProcessInfo;
 import io.netsensor.events.Severity;
 import io.netsensor.events.Transport;
+import io.netsensor.testkit.events.Times;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,7 +30,8 @@ import java.util.Map;
  */
 final class Documents {
     static final String HOST = "10.0.0.5", LAN_CLIENT = "192.168.1.20", REMOTE = "198.51.100.7";
-    static final long T0 = 1_700_000_000_123_456_789L;
+    /** The kit's time base with a sub-second part, so documents show their fractions. */
+    static final long T0 = Times.T0 + 123_456_789L;
     static final ProcessInfo CURL = new ProcessInfo(0x1234_5678_9abc_def0L, 4242, 1000, 1001, T0 - 5_000_000_000L, "curl",
             "/usr/bin/curl", "curl -s https://example.com/", "alice");
     /** A process in a container, as kernel attribution describes it (container id from its cgroup path). */

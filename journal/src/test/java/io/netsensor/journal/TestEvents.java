@@ -1,5 +1,7 @@
 package io.netsensor.journal;
 
+import static io.netsensor.testkit.events.Times.T0;
+
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.ConnState;
 import io.netsensor.events.Direction;
@@ -13,11 +15,10 @@ import java.nio.ByteBuffer;
 
 /**
  * Deterministic mixed events numbered by a sequence number: event {@code seq} has event time
- * {@code BASE_NANOS + seq * STEP_NANOS}, so a reader can tell which event it got and compare it with a
- * freshly generated copy. Two of three are connections, one of three DNS transactions.
+ * {@code T0 + seq * STEP_NANOS} (T0: the test kit's time base), so a reader can tell which event it got
+ * and compare it with a freshly generated copy. Two of three are connections, one of three DNS transactions.
  */
 final class TestEvents {
-    static final long BASE_NANOS = 1_700_000_000_000_000_000L;
     static final long STEP_NANOS = 1_000_000L;
     private static final byte[] DATA = new byte[64];
 
@@ -29,7 +30,7 @@ final class TestEvents {
     private final DnsEvent dns = new DnsEvent();
 
     static long timeOf(long seq) {
-        return BASE_NANOS + seq * STEP_NANOS;
+        return T0 + seq * STEP_NANOS;
     }
 
     static boolean isConn(long seq) {
@@ -159,7 +160,7 @@ final class TestEvents {
         }
 
         private static long seqOf(long timeNanos) {
-            return (timeNanos - BASE_NANOS) / STEP_NANOS;
+            return (timeNanos - T0) / STEP_NANOS;
         }
     }
 

@@ -38,6 +38,12 @@ public final class Shared {
         return p;
     }
 
+    /** The shared directory itself, once {@code relative} is known to exist under it (as {@link #require}). */
+    public static Path dirWith(String relative) {
+        require(relative);
+        return dir();
+    }
+
     /** Whether this run is CI's (CI=true, as GitHub Actions, GitLab and .ci/run set it). */
     public static boolean inCi() {
         return "true".equalsIgnoreCase(System.getenv("CI"));

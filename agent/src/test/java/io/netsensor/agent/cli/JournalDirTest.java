@@ -40,9 +40,9 @@ class JournalDirTest {
 
     private Path capture() throws Exception {
         Path p = dir.resolve("one.pcap");
-        try (io.netsensor.capture.testing.PcapWriter w = io.netsensor.capture.testing.PcapWriter.pcap(p,
+        try (io.netsensor.testkit.pcap.PcapWriter w = io.netsensor.testkit.pcap.PcapWriter.pcap(p,
                 io.netsensor.capture.decode.LinkTypes.ETHERNET)) {
-            w.write(0, 1_700_000_000_000_000_000L, io.netsensor.capture.testing.Frames.ipv4("10.0.0.1", "10.0.0.2")
+            w.write(0, 1_700_000_000_000_000_000L, io.netsensor.testkit.pcap.Frames.ipv4("10.0.0.1", "10.0.0.2")
                     .udp(1000, 2000).payload(new byte[8]).build());
         }
         return p;

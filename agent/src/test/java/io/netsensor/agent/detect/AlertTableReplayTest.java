@@ -2,7 +2,8 @@ package io.netsensor.agent.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netsensor.agent.CliRunner3;
+import io.netsensor.agent.CliRunner;
+import io.netsensor.testkit.pcap.Traffic;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -22,8 +23,8 @@ class AlertTableReplayTest {
         for (int i = 1; i <= 30; i++) t.tcpUnanswered(1200 + i * 0.5, LongBeacon.HOST, "203.0.113." + i, 22); // fanout Medium
         Path pcap = t.write(dir.resolve("table.pcap"));
 
-        CliRunner3.Result r = Replays.run(pcap, "--format", "table");
-        List<String> lines = Arrays.stream(r.stdout.split("\n")).filter(l -> !l.isBlank()).collect(Collectors.toList());
+        CliRunner.Result r = Replays.run(pcap, "--format", "table");
+        List<String> lines = Arrays.stream(r.stdout().split("\n")).filter(l -> !l.isBlank()).collect(Collectors.toList());
         assertThat(lines).as(r.toString()).hasSize(4); // header + beacon (one row for Medium..Critical) + c2_port + fanout
         String header = lines.get(0);
         assertThat(header).startsWith("SEVERITY").contains("DETECTOR", "REMOTE", "COUNT", "PATTERN", "SUMMARY");

@@ -2,7 +2,8 @@ package io.netsensor.agent.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netsensor.agent.CliRunner3;
+import io.netsensor.agent.CliRunner;
+import io.netsensor.testkit.pcap.Traffic;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -19,14 +20,14 @@ class DetectorsEnabledTest {
                 .write(dir.resolve("irc.pcap"));
         Path off = Files.writeString(dir.resolve("off.yaml"), "detectors:\n  enabled: false\n");
 
-        CliRunner3.Result detecting = Replays.run(pcap);
-        CliRunner3.Result disabled = Replays.run(pcap, "--config", off.toString());
-        CliRunner3.Result noDetect = Replays.run(pcap, "--no-detect");
+        CliRunner.Result detecting = Replays.run(pcap);
+        CliRunner.Result disabled = Replays.run(pcap, "--config", off.toString());
+        CliRunner.Result noDetect = Replays.run(pcap, "--no-detect");
 
-        assertThat(detecting.stderr).as(detecting.toString()).doesNotContain("alerts: 0").contains("alerts: ");
-        assertThat(disabled.stderr).as(disabled.toString()).contains("alerts: 0")
+        assertThat(detecting.stderr()).as(detecting.toString()).doesNotContain("alerts: 0").contains("alerts: ");
+        assertThat(disabled.stderr()).as(disabled.toString()).contains("alerts: 0")
                 .contains("netsensor replay: detection off (detectors.enabled: false in the config)");
-        assertThat(disabled.stdout).isEmpty();
-        assertThat(noDetect.stderr).contains("alerts: 0").doesNotContain("detection off");
+        assertThat(disabled.stdout()).isEmpty();
+        assertThat(noDetect.stderr()).contains("alerts: 0").doesNotContain("detection off");
     }
 }

@@ -1,5 +1,6 @@
 package io.netsensor.agent.detect;
 
+import io.netsensor.testkit.pcap.Traffic;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Random;

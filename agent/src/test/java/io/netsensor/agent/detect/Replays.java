@@ -3,7 +3,7 @@ package io.netsensor.agent.detect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.netsensor.agent.CliRunner3;
+import io.netsensor.agent.CliRunner;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,13 +18,13 @@ final class Replays {
         return run(pcap, options).jsonLines();
     }
 
-    static CliRunner3.Result run(Path pcap, String... options) {
+    static CliRunner.Result run(Path pcap, String... options) {
         List<String> args = new ArrayList<>();
         args.add("replay");
         args.addAll(List.of(options));
         args.add(pcap.toString());
-        CliRunner3.Result r = CliRunner3.run(args.toArray(new String[0]));
-        assertThat(r.exitCode).as("replay %s exit code\n%s", pcap, r.stderr).isZero();
+        CliRunner.Result r = CliRunner.run(args.toArray(new String[0]));
+        assertThat(r.exitCode()).as("replay %s exit code\n%s", pcap, r.stderr()).isZero();
         return r;
     }
 

@@ -3,6 +3,7 @@ package io.netsensor.agent.detect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.netsensor.testkit.pcap.Traffic;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;

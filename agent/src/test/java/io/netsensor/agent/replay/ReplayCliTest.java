@@ -1,11 +1,14 @@
 package io.netsensor.agent.replay;
 
-import static io.netsensor.agent.replay.TcpTalk.ACK;
+import static io.netsensor.testkit.pcap.TcpTalk.ACK;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netsensor.agent.CliRunner;
 import io.netsensor.capture.decode.LinkTypes;
-import io.netsensor.capture.testing.Frames;
+import io.netsensor.testkit.dns.DnsMessages;
+import io.netsensor.testkit.pcap.Frames;
+import io.netsensor.testkit.pcap.TcpTalk;
+import io.netsensor.testkit.pcap.Trace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,9 +27,9 @@ class ReplayCliTest {
     void mixedTraffic() throws Exception {
         Trace t = new Trace()
                 .at(0, Frames.ipv4("10.0.0.1", "10.0.0.53").udp(50001, 53)
-                        .payload(DnsMessages.query(1, "example.com", DnsMessages.A)).build())
+                        .payload(DnsMessages.query(1, "example.com", DnsMessages.A).toWire()).build())
                 .at(5, Frames.ipv4("10.0.0.53", "10.0.0.1").udp(53, 50001).payload(DnsMessages.response(1,
-                        "example.com", DnsMessages.A, DnsMessages.a("example.com", "93.184.216.34"))).build())
+                        "example.com", DnsMessages.A, DnsMessages.a("example.com", "93.184.216.34")).toWire()).build())
                 .at(10, new TcpTalk("10.0.0.1", 40000, "93.184.216.34", 80).established())
                 .at(30, new TcpTalk("10.0.0.1", 40001, "93.184.216.34", 443).established());
         mixed = t.pcap(dir.resolve("mixed.pcap"), LinkTypes.ETHERNET);
@@ -63,7 +66,7 @@ class ReplayCliTest {
     @Test
     void filterOnAPcapngMixingLinkTypesFailsCleanly() throws Exception {
         Path file = dir.resolve("mixed.pcapng");
-        try (io.netsensor.capture.testing.PcapWriter w = io.netsensor.capture.testing.PcapWriter.pcapng(file)) {
+        try (io.netsensor.testkit.pcap.PcapWriter w = io.netsensor.testkit.pcap.PcapWriter.pcapng(file)) {
             int eth = w.addInterface(LinkTypes.ETHERNET);
             int raw = w.addInterface(LinkTypes.RAW);
             new Trace().at(0, new TcpTalk("10.0.0.1", 40000, "93.184.216.34", 80).established()).writeTo(w, eth);
@@ -187,9 +190,9 @@ class ReplayCliTest {
         Path config = Files.writeString(dir.resolve("dns.yaml"), "dns:\n  timeout: 2s\n");
         Trace t = new Trace()
                 .at(0, Frames.ipv4("10.0.0.1", "10.0.0.53").udp(50001, 53)
-                        .payload(DnsMessages.query(1, "slow.example", DnsMessages.A)).build())
+                        .payload(DnsMessages.query(1, "slow.example", DnsMessages.A).toWire()).build())
                 .at(3000, Frames.ipv4("10.0.0.53", "10.0.0.1").udp(53, 50001).payload(DnsMessages.response(1,
-                        "slow.example", DnsMessages.A, DnsMessages.a("slow.example", "192.0.2.1"))).build());
+                        "slow.example", DnsMessages.A, DnsMessages.a("slow.example", "192.0.2.1")).toWire()).build());
         Path pcap = t.pcap(dir.resolve("slow.pcap"), LinkTypes.ETHERNET);
 
         List<String> answered = Replayed.events(pcap).dns().stream()

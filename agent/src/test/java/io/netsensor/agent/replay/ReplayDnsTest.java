@@ -1,21 +1,23 @@
 package io.netsensor.agent.replay;
 
-import static io.netsensor.agent.replay.DnsMessages.A;
-import static io.netsensor.agent.replay.DnsMessages.AAAA;
-import static io.netsensor.agent.replay.DnsMessages.a;
-import static io.netsensor.agent.replay.DnsMessages.aaaa;
-import static io.netsensor.agent.replay.DnsMessages.cname;
-import static io.netsensor.agent.replay.DnsMessages.query;
-import static io.netsensor.agent.replay.DnsMessages.response;
-import static io.netsensor.agent.replay.DnsMessages.tcpFramed;
-import static io.netsensor.agent.replay.TcpTalk.ACK;
-import static io.netsensor.agent.replay.TcpTalk.FIN;
-import static io.netsensor.agent.replay.TcpTalk.PSH;
+import static io.netsensor.testkit.dns.DnsMessages.A;
+import static io.netsensor.testkit.dns.DnsMessages.AAAA;
+import static io.netsensor.testkit.dns.DnsMessages.a;
+import static io.netsensor.testkit.dns.DnsMessages.aaaa;
+import static io.netsensor.testkit.dns.DnsMessages.cname;
+import static io.netsensor.testkit.dns.DnsMessages.query;
+import static io.netsensor.testkit.dns.DnsMessages.response;
+import static io.netsensor.testkit.dns.DnsMessages.tcpFramed;
+import static io.netsensor.testkit.pcap.TcpTalk.ACK;
+import static io.netsensor.testkit.pcap.TcpTalk.FIN;
+import static io.netsensor.testkit.pcap.TcpTalk.PSH;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netsensor.capture.decode.LinkTypes;
-import io.netsensor.capture.testing.Frames;
+import io.netsensor.testkit.pcap.Frames;
+import io.netsensor.testkit.pcap.TcpTalk;
+import io.netsensor.testkit.pcap.Trace;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,26 +38,26 @@ class ReplayDnsTest {
     @BeforeAll
     static void replayResolverTraffic() throws Exception {
         Trace t = new Trace();
-        toResolver(t, 0, 50001, query(1, "example.com", A));
-        fromResolver(t, 20, 50001, response(1, "example.com", A, a("example.com", "93.184.216.34")));
-        toResolver(t, 30, 50002, query(2, "example.com", AAAA));
-        fromResolver(t, 45, 50002, response(2, "example.com", AAAA, aaaa("example.com", "2606:2800:220:1:248:1893:25c8:1946")));
-        toResolver(t, 50, 50003, query(3, "www.example.org", A));
+        toResolver(t, 0, 50001, query(1, "example.com", A).toWire());
+        fromResolver(t, 20, 50001, response(1, "example.com", A, a("example.com", "93.184.216.34")).toWire());
+        toResolver(t, 30, 50002, query(2, "example.com", AAAA).toWire());
+        fromResolver(t, 45, 50002, response(2, "example.com", AAAA, aaaa("example.com", "2606:2800:220:1:248:1893:25c8:1946")).toWire());
+        toResolver(t, 50, 50003, query(3, "www.example.org", A).toWire());
         fromResolver(t, 60, 50003, response(3, "www.example.org", A, cname("www.example.org", "edge.cdn.test"),
-                cname("edge.cdn.test", "e1.cdn.test"), a("e1.cdn.test", "203.0.113.5")));
-        toResolver(t, 70, 50004, query(4, "nope.invalid", A));
-        fromResolver(t, 75, 50004, response(4, "nope.invalid", A, Rcode.NXDOMAIN));
-        toResolver(t, 100, 50005, query(5, "lost.example", A)); // never answered
+                cname("edge.cdn.test", "e1.cdn.test"), a("e1.cdn.test", "203.0.113.5")).toWire());
+        toResolver(t, 70, 50004, query(4, "nope.invalid", A).toWire());
+        fromResolver(t, 75, 50004, response(4, "nope.invalid", A, Rcode.NXDOMAIN).toWire());
+        toResolver(t, 100, 50005, query(5, "lost.example", A).toWire()); // never answered
 
         // 12 s later (past the 10 s timeout): two queries over one TCP connection, the first answer split in two
         TcpTalk tcp = new TcpTalk(CLIENT, 41053, RESOLVER, 53);
-        byte[] answer1 = tcpFramed(response(6, "tcp1.example", A, a("tcp1.example", "192.0.2.61")));
+        byte[] answer1 = tcpFramed(response(6, "tcp1.example", A, a("tcp1.example", "192.0.2.61")).toWire());
         t.at(12_000, tcp.handshake())
-                .at(12_010, tcp.client(ACK | PSH, tcpFramed(query(6, "tcp1.example", A))))
+                .at(12_010, tcp.client(ACK | PSH, tcpFramed(query(6, "tcp1.example", A).toWire())))
                 .at(12_020, tcp.server(ACK | PSH, Arrays.copyOfRange(answer1, 0, 9)))
                 .at(12_021, tcp.server(ACK | PSH, Arrays.copyOfRange(answer1, 9, answer1.length)))
-                .at(12_030, tcp.client(ACK | PSH, tcpFramed(query(7, "tcp2.example", A))))
-                .at(12_040, tcp.server(ACK | PSH, tcpFramed(response(7, "tcp2.example", A, a("tcp2.example", "192.0.2.62")))))
+                .at(12_030, tcp.client(ACK | PSH, tcpFramed(query(7, "tcp2.example", A).toWire())))
+                .at(12_040, tcp.server(ACK | PSH, tcpFramed(response(7, "tcp2.example", A, a("tcp2.example", "192.0.2.62")).toWire())))
                 .at(12_050, tcp.client(FIN | ACK)).at(12_051, tcp.server(FIN | ACK)).at(12_052, tcp.client(ACK));
         replay = Replayed.events(t.pcap(dir.resolve("dns.pcap"), LinkTypes.ETHERNET));
     }

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netsensor.capture.decode.LinkTypes;
-import io.netsensor.capture.testing.Frames;
-import io.netsensor.capture.testing.PcapWriter;
+import io.netsensor.testkit.dns.DnsMessages;
+import io.netsensor.testkit.events.Times;
+import io.netsensor.testkit.pcap.Frames;
+import io.netsensor.testkit.pcap.PcapWriter;
+import io.netsensor.testkit.pcap.TcpTalk;
+import io.netsensor.testkit.pcap.Trace;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -61,7 +65,7 @@ class ReplayEndToEndTest {
         int ipHeader = v6 ? 40 : 20;
         assertSfConnection(c, client, 40000, server, 80, 5 * (ipHeader + 20) + 100, 3 * (ipHeader + 20) + 300);
         assertThat(c.at("/network/type").asText()).isEqualTo(v6 ? "ipv6" : "ipv4");
-        assertThat(c.at("/event/start").asText()).isEqualTo("2023-11-14T22:13:20Z"); // Trace.T0
+        assertThat(c.at("/event/start").asText()).isEqualTo("2023-11-14T22:13:20Z"); // Times.T0
         assertThat(c.at("/source/mac").isMissingNode()).as("source.mac present").isEqualTo(!hasMac);
         // the handshake's OPEN record shares the flow id, so a consumer can join the two
         List<JsonNode> opens = r.conns("open");
@@ -135,13 +139,13 @@ class ReplayEndToEndTest {
     void fragmentedIpv6DnsResponseIsReassembled() throws Exception {
         org.xbill.DNS.Record[] answers = new org.xbill.DNS.Record[20];
         for (int i = 0; i < answers.length; i++) answers[i] = DnsMessages.aaaa("big.example.com", "2001:db8::" + (i + 1));
-        byte[] response = DnsMessages.response(7, "big.example.com", DnsMessages.AAAA, answers);
+        byte[] response = DnsMessages.response(7, "big.example.com", DnsMessages.AAAA, answers).toWire();
         List<byte[]> fragments = Frames.ipv6("2001:db8::53", "2001:db8::10").extensionHeader(Frames.DEST_OPTIONS)
                 .udp(53, 33333).id(0x1234).payload(response).fragments(256);
         assertThat(fragments).hasSizeGreaterThan(2);
         Trace trace = new Trace()
                 .at(0, Frames.ipv6("2001:db8::10", "2001:db8::53").udp(33333, 53)
-                        .payload(DnsMessages.query(7, "big.example.com", DnsMessages.AAAA)).build())
+                        .payload(DnsMessages.query(7, "big.example.com", DnsMessages.AAAA).toWire()).build())
                 .at(5, fragments);
 
         Replayed r = Replayed.events(trace.pcap(dir.resolve("frag.pcap"), LinkTypes.ETHERNET));

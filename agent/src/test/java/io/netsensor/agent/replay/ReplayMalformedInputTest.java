@@ -1,10 +1,13 @@
 package io.netsensor.agent.replay;
 
-import static io.netsensor.agent.replay.TcpTalk.SYN;
+import static io.netsensor.testkit.pcap.TcpTalk.SYN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netsensor.capture.decode.LinkTypes;
-import io.netsensor.capture.testing.PcapWriter;
+import io.netsensor.testkit.events.Times;
+import io.netsensor.testkit.pcap.PcapWriter;
+import io.netsensor.testkit.pcap.TcpTalk;
+import io.netsensor.testkit.pcap.Trace;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -71,12 +74,12 @@ class ReplayMalformedInputTest {
             for (int lt : linkTypes) w.addInterface(lt);
             List<byte[]> conn = new TcpTalk("10.0.0.1", 40000, "93.184.216.34", 80).established();
             for (int i = 0; i < conn.size(); i++) {
-                w.write(eth, Trace.T0 + i * 1_000_000L, conn.get(i));
+                w.write(eth, Times.T0 + i * 1_000_000L, conn.get(i));
                 for (int k = 0; k < 100; k++, garbage++) {
                     byte[] junk = new byte[random.nextInt(120)];
                     random.nextBytes(junk);
                     if (junk.length > 0 && random.nextBoolean()) junk[0] = (byte) (0x40 | (junk[0] & 0x0F)); // IPv4-looking
-                    w.write(1 + random.nextInt(linkTypes.length), Trace.T0 + i * 1_000_000L + k + 1, junk);
+                    w.write(1 + random.nextInt(linkTypes.length), Times.T0 + i * 1_000_000L + k + 1, junk);
                 }
             }
         }

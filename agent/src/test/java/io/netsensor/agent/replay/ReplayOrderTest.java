@@ -3,7 +3,10 @@ package io.netsensor.agent.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netsensor.capture.decode.LinkTypes;
-import io.netsensor.capture.testing.Frames;
+import io.netsensor.testkit.dns.DnsMessages;
+import io.netsensor.testkit.pcap.Frames;
+import io.netsensor.testkit.pcap.TcpTalk;
+import io.netsensor.testkit.pcap.Trace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,9 +30,9 @@ class ReplayOrderTest {
                 .at(0.25, new TcpTalk("10.0.0.1", 40001, "93.184.216.34", 443).established())
                 .at(0.5, new TcpTalk("10.0.0.2", 40002, "198.51.100.7", 8080).established())
                 .at(3, Frames.ipv4("10.0.0.1", "10.0.0.53").udp(50001, 53)
-                        .payload(DnsMessages.query(1, "example.com", DnsMessages.A)).build())
+                        .payload(DnsMessages.query(1, "example.com", DnsMessages.A).toWire()).build())
                 .at(7, Frames.ipv4("10.0.0.53", "10.0.0.1").udp(53, 50001).payload(DnsMessages.response(1,
-                        "example.com", DnsMessages.A, DnsMessages.a("example.com", "93.184.216.34"))).build())
+                        "example.com", DnsMessages.A, DnsMessages.a("example.com", "93.184.216.34")).toWire()).build())
                 .sorted();
     }
 

@@ -1,14 +1,16 @@
 package io.netsensor.agent.replay;
 
-import static io.netsensor.agent.replay.TcpTalk.ACK;
-import static io.netsensor.agent.replay.TcpTalk.FIN;
-import static io.netsensor.agent.replay.TcpTalk.PSH;
-import static io.netsensor.agent.replay.TcpTalk.RST;
-import static io.netsensor.agent.replay.TcpTalk.SYN;
+import static io.netsensor.testkit.pcap.TcpTalk.ACK;
+import static io.netsensor.testkit.pcap.TcpTalk.FIN;
+import static io.netsensor.testkit.pcap.TcpTalk.PSH;
+import static io.netsensor.testkit.pcap.TcpTalk.RST;
+import static io.netsensor.testkit.pcap.TcpTalk.SYN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netsensor.capture.decode.LinkTypes;
+import io.netsensor.testkit.pcap.TcpTalk;
+import io.netsensor.testkit.pcap.Trace;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;

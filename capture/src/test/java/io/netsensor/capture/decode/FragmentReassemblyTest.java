@@ -2,7 +2,7 @@ package io.netsensor.capture.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netsensor.capture.testing.Frames;
+import io.netsensor.testkit.pcap.Frames;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -2,8 +2,8 @@ package io.netsensor.capture.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netsensor.capture.testing.Frames;
 import io.netsensor.events.Ip;
+import io.netsensor.testkit.pcap.Frames;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;

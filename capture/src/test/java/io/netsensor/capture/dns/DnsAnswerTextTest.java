@@ -13,7 +13,7 @@ import org.xbill.DNS.Type;
 
 import java.time.Instant;
 
-import static io.netsensor.capture.dns.DnsTestMessages.*;
+import static io.netsensor.testkit.dns.DnsMessages.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Rendering of stored rdata in the forms seen in Zeek's dns.log baselines. */

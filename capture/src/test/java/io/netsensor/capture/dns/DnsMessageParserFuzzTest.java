@@ -1,6 +1,7 @@
 package io.netsensor.capture.dns;
 
 import io.netsensor.events.DnsEvent;
+import io.netsensor.testkit.dns.DnsMessages;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Record;
@@ -29,7 +30,7 @@ class DnsMessageParserFuzzTest {
 
     @Test
     void mutatedMessagesNeverThrowAndAgreeWithDnsjava() {
-        List<byte[]> corpus = DnsTestMessages.corpus();
+        List<byte[]> corpus = DnsMessages.corpus();
         Random rnd = new Random(0x5EED);
         DnsMessageParser parser = new DnsMessageParser();
         DnsEvent ev = new DnsEvent();

@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import static io.netsensor.capture.dns.DnsMessageParser.*;
-import static io.netsensor.capture.dns.DnsTestMessages.*;
+import static io.netsensor.testkit.dns.DnsMessages.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class DnsMessageParserTest {

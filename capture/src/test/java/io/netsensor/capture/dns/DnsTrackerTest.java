@@ -15,12 +15,12 @@ import org.xbill.DNS.Type;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.netsensor.capture.dns.DnsTestMessages.*;
+import static io.netsensor.testkit.dns.DnsMessages.*;
+import static io.netsensor.testkit.events.Times.SEC;
+import static io.netsensor.testkit.events.Times.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class DnsTrackerTest {
-    private static final long SEC = 1_000_000_000L;
-    private static final long T0 = 1_700_000_000L * SEC;
     private static final String CLIENT = "10.0.0.5", SERVER = "8.8.8.8";
 
     private final List<DnsEvent> events = new ArrayList<>();
@@ -220,14 +220,14 @@ class DnsTrackerTest {
 
     @Test
     void tcpTwoMessagesInOneSegmentAndOneMessageInThreeSegments() {
-        byte[] q1 = framed(query(1, "one.example", Type.A).toWire());
-        byte[] q2 = framed(query(2, "two.example", Type.MX).toWire());
+        byte[] q1 = tcpFramed(query(1, "one.example", Type.A).toWire());
+        byte[] q2 = tcpFramed(query(2, "two.example", Type.MX).toWire());
         long cSeq = 1000, sSeq = 5000;
         tcp(T0, CLIENT, 50000, SERVER, 53, cSeq, PacketView.SYN, new byte[0]);
         tcp(T0, SERVER, 53, CLIENT, 50000, sSeq, PacketView.SYN | PacketView.ACK, new byte[0]);
         tcp(T0 + 1, CLIENT, 50000, SERVER, 53, cSeq + 1, PacketView.ACK | PacketView.PSH, concat(q1, q2));
-        byte[] r1 = framed(response(1, "one.example", Type.A, a("one.example", "192.0.2.1")).toWire());
-        byte[] r2 = framed(response(2, "two.example", Type.MX, mx("two.example", 5, "mx.two.example")).toWire());
+        byte[] r1 = tcpFramed(response(1, "one.example", Type.A, a("one.example", "192.0.2.1")).toWire());
+        byte[] r2 = tcpFramed(response(2, "two.example", Type.MX, mx("two.example", 5, "mx.two.example")).toWire());
         byte[] both = concat(r1, r2);
         int cut1 = 1, cut2 = r1.length + 7; // split inside the length prefix and inside the second message
         long s = sSeq + 1;
@@ -248,9 +248,9 @@ class DnsTrackerTest {
 
     @Test
     void tcpRetransmissionIsIgnoredAndAGapResynchronises() {
-        byte[] r1 = framed(response(1, "one.example", Type.A).toWire());
-        byte[] r2 = framed(response(2, "two.example", Type.A).toWire());
-        byte[] r3 = framed(response(3, "three.example", Type.A).toWire());
+        byte[] r1 = tcpFramed(response(1, "one.example", Type.A).toWire());
+        byte[] r2 = tcpFramed(response(2, "two.example", Type.A).toWire());
+        byte[] r3 = tcpFramed(response(3, "three.example", Type.A).toWire());
         long s = 777;
         tcp(T0, SERVER, 53, CLIENT, 50001, s, PacketView.ACK, r1);
         tcp(T0 + 1, SERVER, 53, CLIENT, 50001, s, PacketView.ACK, r1);                 // retransmission
@@ -263,8 +263,8 @@ class DnsTrackerTest {
     @Test
     void tcpMessageLargerThanTheBufferIsSkippedAndTheNextOneRead() {
         tracker = new DnsTracker(DnsTrackerSettings.builder().maxPending(16).timeout(java.time.Duration.ofSeconds(10)).tcpStreams(2).tcpBufferSize(64).build(), tenNet, sink);
-        byte[] big = framed(response(1, "big.example", Type.TXT, txt("big.example", "x".repeat(120))).toWire());
-        byte[] small = framed(response(2, "s.example", Type.A).toWire());
+        byte[] big = tcpFramed(response(1, "big.example", Type.TXT, txt("big.example", "x".repeat(120))).toWire());
+        byte[] small = tcpFramed(response(2, "s.example", Type.A).toWire());
         tcp(T0, SERVER, 53, CLIENT, 50002, 1, PacketView.ACK, concat(big, small));
         assertThat(events).extracting(DnsEvent::qnameString).containsExactly("s.example");
         assertThat(metrics()).containsEntry("dns.tcp.oversize", 1L);
@@ -342,14 +342,6 @@ class DnsTrackerTest {
         p.payloadLen = payload.length;
         p.payloadWireLen = payload.length;
         return p;
-    }
-
-    private static byte[] framed(byte[] msg) {
-        byte[] b = new byte[msg.length + 2];
-        b[0] = (byte) (msg.length >>> 8);
-        b[1] = (byte) msg.length;
-        System.arraycopy(msg, 0, b, 2, msg.length);
-        return b;
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

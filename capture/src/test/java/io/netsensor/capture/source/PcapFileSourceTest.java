@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netsensor.capture.decode.LinkTypes;
-import io.netsensor.capture.testing.Frames;
-import io.netsensor.capture.testing.PcapWriter;
+import io.netsensor.testkit.events.Times;
+import io.netsensor.testkit.pcap.Frames;
+import io.netsensor.testkit.pcap.PcapWriter;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -26,7 +27,7 @@ class PcapFileSourceTest {
     @TempDir
     Path dir;
 
-    private static final long T0 = 1_700_000_000_123_456_789L;
+    private static final long T0 = Times.T0 + 123_456_789L; // a sub-second part, to see every timestamp resolution
 
     /** What a source delivered: ts, link type, caplen, wirelen and a copy of the bytes. */
     record Rec(long ts, int linkType, int capLen, int wireLen, byte[] data) {}

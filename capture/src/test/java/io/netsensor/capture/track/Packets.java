@@ -5,6 +5,7 @@ import io.netsensor.events.ConnEvent;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.EventHandler;
 import io.netsensor.events.Ip;
+import io.netsensor.testkit.events.Times;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,12 +13,11 @@ import java.util.concurrent.TimeUnit;
 
 /** Hand-filled PacketViews and a small TCP/UDP conversation driver for tracker tests. */
 final class Packets {
-    static final long T0 = TimeUnit.SECONDS.toNanos(1_700_000_000L);
-
     private Packets() {}
 
+    /** The kit's time base plus {@code millis} milliseconds. */
     static long ms(long millis) {
-        return T0 + TimeUnit.MILLISECONDS.toNanos(millis);
+        return Times.T0 + TimeUnit.MILLISECONDS.toNanos(millis);
     }
 
     static int flags(String f) {

@@ -1,13 +1,14 @@
 package io.netsensor.detectors.beacon;
 
-import static io.netsensor.detectors.Conns.HOUR;
-import static io.netsensor.detectors.Conns.MIN;
-import static io.netsensor.detectors.Conns.SEC;
-import static io.netsensor.detectors.Conns.T0;
+import static io.netsensor.testkit.events.Times.HOUR;
+import static io.netsensor.testkit.events.Times.MIN;
+import static io.netsensor.testkit.events.Times.SEC;
+import static io.netsensor.testkit.events.Times.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netsensor.events.Alert;
-import io.netsensor.detectors.Conns;
+import io.netsensor.testkit.events.Conns;
+import io.netsensor.detectors.CollectingSink;
 import io.netsensor.detectors.DetectorSettings;
 import io.netsensor.detectors.Registered;
 import io.netsensor.events.Severity;
@@ -53,7 +54,7 @@ class BeaconDetectorTest {
     }
 
     static List<Alert> run(BeaconDetector d, List<ConnEvent> events) {
-        Conns.Sink sink = new Conns.Sink();
+        CollectingSink sink = new CollectingSink();
         for (ConnEvent e : events) d.onConn(e, sink);
         return sink.alerts;
     }
@@ -233,7 +234,7 @@ class BeaconDetectorTest {
         DetectorSettings.Beacon cfg = DetectorSettings.defaults().beacon;
         cfg.maxKeys = 100;
         BeaconDetector d = new BeaconDetector(cfg);
-        Conns.Sink sink = new Conns.Sink();
+        CollectingSink sink = new CollectingSink();
         for (int i = 0; i < 1000; i++) {
             d.onConn(Conns.out(HOST, "198.51.100.7", 1024 + i).at(T0 + i * SEC).build(), sink);
         }
@@ -244,7 +245,7 @@ class BeaconDetectorTest {
     @Test
     void idleSeriesExpireByEventTime() {
         BeaconDetector d = detector();
-        Conns.Sink sink = new Conns.Sink();
+        CollectingSink sink = new CollectingSink();
         d.onConn(Conns.out(HOST, C2, 9001).at(T0).build(), sink);
         d.onConn(Conns.out(HOST, C2, 9002).at(T0 + 3 * HOUR).build(), sink);
         assertThat(Registered.value(d, "detector.keys{detector=beacon}")).isEqualTo(1);

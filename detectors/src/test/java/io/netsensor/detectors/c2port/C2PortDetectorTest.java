@@ -1,11 +1,12 @@
 package io.netsensor.detectors.c2port;
 
-import static io.netsensor.detectors.Conns.HOUR;
-import static io.netsensor.detectors.Conns.MIN;
-import static io.netsensor.detectors.Conns.T0;
+import static io.netsensor.testkit.events.Times.HOUR;
+import static io.netsensor.testkit.events.Times.MIN;
+import static io.netsensor.testkit.events.Times.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netsensor.detectors.Conns;
+import io.netsensor.testkit.events.Conns;
+import io.netsensor.detectors.CollectingSink;
 import io.netsensor.detectors.DetectorSettings;
 import io.netsensor.events.Severity;
 import io.netsensor.events.ConnState;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class C2PortDetectorTest {
     static final String HOST = "10.0.0.5";
-    final Conns.Sink sink = new Conns.Sink();
+    final CollectingSink sink = new CollectingSink();
     final C2PortDetector d = new C2PortDetector(DetectorSettings.defaults().c2Port);
 
     @Test

@@ -1,12 +1,14 @@
 package io.netsensor.detectors.dga;
 
+import static io.netsensor.testkit.events.Times.SEC;
+import static io.netsensor.testkit.events.Times.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netsensor.detectors.Registered;
 import io.netsensor.events.Alert;
 import io.netsensor.events.Severity;
-import io.netsensor.events.DnsEvent;
-import io.netsensor.events.Ip;
+import io.netsensor.testkit.Shared;
+import io.netsensor.testkit.events.Queries;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,22 +19,12 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class DgaDetectorTest {
-    private static final long SEC = 1_000_000_000L;
-    private static final long[] HOST = Ip.parse("192.168.1.23");
+    private static final String HOST = "192.168.1.23";
     private final List<Alert> alerts = new ArrayList<>();
-    private final DnsEvent ev = new DnsEvent();
-    private long t = 1_700_000_000L * SEC;
+    private long t = T0;
 
-    private void query(DgaDetector det, long[] host, String name, int rcode) {
-        ev.clear();
-        ev.tsNanos = t;
-        ev.clientIpHi = host[0];
-        ev.clientIpLo = host[1];
-        ev.qtype = 1;
-        ev.rcode = rcode;
-        ev.queried = ev.responded = true;
-        ev.setQname(name);
-        det.onDns(ev, alerts::add);
+    private void query(DgaDetector det, String host, String name, int rcode) {
+        det.onDns(Queries.from(host).at(t).name(name).rcode(rcode).build(), alerts::add);
     }
 
     private static List<String> randomNames(long seed, int n) {
@@ -119,7 +111,7 @@ class DgaDetectorTest {
 
     @Test
     void normalBrowsingOfTopSitesWithCdnNamesDoesNotAlert() throws Exception {
-        Path shared = SharedData.require("dga/benign/tranco_top10k_2025-06.txt");
+        Path shared = Shared.dirWith("dga/benign/tranco_top10k_2025-06.txt");
         List<String> top = Files.readAllLines(shared.resolve("dga/benign/tranco_top10k_2025-06.txt")).subList(0, 200);
         DgaDetector det = new DgaDetector();
         Random r = new Random(3);
@@ -141,7 +133,7 @@ class DgaDetectorTest {
 
     @Test
     void dictionaryDgaBurstAlertsThroughFailingNewDomains() throws Exception {
-        Path shared = SharedData.require("dga/gen/suppobox_w1.txt");
+        Path shared = Shared.dirWith("dga/gen/suppobox_w1.txt");
         List<String> words = Files.readAllLines(shared.resolve("dga/gen/suppobox_w1.txt")).subList(0, 40);
         DgaDetector det = new DgaDetector();
         for (String site : List.of("google.com", "github.com", "slack.com", "zoom.us", "office.com")) {
@@ -164,7 +156,7 @@ class DgaDetectorTest {
         cfg.maxDomainsPerKey = 16;
         DgaDetector det = new DgaDetector(cfg, DgaModel.bundled());
         for (int h = 1; h <= 3; h++) {
-            query(det, Ip.parse("10.0.0." + h), "example.com", 0);
+            query(det, "10.0.0." + h, "example.com", 0);
             t += SEC;
         }
         assertThat(Registered.value(det, "detector.keys{detector=dga}")).isEqualTo(2);

@@ -1,12 +1,13 @@
 package io.netsensor.detectors.fanout;
 
-import static io.netsensor.detectors.Conns.MIN;
-import static io.netsensor.detectors.Conns.SEC;
-import static io.netsensor.detectors.Conns.T0;
+import static io.netsensor.testkit.events.Times.MIN;
+import static io.netsensor.testkit.events.Times.SEC;
+import static io.netsensor.testkit.events.Times.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netsensor.events.Alert;
-import io.netsensor.detectors.Conns;
+import io.netsensor.testkit.events.Conns;
+import io.netsensor.detectors.CollectingSink;
 import io.netsensor.detectors.DetectorSettings;
 import io.netsensor.detectors.Registered;
 import io.netsensor.events.Severity;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class FanoutDetectorTest {
     static final String HOST = "10.0.0.5";
     final FanoutDetector d = new FanoutDetector(DetectorSettings.defaults().fanout);
-    final Conns.Sink sink = new Conns.Sink();
+    final CollectingSink sink = new CollectingSink();
 
     @Test
     void seedAtomicTest4ThirtyTestNetHostsOnSshAlertAtTheThirtieth() {

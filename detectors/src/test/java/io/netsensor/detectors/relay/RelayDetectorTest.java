@@ -1,12 +1,13 @@
 package io.netsensor.detectors.relay;
 
-import static io.netsensor.detectors.Conns.MIN;
-import static io.netsensor.detectors.Conns.SEC;
-import static io.netsensor.detectors.Conns.T0;
+import static io.netsensor.testkit.events.Times.MIN;
+import static io.netsensor.testkit.events.Times.SEC;
+import static io.netsensor.testkit.events.Times.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netsensor.events.Alert;
-import io.netsensor.detectors.Conns;
+import io.netsensor.testkit.events.Conns;
+import io.netsensor.detectors.CollectingSink;
 import io.netsensor.detectors.DetectorSettings;
 import io.netsensor.detectors.Registered;
 import io.netsensor.events.Severity;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class RelayDetectorTest {
     static final String HOST = "10.0.0.5";
     final RelayDetector d = new RelayDetector(DetectorSettings.defaults().relay);
-    final Conns.Sink sink = new Conns.Sink();
+    final CollectingSink sink = new CollectingSink();
 
     void feed(ConnEvent e) {
         d.onConn(e, sink);
@@ -61,7 +62,7 @@ class RelayDetectorTest {
         feed(Conns.in("198.51.100.20", HOST, 19876).at(T0).open().build());
         feed(Conns.out(HOST, "203.0.113.9", 9001).at(T0 + 2 * SEC).open().build());
         RelayDetector other = new RelayDetector(DetectorSettings.defaults().relay);
-        Conns.Sink s2 = new Conns.Sink();
+        CollectingSink s2 = new CollectingSink();
         other.onConn(Conns.in("198.51.100.20", HOST, 19876).at(T0).open().build(), s2);
         other.onConn(Conns.out(HOST, "203.0.113.9", 9001).at(T0 + 50 * SEC).open().build(), s2);
         assertThat(sink.last().score).isGreaterThan(s2.last().score);

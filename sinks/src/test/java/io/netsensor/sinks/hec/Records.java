@@ -11,10 +11,12 @@ import io.netsensor.events.Severity;
 import io.netsensor.events.Transport;
 import io.netsensor.journal.Journal;
 import io.netsensor.journal.JournalWriter;
+import io.netsensor.testkit.events.Times;
 
-/** Records for sink tests; times start at 2023-11-14T22:13:20.123Z. */
+/** Records for sink tests; times start at 2023-11-14T22:13:20.123456789Z. */
 final class Records {
-    static final long T0 = 1_700_000_000_123_456_789L;
+    /** The kit's time base with a sub-second part, so documents show their fractions. */
+    static final long T0 = Times.T0 + 123_456_789L;
 
     private Records() {}
 

@@ -18,6 +18,7 @@ import io.netsensor.journal.JournalWriter;
 import io.netsensor.sinks.RecordKind;
 import io.netsensor.sinks.SinkCursor;
 import io.netsensor.sinks.SinkRunner;
+import io.netsensor.testkit.events.Times;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,7 +59,7 @@ class KafkaSinkBrokerTest {
     }
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final long T0 = 1_700_000_000_123_456_789L;
+    static final long T0 = Times.T0 + 123_456_789L;
     @TempDir static Path dir;
     static KafkaTestBroker broker;
 

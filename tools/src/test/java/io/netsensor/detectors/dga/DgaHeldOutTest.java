@@ -2,6 +2,7 @@ package io.netsensor.detectors.dga;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netsensor.testkit.Shared;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -9,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class DgaHeldOutTest {
     @Test
     void separatesRandomCharacterFamiliesFromHeldOutBenignNames() throws Exception {
-        Path shared = SharedData.require("dga/SOURCES.md");
+        Path shared = Shared.dirWith("dga/SOURCES.md");
         EvalDga.Result r = EvalDga.evaluate(new DgaCorpus(shared), DgaModel.bundled(), DgaCorpus.BENIGN_EVAL);
         assertThat(r.randomAuc).isGreaterThan(0.987);
         assertThat(r.randomDet1).isGreaterThan(0.78);
@@ -19,7 +20,7 @@ class DgaHeldOutTest {
     @Test
     void separatesRandomCharacterFamiliesFromHeldOutAlexaNames() throws Exception {
         // the published anchors' setting (Alexa vs feeds); bucket 9 of the Alexa list is never fitted
-        Path shared = SharedData.require("dga/SOURCES.md");
+        Path shared = Shared.dirWith("dga/SOURCES.md");
         DgaCorpus corpus = new DgaCorpus(shared);
         EvalDga.Result r = EvalDga.evaluate(corpus, DgaModel.bundled(), EvalDga.alexaHeldOut(corpus));
         assertThat(r.benign.length).isGreaterThan(50_000);
@@ -31,7 +32,7 @@ class DgaHeldOutTest {
     @Test
     void theCnnAddsToTheRegressionOnHeldOutNames() throws Exception {
         // the bundled log-odds mix the regression and the CNN; either part alone must rank worse
-        Path shared = SharedData.require("dga/SOURCES.md");
+        Path shared = Shared.dirWith("dga/SOURCES.md");
         DgaCorpus corpus = new DgaCorpus(shared);
         DgaModel model = DgaModel.bundled();
         assertThat(model.cnnWeight).isBetween(0.01, 0.99);

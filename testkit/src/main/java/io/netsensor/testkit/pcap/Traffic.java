@@ -1,44 +1,31 @@
-package io.netsensor.agent.detect;
+package io.netsensor.testkit.pcap;
 
-import io.netsensor.capture.decode.LinkTypes;
-import io.netsensor.capture.decode.PacketView;
-import io.netsensor.capture.testing.Frames;
-import io.netsensor.capture.testing.PcapWriter;
 import io.netsensor.events.Ip;
 import io.netsensor.events.IpRanges;
+import io.netsensor.testkit.dns.DnsMessages;
+import io.netsensor.testkit.events.Times;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import org.xbill.DNS.ARecord;
-import org.xbill.DNS.CNAMERecord;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
-import org.xbill.DNS.Section;
-import org.xbill.DNS.Type;
 
 /**
  * Builds a capture of whole conversations (TCP sessions with handshake, data and close; refused and
  * unanswered attempts; UDP request/response; DNS lookups) at given event times, then writes them as a
- * pcap in time order. Times are seconds from {@link #T0}; client ports are assigned automatically.
- * Public for tests of other packages (the agent's metrics test).
+ * pcap in time order. Times are seconds from the kit's time base {@link Times#T0}; client ports are
+ * assigned automatically.
  */
 public final class Traffic {
-    /** 2024-03-01T00:00:00Z: any fixed instant; detectors only use event time. */
-    public static final long T0 = 1_709_251_200L * 1_000_000_000L;
+    private static final int FIN = Frames.FIN, SYN = Frames.SYN, RST = Frames.RST, PSH = Frames.PSH, ACK = Frames.ACK;
     private static final long RTT = 20_000_000L; // 20 ms
 
     private static final IpRanges HOME_NET = IpRanges.defaultHomeNet();
     private static final long GATEWAY_MAC = 0x0200_00FE_FEFEL;
 
-    private record Packet(long ts, long order, byte[] frame) {}
-
-    private final List<Packet> packets = new ArrayList<>();
+    private final Trace trace = new Trace();
     private boolean linuxCooked;
     private int nextPort = 40_000;
     private int nextDnsId = 1;
@@ -47,13 +34,9 @@ public final class Traffic {
      * Writes Linux cooked v2 frames (what libpcap gives for the "any" device) instead of Ethernet: each
      * frame carries only its sender's MAC, so a host's own MAC is missing from the packets it receives.
      */
-    Traffic linuxCooked() {
+    public Traffic linuxCooked() {
         linuxCooked = true;
         return this;
-    }
-
-    static long at(double seconds) {
-        return T0 + Math.round(seconds * 1e9);
     }
 
     private int ephemeral() {
@@ -70,7 +53,7 @@ public final class Traffic {
     private void add(long ts, String src, String dst, byte[] frame) {
         writeMac(frame, 0, mac(dst));
         writeMac(frame, 6, mac(src));
-        packets.add(new Packet(ts, packets.size(), frame));
+        trace.add(ts, frame);
     }
 
     private static long mac(String ip) {
@@ -89,49 +72,49 @@ public final class Traffic {
      * seconds later.
      */
     public Traffic tcpSession(double seconds, String client, String server, int port, int sent, int received, double duration) {
-        long t = at(seconds);
+        long t = Times.at(seconds);
         int cp = ephemeral();
         long cs = 1000, ss = 5000;
-        add(t, client, server, Frames.ipv4(client, server).tcp(cp, port).flags(PacketView.SYN).seq(cs).build());
-        add(t + RTT, server, client, Frames.ipv4(server, client).tcp(port, cp).flags(PacketView.SYN | PacketView.ACK).seq(ss).ack(cs + 1).build());
-        add(t + RTT + 1000, client, server, Frames.ipv4(client, server).tcp(cp, port).flags(PacketView.ACK).seq(cs + 1).ack(ss + 1).build());
+        add(t, client, server, Frames.ipv4(client, server).tcp(cp, port).flags(SYN).seq(cs).build());
+        add(t + RTT, server, client, Frames.ipv4(server, client).tcp(port, cp).flags(SYN | ACK).seq(ss).ack(cs + 1).build());
+        add(t + RTT + 1000, client, server, Frames.ipv4(client, server).tcp(cp, port).flags(ACK).seq(cs + 1).ack(ss + 1).build());
         long c = cs + 1, s = ss + 1;
         long td = t + RTT + 2000;
         if (sent > 0) {
-            add(td, client, server, Frames.ipv4(client, server).tcp(cp, port).flags(PacketView.PSH | PacketView.ACK).seq(c).ack(s)
+            add(td, client, server, Frames.ipv4(client, server).tcp(cp, port).flags(PSH | ACK).seq(c).ack(s)
                     .payload(new byte[sent]).build());
             c += sent;
         }
         if (received > 0) {
-            add(td + RTT, server, client, Frames.ipv4(server, client).tcp(port, cp).flags(PacketView.PSH | PacketView.ACK).seq(s).ack(c)
+            add(td + RTT, server, client, Frames.ipv4(server, client).tcp(port, cp).flags(PSH | ACK).seq(s).ack(c)
                     .payload(new byte[received]).build());
             s += received;
         }
         long tf = Math.max(td + 2 * RTT, t + Math.round(duration * 1e9));
-        add(tf, client, server, Frames.ipv4(client, server).tcp(cp, port).flags(PacketView.FIN | PacketView.ACK).seq(c).ack(s).build());
-        add(tf + RTT, server, client, Frames.ipv4(server, client).tcp(port, cp).flags(PacketView.FIN | PacketView.ACK).seq(s).ack(c + 1).build());
-        add(tf + RTT + 1000, client, server, Frames.ipv4(client, server).tcp(cp, port).flags(PacketView.ACK).seq(c + 1).ack(s + 1).build());
+        add(tf, client, server, Frames.ipv4(client, server).tcp(cp, port).flags(FIN | ACK).seq(c).ack(s).build());
+        add(tf + RTT, server, client, Frames.ipv4(server, client).tcp(port, cp).flags(FIN | ACK).seq(s).ack(c + 1).build());
+        add(tf + RTT + 1000, client, server, Frames.ipv4(client, server).tcp(cp, port).flags(ACK).seq(c + 1).ack(s + 1).build());
         return this;
     }
 
     /** A connection attempt the server refuses (SYN, RST-ACK). */
-    Traffic tcpRefused(double seconds, String client, String server, int port) {
-        long t = at(seconds);
+    public Traffic tcpRefused(double seconds, String client, String server, int port) {
+        long t = Times.at(seconds);
         int cp = ephemeral();
-        add(t, client, server, Frames.ipv4(client, server).tcp(cp, port).flags(PacketView.SYN).seq(1000).build());
-        add(t + RTT, server, client, Frames.ipv4(server, client).tcp(port, cp).flags(PacketView.RST | PacketView.ACK).ack(1001).build());
+        add(t, client, server, Frames.ipv4(client, server).tcp(cp, port).flags(SYN).seq(1000).build());
+        add(t + RTT, server, client, Frames.ipv4(server, client).tcp(port, cp).flags(RST | ACK).ack(1001).build());
         return this;
     }
 
     /** A connection attempt nobody answers (a lone SYN). */
     public Traffic tcpUnanswered(double seconds, String client, String server, int port) {
-        add(at(seconds), client, server, Frames.ipv4(client, server).tcp(ephemeral(), port).flags(PacketView.SYN).seq(1000).build());
+        add(Times.at(seconds), client, server, Frames.ipv4(client, server).tcp(ephemeral(), port).flags(SYN).seq(1000).build());
         return this;
     }
 
     /** One UDP request and its reply, from a fixed client port (NTP clients use 123 both sides). */
-    Traffic udpExchange(double seconds, String client, int clientPort, String server, int port, int sent, int received) {
-        long t = at(seconds);
+    public Traffic udpExchange(double seconds, String client, int clientPort, String server, int port, int sent, int received) {
+        long t = Times.at(seconds);
         add(t, client, server, Frames.ipv4(client, server).udp(clientPort, port).payload(new byte[sent]).build());
         add(t + RTT, server, client, Frames.ipv4(server, client).udp(port, clientPort).payload(new byte[received]).build());
         return this;
@@ -145,54 +128,30 @@ public final class Traffic {
     /** An A lookup answered with a CNAME chain ending in an address: {@code chain} = cname targets. */
     public Traffic dnsResolved(double seconds, String client, String resolver, String name, List<String> chain, String address) {
         List<Record> answers = new ArrayList<>();
-        try {
-            Name owner = Name.fromString(dot(name));
-            for (String c : chain) {
-                Name target = Name.fromString(dot(c));
-                answers.add(new CNAMERecord(owner, DClass.IN, 300, target));
-                owner = target;
-            }
-            answers.add(new ARecord(owner, DClass.IN, 60, java.net.InetAddress.getByName(address)));
-        } catch (IOException e) {
-            throw new IllegalArgumentException(e);
+        String owner = name;
+        for (String c : chain) {
+            answers.add(DnsMessages.cname(owner, c, 300));
+            owner = c;
         }
+        answers.add(DnsMessages.a(owner, address, 60));
         return dns(seconds, client, resolver, name, Rcode.NOERROR, answers);
     }
 
     private Traffic dns(double seconds, String client, String resolver, String name, int rcode, List<Record> answers) {
-        long t = at(seconds);
+        long t = Times.at(seconds);
         int id = nextDnsId++ & 0xFFFF;
         int cp = ephemeral();
-        try {
-            Record question = Record.newRecord(Name.fromString(dot(name)), Type.A, DClass.IN);
-            Message query = Message.newQuery(question);
-            query.getHeader().setID(id);
-            Message response = new Message(id);
-            response.getHeader().setFlag(Flags.QR);
-            response.getHeader().setFlag(Flags.RD);
-            response.getHeader().setFlag(Flags.RA);
-            response.getHeader().setRcode(rcode);
-            response.addRecord(question, Section.QUESTION);
-            for (Record r : answers) response.addRecord(r, Section.ANSWER);
-            add(t, client, resolver, Frames.ipv4(client, resolver).udp(cp, 53).payload(query.toWire()).build());
-            add(t + RTT, resolver, client, Frames.ipv4(resolver, client).udp(53, cp).payload(response.toWire()).build());
-        } catch (IOException e) {
-            throw new IllegalArgumentException(e);
-        }
+        Message query = DnsMessages.query(id, name, DnsMessages.A);
+        Message response = DnsMessages.response(id, name, DnsMessages.A, rcode, answers.toArray(new Record[0]));
+        add(t, client, resolver, Frames.ipv4(client, resolver).udp(cp, 53).payload(query.toWire()).build());
+        add(t + RTT, resolver, client, Frames.ipv4(resolver, client).udp(53, cp).payload(response.toWire()).build());
         return this;
     }
 
-    private static String dot(String name) {
-        return name.endsWith(".") ? name : name + ".";
-    }
-
-    /** Writes all packets, in time order, as an Ethernet pcap. */
+    /** Writes all packets, in time order (equal times in the order added), as an Ethernet (or cooked) pcap. */
     public Path write(Path file) throws IOException {
-        packets.sort(Comparator.comparingLong(Packet::ts).thenComparingLong(Packet::order));
-        try (PcapWriter w = PcapWriter.pcap(file, linuxCooked ? LinkTypes.LINUX_SLL2 : LinkTypes.ETHERNET)) {
-            for (Packet p : packets) w.write(p.ts, linuxCooked ? cooked(p.frame) : p.frame);
-        }
-        return file;
+        Trace sorted = trace.sorted();
+        return linuxCooked ? sorted.map(Traffic::cooked).pcap(file, LinkType.LINUX_SLL2) : sorted.pcap(file, LinkType.ETHERNET);
     }
 
     /** The Ethernet frame as Linux cooked v2: protocol, ifindex 2, ARPHRD_ETHER, packet type, sender MAC. */

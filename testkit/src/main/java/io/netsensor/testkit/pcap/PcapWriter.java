@@ -1,4 +1,4 @@
-package io.netsensor.capture.testing;
+package io.netsensor.testkit.pcap;
 
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
@@ -18,12 +18,12 @@ import java.util.List;
  * sections, simple and obsolete packet blocks, blocks a reader must skip).
  *
  * <pre>{@code
- * try (PcapWriter w = PcapWriter.pcap(file, LinkTypes.ETHERNET)) {
- *     w.write(1_700_000_000_000_000_000L, Frames.ipv4("10.0.0.1", "10.0.0.2").tcp(40000, 80).flags(SYN).build());
+ * try (PcapWriter w = PcapWriter.pcap(file, LinkType.ETHERNET)) {
+ *     w.write(1_700_000_000_000_000_000L, Frames.ipv4("10.0.0.1", "10.0.0.2").tcp(40000, 80).flags(Frames.SYN).build());
  * }
  * try (PcapWriter w = PcapWriter.pcapng(file)) {
- *     int eth = w.addInterface(LinkTypes.ETHERNET);
- *     int raw = w.addInterface(LinkTypes.RAW, 9, 0);    // if_tsresol 10^-9
+ *     int eth = w.addInterface(LinkType.ETHERNET);
+ *     int raw = w.addInterface(LinkType.RAW, 9, 0);    // if_tsresol 10^-9
  *     w.write(eth, ts, ethernetFrame).write(raw, ts + 1, rawIpPacket);
  * }
  * }</pre>

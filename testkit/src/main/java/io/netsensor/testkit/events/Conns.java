@@ -1,20 +1,19 @@
-package io.netsensor.detectors;
+package io.netsensor.testkit.events;
 
-import io.netsensor.events.Alert;
+import static io.netsensor.testkit.events.Times.SEC;
+
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.ConnState;
 import io.netsensor.events.Direction;
 import io.netsensor.events.Ip;
 import io.netsensor.events.Transport;
-import java.util.ArrayList;
-import java.util.List;
 
-/** Builds ConnEvents for detector tests; times in nanoseconds. */
+/**
+ * Builds connection records for detector and pipeline tests: {@code Conns.out(host, peer, 443).at(T0 + 5 * SEC).build()}.
+ * Times in nanoseconds, from {@link Times#T0}. Defaults: a finished (END) TCP flow in state SF, 200 bytes
+ * out, 1000 back, lasting 100 ms; flow ids and client ports count up across all builders.
+ */
 public final class Conns {
-    public static final long SEC = 1_000_000_000L, MIN = 60 * SEC, HOUR = 60 * MIN;
-    /** 2024-01-01T00:00:00Z, so event times look like real epoch times. */
-    public static final long T0 = 1_704_067_200L * SEC;
-
     private final ConnEvent e = new ConnEvent();
     private static long nextFlow = 1;
 
@@ -81,19 +80,5 @@ public final class Conns {
         ConnEvent c = new ConnEvent();
         c.copyFrom(e);
         return c;
-    }
-
-    /** Collects alerts. */
-    public static final class Sink implements AlertSink {
-        public final List<Alert> alerts = new ArrayList<>();
-
-        @Override
-        public void onAlert(Alert alert) {
-            alerts.add(alert);
-        }
-
-        public Alert last() {
-            return alerts.get(alerts.size() - 1);
-        }
     }
 }

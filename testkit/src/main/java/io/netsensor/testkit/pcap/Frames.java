@@ -1,6 +1,5 @@
-package io.netsensor.capture.testing;
+package io.netsensor.testkit.pcap;
 
-import io.netsensor.capture.decode.LinkTypes;
 import io.netsensor.events.Ip;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -12,9 +11,9 @@ import java.util.List;
  * or any other protocol, framed for any link type this sensor decodes, with correct lengths and checksums.
  *
  * <pre>{@code
- * byte[] syn  = Frames.ipv4("10.0.0.1", "10.0.0.2").tcp(40000, 80).flags(PacketView.SYN).seq(1000).build();
+ * byte[] syn  = Frames.ipv4("10.0.0.1", "10.0.0.2").tcp(40000, 80).flags(Frames.SYN).seq(1000).build();
  * byte[] dns  = Frames.ipv6("2001:db8::1", "2001:db8::2").udp(5353, 53).payload(query)
- *                     .link(LinkTypes.LINUX_SLL2).build();
+ *                     .link(LinkType.LINUX_SLL2).build();
  * byte[] qinq = Frames.ipv4(a, b).udp(1, 2).qinq(100, 200).build();       // 0x88a8 + 0x8100
  * byte[] mpls = Frames.ipv4(a, b).udp(1, 2).vlan(7).mpls(16, 17).build();
  * List<byte[]> pieces = Frames.ipv6(a, b).extensionHeader(Frames.HOP_BY_HOP).udp(53, 5353)
@@ -25,6 +24,8 @@ import java.util.List;
  * Defaults: Ethernet, TTL 64, IPv4 id 1, TCP window 65535, empty payload.
  */
 public final class Frames {
+    /** TCP flag bits (the same as capture's {@code PacketView} flags). */
+    public static final int FIN = 1, SYN = 2, RST = 4, PSH = 8, ACK = 16, URG = 32;
     public static final int HOP_BY_HOP = 0, ROUTING = 43, DEST_OPTIONS = 60, MOBILITY = 135, AUTH = 51;
     public static final long SRC_MAC = 0x0200_0000_0001L, DST_MAC = 0x0200_0000_0002L;
 
@@ -42,7 +43,7 @@ public final class Frames {
     private final List<int[]> tags = new ArrayList<>(); // {tpid, id}
     private int[] mplsLabels = new int[0];
     private int pppoeSession = -1;
-    private int linkType = LinkTypes.ETHERNET;
+    private int linkType = LinkType.ETHERNET;
 
     private Frames(int version, String src, String dst) {
         this.version = version;
@@ -78,7 +79,7 @@ public final class Frames {
         return this;
     }
 
-    /** TCP flags, e.g. {@code PacketView.SYN | PacketView.ACK}. */
+    /** TCP flags, e.g. {@code Frames.SYN | Frames.ACK}. */
     public Frames flags(int flags) {
         this.flags = flags;
         return this;
@@ -150,7 +151,7 @@ public final class Frames {
         return this;
     }
 
-    /** Frames for this link type (a LinkTypes constant); default Ethernet. */
+    /** Frames for this link type (a {@link LinkType} number); default Ethernet. */
     public Frames link(int linkType) {
         this.linkType = linkType;
         return this;
@@ -276,26 +277,26 @@ public final class Frames {
     private byte[] frame(byte[] ip) {
         int ipType = version == 4 ? 0x0800 : 0x86DD;
         switch (linkType) {
-            case LinkTypes.ETHERNET: {
+            case LinkType.ETHERNET: {
                 Buf b = new Buf().mac(DST_MAC).mac(SRC_MAC);
                 for (int[] t : tags) b.u16(t[0]).u16(t[1]);
                 return b.u16(ethertype(ipType)).bytes(l2Payload(ip)).toArray();
             }
-            case LinkTypes.LINUX_SLL:
+            case LinkType.LINUX_SLL:
                 return new Buf().u16(0).u16(1).u16(6).mac(SRC_MAC).u16(0).u16(ethertype(ipType))
                         .bytes(l2Payload(ip)).toArray();
-            case LinkTypes.LINUX_SLL2:
+            case LinkType.LINUX_SLL2:
                 return new Buf().u16(ethertype(ipType)).u16(0).u32(1).u16(1).u8(0).u8(6).mac(SRC_MAC).u16(0)
                         .bytes(l2Payload(ip)).toArray();
-            case LinkTypes.RAW:
-            case LinkTypes.DLT_RAW_12:
-            case LinkTypes.DLT_RAW_14:
-            case LinkTypes.IPV4:
-            case LinkTypes.IPV6:
+            case LinkType.RAW:
+            case LinkType.DLT_RAW_12:
+            case LinkType.DLT_RAW_14:
+            case LinkType.IPV4:
+            case LinkType.IPV6:
                 return ip;
-            case LinkTypes.NULL: // host order of a little-endian capturer; AF_INET6 as on macOS
+            case LinkType.NULL: // host order of a little-endian capturer; AF_INET6 as on macOS
                 return new Buf().u32(Integer.reverseBytes(version == 4 ? 2 : 30)).bytes(ip).toArray();
-            case LinkTypes.LOOP: // network order; AF_INET6 as on OpenBSD
+            case LinkType.LOOP: // network order; AF_INET6 as on OpenBSD
                 return new Buf().u32(version == 4 ? 2 : 24).bytes(ip).toArray();
             default:
                 throw new IllegalArgumentException("no framing for link type " + linkType);

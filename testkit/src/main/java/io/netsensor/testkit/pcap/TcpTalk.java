@@ -1,7 +1,5 @@
-package io.netsensor.agent.replay;
+package io.netsensor.testkit.pcap;
 
-import io.netsensor.capture.decode.PacketView;
-import io.netsensor.capture.testing.Frames;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,9 +9,8 @@ import java.util.function.UnaryOperator;
  * Frames of one TCP conversation with sequence and acknowledgement numbers kept consistent, so tests read
  * as the exchange they model: {@code t.client(SYN); t.server(SYN | ACK); t.client(ACK); t.client(ACK, 100)}.
  */
-final class TcpTalk {
-    static final int SYN = PacketView.SYN, ACK = PacketView.ACK, FIN = PacketView.FIN, RST = PacketView.RST,
-            PSH = PacketView.PSH;
+public final class TcpTalk {
+    public static final int SYN = Frames.SYN, ACK = Frames.ACK, FIN = Frames.FIN, RST = Frames.RST, PSH = Frames.PSH;
 
     private final String client, server;
     private final int clientPort, serverPort;
@@ -24,7 +21,7 @@ final class TcpTalk {
     /**
      * @param framing applied to every frame: link type, VLAN tags, MPLS, IPv6 extension headers...
      */
-    TcpTalk(String client, int clientPort, String server, int serverPort, UnaryOperator<Frames> framing) {
+    public TcpTalk(String client, int clientPort, String server, int serverPort, UnaryOperator<Frames> framing) {
         this.client = client;
         this.server = server;
         this.clientPort = clientPort;
@@ -32,34 +29,34 @@ final class TcpTalk {
         this.framing = framing;
     }
 
-    TcpTalk(String client, int clientPort, String server, int serverPort) {
+    public TcpTalk(String client, int clientPort, String server, int serverPort) {
         this(client, clientPort, server, serverPort, UnaryOperator.identity());
     }
 
-    byte[] client(int flags) {
+    public byte[] client(int flags) {
         return client(flags, 0);
     }
 
-    byte[] server(int flags) {
+    public byte[] server(int flags) {
         return server(flags, 0);
     }
 
     /** A client segment carrying {@code dataBytes} bytes of payload. */
-    byte[] client(int flags, int dataBytes) {
+    public byte[] client(int flags, int dataBytes) {
         return client(flags, filler(dataBytes, 'c'));
     }
 
-    byte[] server(int flags, int dataBytes) {
+    public byte[] server(int flags, int dataBytes) {
         return server(flags, filler(dataBytes, 's'));
     }
 
-    byte[] client(int flags, byte[] payload) {
+    public byte[] client(int flags, byte[] payload) {
         byte[] f = frame(client, clientPort, server, serverPort, flags, clientSeq, serverSeen ? serverSeq : 0, payload);
         clientSeq += advance(flags, payload);
         return f;
     }
 
-    byte[] server(int flags, byte[] payload) {
+    public byte[] server(int flags, byte[] payload) {
         serverSeen = true;
         byte[] f = frame(server, serverPort, client, clientPort, flags, serverSeq, clientSeq, payload);
         serverSeq += advance(flags, payload);
@@ -67,11 +64,11 @@ final class TcpTalk {
     }
 
     /** Handshake, 100 bytes up, 300 bytes down, FIN from the client first: a Zeek SF connection. */
-    List<byte[]> established() {
+    public List<byte[]> established() {
         return established(100, 300);
     }
 
-    List<byte[]> established(int up, int down) {
+    public List<byte[]> established(int up, int down) {
         List<byte[]> l = new ArrayList<>(handshake());
         l.add(client(ACK | PSH, up));
         l.add(server(ACK | PSH, down));
@@ -81,7 +78,7 @@ final class TcpTalk {
         return l;
     }
 
-    List<byte[]> handshake() {
+    public List<byte[]> handshake() {
         return List.of(client(SYN), server(SYN | ACK), client(ACK));
     }
 
@@ -95,7 +92,7 @@ final class TcpTalk {
         return framing.apply(f).build();
     }
 
-    static byte[] filler(int n, char c) {
+    public static byte[] filler(int n, char c) {
         byte[] b = new byte[n];
         Arrays.fill(b, (byte) c);
         return b;
