@@ -58,7 +58,7 @@ public final class AlertJson {
             gen.writeArrayFieldStart("type");
             gen.writeString("info"); // the one type both categories allow; a sensor that only watches never "denied"
             gen.writeEndArray();
-            gen.writeStringField("id", a.id);
+            gen.writeStringField("id", EventIds.alert(a)); // one document per alert and severity step; the alert's own id is netsensor.alert_id
             gen.writeNumberField("severity", ecsSeverity(a.severity));
             gen.writeNumberField("risk_score", Math.round(a.score * 1000) / 10.0);
             gen.writeStringField("start", EventJson.time(a.firstSeenNanos));
@@ -94,6 +94,7 @@ public final class AlertJson {
             }
             threat(a.detector);
             gen.writeObjectFieldStart("netsensor");
+            gen.writeStringField("alert_id", a.id); // stable across re-alerts: what a SIEM groups an alert's updates by
             gen.writeStringField("severity", a.severity.label);
             gen.writeNumberField("count", a.count);
             gen.writeFieldName("evidence");

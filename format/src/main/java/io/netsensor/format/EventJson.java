@@ -79,7 +79,7 @@ public final class EventJson implements AutoCloseable {
             gen.writeStartObject();
             gen.writeStringField("@timestamp", time(e.phase == ConnEvent.Phase.END ? e.endNanos : e.startNanos));
             ecs(gen);
-            startEventObject("netsensor.conn", "connection", e.phase == ConnEvent.Phase.END ? "end" : "start");
+            startEventObject(EventIds.conn(e), "netsensor.conn", "connection", e.phase == ConnEvent.Phase.END ? "end" : "start");
             gen.writeStringField("action", e.phase == ConnEvent.Phase.END ? "connection_end" : "connection_open");
             gen.writeStringField("outcome", e.state.outcome() == io.netsensor.events.ConnState.Outcome.ESTABLISHED ? "success"
                     : e.state.outcome() == io.netsensor.events.ConnState.Outcome.OTHER ? "unknown" : "failure");
@@ -141,8 +141,9 @@ public final class EventJson implements AutoCloseable {
     }
 
     /** Opens ECS `event` (kind, dataset, category network, the given types); the caller adds fields and closes it. */
-    private void startEventObject(String dataset, String... types) throws IOException {
+    private void startEventObject(String id, String dataset, String... types) throws IOException {
         gen.writeObjectFieldStart("event");
+        gen.writeStringField("id", id);
         gen.writeStringField("kind", "event");
         gen.writeStringField("dataset", dataset);
         gen.writeArrayFieldStart("category");
@@ -158,7 +159,7 @@ public final class EventJson implements AutoCloseable {
             gen.writeStartObject();
             gen.writeStringField("@timestamp", time(e.tsNanos));
             ecs(gen);
-            startEventObject("netsensor.dns", "protocol");
+            startEventObject(EventIds.dns(e), "netsensor.dns", "protocol");
             gen.writeStringField("outcome", !e.responded ? "unknown" : e.rcode == 0 ? "success" : "failure");
             if (e.rttNanos >= 0) gen.writeNumberField("duration", e.rttNanos);
             gen.writeEndObject();

@@ -91,7 +91,8 @@ class EventAndAlertJsonTest {
     void alertFieldsHaveTheirEcsHomes() {
         JsonNode a = docs.get("alert beacon, host with process");
         assertThat(a.at("/event/kind").asText()).isEqualTo("alert");
-        assertThat(a.at("/event/id").asText()).isEqualTo("beacon-0123456789abcdef");
+        assertThat(a.at("/netsensor/alert_id").asText()).isEqualTo("beacon-0123456789abcdef");
+        assertThat(a.at("/event/id").asText()).isEqualTo("beacon-0123456789abcdef.high");
         assertThat(a.at("/rule/id").asText()).isEqualTo("beacon");
         assertThat(a.at("/rule/name").asText()).isEqualTo("beacon");
         assertThat(a.at("/event/severity").asInt()).isEqualTo(73);

@@ -37,7 +37,7 @@ class AlertIdReplayTest {
         Map<String, List<String>> severitiesById = new LinkedHashMap<>();
         Map<String, String> detectorById = new LinkedHashMap<>();
         for (JsonNode a : alerts) {
-            String id = a.at("/event/id").asText();
+            String id = a.at("/netsensor/alert_id").asText();
             assertThat(id).startsWith(a.at("/rule/id").asText() + "-");
             severitiesById.computeIfAbsent(id, k -> new ArrayList<>()).add(a.at("/netsensor/severity").asText());
             detectorById.put(id, a.at("/rule/id").asText());
@@ -68,7 +68,7 @@ class AlertIdReplayTest {
 
     private static List<String> ids(List<JsonNode> alerts) {
         List<String> out = new ArrayList<>();
-        for (JsonNode a : alerts) out.add(a.at("/event/id").asText());
+        for (JsonNode a : alerts) out.add(a.at("/netsensor/alert_id").asText());
         return out;
     }
 

@@ -29,7 +29,7 @@ class AlertJournalReplayTest {
         List<String> keys = new ArrayList<>();
         for (JsonNode d : docs) {
             if (!"alert".equals(d.at("/event/kind").asText())) continue;
-            keys.add(d.at("/event/id").asText() + " " + d.at("/netsensor/severity").asText() + " " + d.at("/netsensor/evidence"));
+            keys.add(d.at("/netsensor/alert_id").asText() + " " + d.at("/netsensor/severity").asText() + " " + d.at("/netsensor/evidence"));
         }
         return keys;
     }

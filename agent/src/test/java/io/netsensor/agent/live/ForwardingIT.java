@@ -11,6 +11,7 @@ import io.netsensor.events.ConnEvent;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.EventHandler;
 import io.netsensor.events.TelemetryRow;
+import io.netsensor.format.EventIds;
 import io.netsensor.format.TelemetryJson;
 import io.netsensor.journal.Journal;
 import io.netsensor.journal.JournalReader;
@@ -113,7 +114,7 @@ class ForwardingIT {
                 public void onConn(ConnEvent e) {}
                 public void onDns(DnsEvent e) {}
                 public void onAlert(Alert a) {
-                    out.put("alert " + a.id + " " + a.severity.label, a.lastSeenNanos);
+                    out.put("alert " + EventIds.alert(a), a.lastSeenNanos);
                 }
                 public void onTelemetry(TelemetryRow row) {
                     out.put("telemetry " + TelemetryJson.eventId(row), row.intervalEndNanos);
@@ -131,7 +132,7 @@ class ForwardingIT {
             JsonNode doc = JSON.readTree(m[3]);
             String id = doc.at("/event/id").asText();
             assertThat(id).as("event.id of %s", m[3]).isNotEmpty();
-            if (m[0].equals("alert")) out.add("alert " + id + " " + doc.at("/netsensor/severity").asText());
+            if (m[0].equals("alert")) out.add("alert " + id);
             else if (m[0].equals("telemetry")) out.add("telemetry " + id);
             else throw new AssertionError("unexpected MSGID " + m[0] + ": " + m[3]);
         }

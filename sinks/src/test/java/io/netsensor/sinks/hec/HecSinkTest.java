@@ -112,7 +112,7 @@ class HecSinkTest {
         assertThat(alert.has("index")).isFalse();
         assertThat(alert.get("fields")).isEqualTo(HecReceiver.JSON.readTree(
                 "{\"kind\":\"alert\",\"dataset\":\"netsensor.alert\",\"detector\":\"beacon\",\"severity\":\"High\",\"alert_id\":\"a-1\"}"));
-        assertThat(alert.at("/event/event/id").asText()).isEqualTo("a-1"); // HEC "event" holds the ECS document
+        assertThat(alert.at("/event/netsensor/alert_id").asText()).isEqualTo("a-1"); // HEC "event" holds the ECS document
         assertThat(alert.at("/event/event/dataset").asText()).isEqualTo("netsensor.alert");
         assertThat(alert.at("/event/host/name").asText()).isEqualTo("sensor-1");
 
@@ -372,7 +372,7 @@ class HecSinkTest {
         List<Request> all = receiver.requests;
         assertThat(all).hasSize(4);
         assertThat(all.get(3).header("Authorization")).isEqualTo("Splunk rotated-token");
-        assertThat(all.get(3).objects().get(0).at("/event/event/id").asText()).isEqualTo("must-not-be-dropped");
+        assertThat(all.get(3).objects().get(0).at("/event/netsensor/alert_id").asText()).isEqualTo("must-not-be-dropped");
     }
 
     @Test

@@ -200,7 +200,7 @@ class KafkaSinkBrokerTest {
         assertThat(doc.at("/host/name").asText()).isEqualTo("sensor-1");
 
         List<ConsumerRecord<byte[], byte[]>> alerts = readAll("t1.alerts");
-        assertThat(alerts).extracting(a -> JSON.readTree(a.value()).at("/event/id").asText())
+        assertThat(alerts).extracting(a -> JSON.readTree(a.value()).at("/netsensor/alert_id").asText())
                 .containsExactly("alert-0", "alert-1", "alert-2");
         assertThat(alerts).allSatisfy(a -> assertThat(new String(a.key(), StandardCharsets.UTF_8)).isEqualTo("sensor-1"));
     }

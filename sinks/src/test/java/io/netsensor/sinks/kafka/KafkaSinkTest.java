@@ -118,7 +118,7 @@ class KafkaSinkTest {
         });
         assertThat(JSON.readTree(h.get(0).value()).at("/event/dataset").asText()).isEqualTo("netsensor.conn");
         assertThat(JSON.readTree(h.get(1).value()).at("/dns/question/name").asText()).isEqualTo("example.org");
-        assertThat(JSON.readTree(h.get(2).value()).at("/event/id").asText()).isEqualTo("a-1");
+        assertThat(JSON.readTree(h.get(2).value()).at("/netsensor/alert_id").asText()).isEqualTo("a-1");
         assertThat(mock.closed()).isTrue();
     }
 
