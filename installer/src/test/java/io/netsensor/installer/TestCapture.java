@@ -2,8 +2,8 @@ package io.netsensor.installer;
 
 import io.netsensor.capture.decode.LinkTypes;
 import io.netsensor.capture.decode.PacketView;
-import io.netsensor.capture.testing.Frames;
-import io.netsensor.capture.testing.PcapWriter;
+import io.netsensor.testkit.pcap.Frames;
+import io.netsensor.testkit.pcap.PcapWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

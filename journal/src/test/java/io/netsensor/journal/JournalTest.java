@@ -51,7 +51,7 @@ class JournalTest {
         java.util.List<ProcessInfo> got = new java.util.ArrayList<>();
         try (Journal journal = Journal.open(dir); JournalWriter writer = journal.writer()) {
             ProcessEvent e = new ProcessEvent();
-            e.tsNanos = TestEvents.BASE_NANOS;
+            e.tsNanos = io.netsensor.testkit.events.Times.T0;
             e.entityId = 1;
             e.pid = 10;
             e.setStrings("root", "nginx", "/usr/sbin/nginx", "nginx");

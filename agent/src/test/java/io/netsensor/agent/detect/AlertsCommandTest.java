@@ -1,9 +1,10 @@
 package io.netsensor.agent.detect;
+import io.netsensor.testkit.pcap.Traffic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.netsensor.agent.CliRunner3;
+import io.netsensor.agent.CliRunner;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -27,16 +28,16 @@ class AlertsCommandTest {
     @Test
     void tableJsonSeverityAndSince() throws Exception {
         Path data = journalWithAlerts();
-        CliRunner3.Result table = CliRunner3.run("alerts", "--data-dir", data.toString());
-        assertThat(table.exitCode).as(table.toString()).isZero();
-        List<String> lines = table.stdout.lines().filter(l -> !l.isBlank()).collect(Collectors.toList());
-        assertThat(lines).as(table.stdout).hasSize(3);
+        CliRunner.Result table = CliRunner.run("alerts", "--data-dir", data.toString());
+        assertThat(table.exitCode()).as(table.toString()).isZero();
+        List<String> lines = table.stdout().lines().filter(l -> !l.isBlank()).collect(Collectors.toList());
+        assertThat(lines).as(table.stdout()).hasSize(3);
         assertThat(lines.get(0)).startsWith("SEVERITY");
         assertThat(lines.get(1)).startsWith("High").contains(" c2_port ", "198.51.100.66:6667");
         assertThat(lines.get(2)).startsWith("Medium").contains(" fanout ");
 
-        CliRunner3.Result high = CliRunner3.run("alerts", "--data-dir", data.toString(), "--severity", "high", "--format", "json");
-        assertThat(high.exitCode).as(high.toString()).isZero();
+        CliRunner.Result high = CliRunner.run("alerts", "--data-dir", data.toString(), "--severity", "high", "--format", "json");
+        assertThat(high.exitCode()).as(high.toString()).isZero();
         List<JsonNode> docs = high.jsonLines();
         assertThat(docs).hasSize(1);
         assertThat(docs.get(0).at("/event/kind").asText()).isEqualTo("alert");
@@ -44,21 +45,21 @@ class AlertsCommandTest {
         assertThat(docs.get(0).at("/netsensor/severity").asText()).isEqualTo("High");
 
         // the trace is from 2024: nothing in the last hour, everything since 2024
-        CliRunner3.Result recent = CliRunner3.run("alerts", "--data-dir", data.toString(), "--since", "1h");
-        assertThat(recent.stdout.strip()).isEqualTo("no alerts");
-        CliRunner3.Result since = CliRunner3.run("alerts", "--data-dir", data.toString(), "--since", "2024-01-01T00:00:00Z", "--format", "json");
+        CliRunner.Result recent = CliRunner.run("alerts", "--data-dir", data.toString(), "--since", "1h");
+        assertThat(recent.stdout().strip()).isEqualTo("no alerts");
+        CliRunner.Result since = CliRunner.run("alerts", "--data-dir", data.toString(), "--since", "2024-01-01T00:00:00Z", "--format", "json");
         assertThat(since.jsonLines()).hasSize(2);
     }
 
     @Test
     void mistakesAreOneLine() throws Exception {
-        CliRunner3.Result none = CliRunner3.run("alerts", "--data-dir", dir.resolve("nothing").toString());
-        assertThat(none.exitCode).isEqualTo(2);
-        assertThat(none.stderr.strip()).isEqualTo("netsensor: " + dir.resolve("nothing") + ": no journal here (expected "
+        CliRunner.Result none = CliRunner.run("alerts", "--data-dir", dir.resolve("nothing").toString());
+        assertThat(none.exitCode()).isEqualTo(2);
+        assertThat(none.stderr().strip()).isEqualTo("netsensor: " + dir.resolve("nothing") + ": no journal here (expected "
                 + dir.resolve("nothing").resolve("journal") + ")");
-        CliRunner3.Result bad = CliRunner3.run("alerts", "--severity", "urgent");
-        assertThat(bad.exitCode).isEqualTo(2);
-        assertThat(bad.stderr.lines().count()).isEqualTo(1);
-        assertThat(bad.stderr).contains("'urgent' is not one of Low, Medium, High or Critical");
+        CliRunner.Result bad = CliRunner.run("alerts", "--severity", "urgent");
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.stderr().lines().count()).isEqualTo(1);
+        assertThat(bad.stderr()).contains("'urgent' is not one of Low, Medium, High or Critical");
     }
 }

@@ -1,4 +1,5 @@
 package io.netsensor.agent.detect;
+import io.netsensor.testkit.pcap.Traffic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -281,12 +282,12 @@ class SeedFalconQueriesTest {
 
     private static ProcessEvent pwsh() {
         ProcessEvent p = new ProcessEvent();
-        p.tsNanos = Traffic.T0;
+        p.tsNanos = io.netsensor.testkit.events.Times.T0;
         p.entityId = PWSH;
         p.pid = 4711;
         p.ppid = 1;
         p.uid = 1000;
-        p.startNanos = Traffic.T0 - 1_000_000_000L;
+        p.startNanos = io.netsensor.testkit.events.Times.T0 - 1_000_000_000L;
         p.setStrings("alice", "pwsh", "/usr/bin/pwsh", "pwsh -File beacon.ps1");
         return p;
     }
