@@ -131,8 +131,6 @@ public final class SinkFactory {
         if (s.format == SinkSettings.Format.CEF) {
             Set<RecordKind> k = kinds != null ? kinds : EnumSet.of(RecordKind.ALERT, RecordKind.TELEMETRY);
             if (k.contains(RecordKind.EVENT)) throw c.at("kinds", "a cef sink forwards alerts and telemetry, not events; use format: ecs for events");
-            String why = SyslogSink.cefUnavailable(k.contains(RecordKind.TELEMETRY));
-            if (why != null) throw c.at("format", why);
             body = SyslogOptions.Body.CEF;
         }
         if (s.maxBatch != null && (s.maxBatch < 1 || s.maxBatch > 100_000)) throw c.at("max_batch", "must be between 1 and 100000, not " + s.maxBatch);

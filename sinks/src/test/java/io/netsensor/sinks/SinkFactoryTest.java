@@ -109,8 +109,7 @@ class SinkFactoryTest {
                 ":5:14: sinks[0].ca_file: needs transport: tls (it is tcp)");
         assertError(s + "    host: h\n    facility: kern\n", ":5:15: sinks[0].facility: 'kern' is not one of user, daemon, auth, "
                 + "authpriv, local0, local1, local2, local3, local4, local5, local6, local7");
-        assertError(s + "    host: h\n    format: cef\n", ":5:13: sinks[0].format: cef needs io.netsensor.format.CefEncoder, "
-                + "which this build does not have yet; use format: ecs");
+        assertError(s + "    host: h\n    format: cef\n    kinds: [events]\n", ":6:12: sinks[0].kinds: a cef sink forwards alerts and telemetry, not events; use format: ecs for events");
         assertError(s + "    host: h\n    kinds: []\n", ":5:12: sinks[0].kinds: must name at least one of alerts, telemetry or events");
         assertError(s + "    host: h\n  - name: siem\n    type: file\n    path: /tmp/a.json\n",
                 ":5:11: sinks[1].name: 'siem' is already the name of sinks[0]; each sink needs its own (it names its position file)");

@@ -8,6 +8,8 @@ import io.netsensor.sinks.RecordKind;
 import io.netsensor.sinks.Sink;
 import io.netsensor.sinks.encode.EcsJsonEncoder;
 import io.netsensor.sinks.tls.TlsContexts;
+import io.netsensor.format.CefEncoder;
+import io.netsensor.format.EncoderContext;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,8 +44,8 @@ public final class SyslogSink implements Sink {
     private static final long CONFIRM_AFTER_NANOS = 250_000_000L;
     private final SyslogOptions options;
     private final EcsJsonEncoder encoder;
-    /** The CEF body maker when the options ask for CEF, else null (ECS JSON). */
-    private final CefBody cef;
+    /** The CEF body maker (ArcSight, QRadar) when the options ask for CEF, else null (ECS JSON). */
+    private final CefEncoder cef;
     private final SyslogMessage message;
     private final List<byte[]> pending = new ArrayList<>();
     private final boolean alerts, events, telemetry;
@@ -54,28 +56,14 @@ public final class SyslogSink implements Sink {
     private DatagramSocket udp;
     private long sent, connects;
 
-    /** @throws IllegalArgumentException CEF asked for and this build has no CEF encoder (the config check says so first) */
     public SyslogSink(SyslogOptions options) {
-        this(options, CefBody.ENCODER);
-    }
-
-    /** With the CEF encoder of another class (tests). */
-    SyslogSink(SyslogOptions options, String cefEncoder) {
         this.options = options;
         this.encoder = new EcsJsonEncoder(options.hostName());
-        this.cef = options.body() == SyslogOptions.Body.CEF ? CefBody.load(cefEncoder, options.hostName()) : null;
+        this.cef = options.body() == SyslogOptions.Body.CEF ? new CefEncoder(EncoderContext.of(options.hostName())) : null;
         this.message = new SyslogMessage(options.facility(), options.hostName(), ProcessHandle.current().pid());
         this.alerts = options.kinds().contains(RecordKind.ALERT);
         this.events = options.kinds().contains(RecordKind.EVENT);
         this.telemetry = options.kinds().contains(RecordKind.TELEMETRY);
-    }
-
-    /**
-     * Why a CEF body cannot be used in this build (no CEF encoder yet, or one without telemetry when
-     * {@code telemetryToo}), or null when it can.
-     */
-    public static String cefUnavailable(boolean telemetryToo) {
-        return CefBody.unavailable(CefBody.ENCODER, telemetryToo);
     }
 
     @Override
@@ -114,20 +102,21 @@ public final class SyslogSink implements Sink {
     @Override
     public void onProcess(ProcessEvent e) {
         encoder.process(e);
+        if (cef != null) cef.process(e);
     }
 
     @Override
     public void onAlert(Alert a) {
         if (!alerts) return;
         pending.add(message.build(a.lastSeenNanos, "alert", SyslogMessage.severityOf(a.severity),
-                cef != null ? cef.alert(a) : encoder.alert(a)));
+                cef != null ? cef.alert(a).getBytes(StandardCharsets.UTF_8) : encoder.alert(a)));
     }
 
     @Override
     public void onTelemetry(io.netsensor.events.TelemetryRow r) {
         if (!telemetry) return;
-        byte[] body = cef != null ? cef.telemetry(r) : null;
-        pending.add(message.build(r.intervalEndNanos, "telemetry", SyslogMessage.info(), body != null ? body : encoder.telemetry(r)));
+        pending.add(message.build(r.intervalEndNanos, "telemetry", SyslogMessage.info(),
+                cef != null ? cef.telemetry(r).getBytes(StandardCharsets.UTF_8) : encoder.telemetry(r)));
     }
 
     @Override

@@ -178,4 +178,40 @@ class SyslogSinkTest {
             runner.close();
         }
     }
+
+    @Test
+    @Timeout(60)
+    void alertsReachTheCollectorAsCefWhenAsked() throws Exception {
+        try (Rsyslog rsyslog = Rsyslog.start(dir.resolve("rsyslog"), null);
+             Journal journal = Journal.open(dir.resolve("journal"))) {
+            io.netsensor.events.Alert.Draft d = new io.netsensor.events.Alert.Draft();
+            d.id = "c2_port-1";
+            d.detector = io.netsensor.events.DetectorKind.C2_PORT;
+            d.severity = io.netsensor.events.Severity.HIGH;
+            d.score = 0.7;
+            d.hostIp = "10.1.2.3";
+            d.remoteIp = "198.51.100.7";
+            d.remotePort = 6667;
+            d.firstSeenNanos = d.lastSeenNanos = 1_767_225_600_000_000_000L;
+            d.count = 1;
+            d.summary = "connection to 198.51.100.7:6667 (IRC port) | a=b";
+            try (JournalWriter w = journal.writer()) {
+                w.onAlert(d.build());
+            }
+            SyslogOptions o = new SyslogOptions("siem", "127.0.0.1", rsyslog.port, SyslogOptions.Transport.TCP, null, null, null,
+                    null, null, "sensor-1", SyslogOptions.Body.CEF, EnumSet.of(RecordKind.ALERT), 0);
+            SinkRunner runner = new SinkRunner(journal, new SyslogSink(o), null, SinkRunner.Start.BEGINNING).start();
+            runner.stopWhen(() -> true, Long.MAX_VALUE);
+            runner.join();
+            runner.close();
+            assertThat(rsyslog.awaitCount(1, 20_000)).isEqualTo(1);
+            String[] m = rsyslog.received().get(0);
+            assertThat(m[0]).isEqualTo("alert");
+            assertThat(m[1]).isEqualTo("131"); // local0 (16) * 8 + err (3): a High alert
+            assertThat(m[3]).startsWith("CEF:0|netsensor|netsensor|").contains("|c2_port|").contains("dst=198.51.100.7")
+                    .contains("dpt=6667")
+                    .contains("(IRC port) \\| a=b|8|") // header: pipe escaped (CEF 0.1 rules), severity 0-10
+                    .contains("msg=connection to 198.51.100.7:6667 (IRC port) | a\\=b"); // extension: equals escaped
+        }
+    }
 }
