@@ -258,9 +258,10 @@ class KafkaSinkBrokerTest {
             if (seen.add(id)) firsts.add(id);
         }
         assertThat(seen).as("nothing lost").hasSize(n);
-        List<Long> sorted = new ArrayList<>(firsts);
-        sorted.sort(null);
-        assertThat(firsts).as("first copies in journal order").isEqualTo(sorted);
+        // Order is not asserted across the restart: a producer batch that timed out while the broker was down
+        // is re-sent after later batches that got through (at least once: the re-sent copies are duplicates
+        // or late first copies). recordsArriveKeyedByHostIdInOnePartitionInOrder asserts order without outages.
+        assertThat(firsts).hasSize(n);
         System.out.printf("restart: %,d records on the topic for %,d sent (%,d duplicates from re-sent batches)%n",
                 events.size(), n, events.size() - n);
     }
