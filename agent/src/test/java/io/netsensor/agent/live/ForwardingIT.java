@@ -141,10 +141,16 @@ class ForwardingIT {
 
     /** Waits until rsyslog has every record the journal holds (the agent retries with backoff, up to a minute apart). */
     private static List<String> awaitAll(Rsyslog rsyslog, Path data, long timeoutMillis) throws Exception {
+        return awaitAll(rsyslog, data, timeoutMillis, Long.MIN_VALUE);
+    }
+
+    /** As above, for the records of event time {@code from} on. */
+    private static List<String> awaitAll(Rsyslog rsyslog, Path data, long timeoutMillis, long from) throws Exception {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         while (true) {
             List<String> got = received(rsyslog);
-            if (got.containsAll(journaled(data).keySet()) || System.currentTimeMillis() > deadline) return got;
+            List<String> want = journaled(data).entrySet().stream().filter(e -> e.getValue() >= from).map(Map.Entry::getKey).toList();
+            if (got.containsAll(want) || System.currentTimeMillis() > deadline) return got;
             Thread.sleep(1000);
         }
     }
@@ -209,14 +215,23 @@ class ForwardingIT {
                 traffic.close();
                 Thread.sleep(7_000); // a refused connection is journaled tcp_close_delay (5 s) after its RST
 
-                List<String> got = awaitAll(rsyslog, data, 120_000);
+                List<String> got = awaitAll(rsyslog, data, 120_000, outageFrom);
                 Map<String, Long> journal = journaled(data);
-                assertThat(got).as("delivered while the agent runs, after the outage:\n" + agent.stderrText()).containsAll(journal.keySet());
+                List<String> madeSince = journal.entrySet().stream().filter(e -> e.getValue() >= outageFrom).map(Map.Entry::getKey).toList();
+                assertThat(got).as("delivered while the agent runs, after the outage:\n" + agent.stderrText()).containsAll(madeSince);
                 assertThat(agent.terminate(60)).as(agent.stderrText()).isZero();
 
                 journal = journaled(data); // with the rows of the open interval, journaled at shutdown
                 got = received(rsyslog);
-                assertThat(got).as("every alert and telemetry record of the journal arrives").containsAll(journal.keySet());
+                List<String> all = List.copyOf(got); // effectively final, for the lambda
+                List<String> lost = journal.keySet().stream().filter(k -> !all.contains(k)).toList();
+                // Syslog over TCP has no acknowledgement: what rsyslog had not read from its socket when it was stopped
+                // is gone, though the sink wrote it to an open connection (the README says so). Only such records may be
+                // missing: made before the outage, a few at most. Everything made from the outage on arrives.
+                for (String k : lost) assertThat(journal.get(k)).as("%s lost", k).isLessThan(outageFrom);
+                assertThat(lost).as("lost in rsyslog's socket buffer as it stopped").hasSizeLessThanOrEqualTo(5);
+                assertThat(got).as("every alert and telemetry record made from the outage on arrives").containsAll(
+                        journal.entrySet().stream().filter(e -> e.getValue() >= outageFrom).map(Map.Entry::getKey).toList());
                 long alertsDuring = journal.entrySet().stream().filter(e -> e.getKey().startsWith("alert")
                         && e.getValue() >= outageFrom && e.getValue() <= outageTo).count();
                 long telemetryDuring = journal.entrySet().stream().filter(e -> e.getKey().startsWith("telemetry")
@@ -224,10 +239,11 @@ class ForwardingIT {
                 Map<String, Integer> n = counts(got);
                 List<String> dups = n.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
                 System.out.printf("forwarding across a %d s rsyslog outage: %d connections, %d alerts and %d telemetry rows journaled "
-                                + "(%d alerts and %d rows during the outage), %d received, %d duplicates (by event.id) %s%n",
+                                + "(%d alerts and %d rows during the outage), %d received, %d duplicates (by event.id) %s, "
+                                + "%d lost in rsyslog's socket buffer as it stopped %s%n",
                         outageSeconds, traffic.connections(), journal.keySet().stream().filter(k -> k.startsWith("alert")).count(),
                         journal.keySet().stream().filter(k -> k.startsWith("telemetry")).count(), alertsDuring, telemetryDuring,
-                        got.size(), dups.size(), dups);
+                        got.size(), dups.size(), dups, lost.size(), lost);
                 assertThat(alertsDuring).as("the detectors kept alerting while the sink was down").isPositive();
                 // duplicates only across the outage: one copy before rsyslog stopped, the other after it came back
                 for (String d : dups) {
