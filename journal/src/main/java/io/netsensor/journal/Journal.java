@@ -138,6 +138,31 @@ public final class Journal implements AutoCloseable {
         return queue.lastIndex();
     }
 
+    /**
+     * Records from {@code index} (included) to the end, as Chronicle counts them from its cycle indexes
+     * (no record is read); -1 when it cannot tell (an index of a deleted cycle).
+     */
+    public long countFrom(long index) {
+        try {
+            long last = queue.lastIndex();
+            if (last < 0 || index > last) return 0;
+            return queue.countExcerpts(Math.max(index, queue.firstIndex()), last + 1);
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * When the oldest cycle file still held began (epoch ms): the journal covers from then to now, which is
+     * what retention's max_age bounds. -1 for an empty journal.
+     */
+    public long oldestCycleStartMillis() {
+        queue.refreshDirectoryListing();
+        int first = queue.firstCycle();
+        if (first == Integer.MAX_VALUE) return -1;
+        return (long) first * queue.rollCycle().lengthInMillis() + queue.epoch();
+    }
+
     /** The underlying queue, for tests that write foreign documents. */
     SingleChronicleQueue queue() {
         return queue;
