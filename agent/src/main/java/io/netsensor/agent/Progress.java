@@ -18,7 +18,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
  */
 public final class Progress implements AutoCloseable {
     /** Seconds between plain lines (and before the first); a system property so tests can shorten it. */
-    static final String INTERVAL_PROPERTY = "netsensor.progress.seconds";
+    public static final String INTERVAL_PROPERTY = "netsensor.progress.seconds";
     private final PrintStream err;
     private final long total;
     private final boolean terminal;

@@ -63,7 +63,7 @@ class MetricsReplayTest {
             "detector.dga.domains_expired", "detector.dga.ignored", "detector.dga.bad_names",
             "detect.alerts_journaled", "detect.alerts_by_severity", "detect.rebuilt_records", "detect.rebuilt_alerts",
             "sink.delivered", "sink.flushes", "sink.retries", "sink.batch_records", "sink.failures", "sink.gap",
-            "sink.up", "sink.lag_records", "sink.lag_seconds");
+            "sink.up", "sink.lag_records", "sink.lag_seconds", "telemetry.rows_journaled");
 
     @Test
     void theRegistryHoldsEveryMetricAndItsCountsFollowTheTraffic() throws Exception {

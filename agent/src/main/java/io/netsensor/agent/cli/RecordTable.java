@@ -64,7 +64,9 @@ final class RecordTable extends OutputStream {
         remote = endpoint(theirs);
         String what;
         if (kind.equals("conn")) {
-            what = e.at("/network/transport").asText() + " " + e.at("/netsensor/outcome").asText(e.at("/netsensor/conn_state").asText())
+            String phase = e.at("/netsensor/phase").asText("end");
+            what = e.at("/network/transport").asText() + " " + (phase.equals("end") ? "" : phase + ", ")
+                    + e.at("/netsensor/outcome").asText(e.at("/netsensor/conn_state").asText())
                     + ", " + e.at("/source/bytes").asLong() + "/" + e.at("/destination/bytes").asLong() + " B";
             if (e.at("/event/duration").isNumber()) what += String.format(Locale.ROOT, ", %.1f s", e.at("/event/duration").asLong() / 1e9);
         } else if (kind.equals("dns")) {
