@@ -52,6 +52,8 @@ public final class DetectionLoop implements EventHandler, AutoCloseable {
      * count over a field, because alerts are rare (no cost worth avoiding) and are read from other threads.
      */
     private final Counter[] journaledBy = new Counter[DetectorKind.values().length];
+    /** The same by detector and severity ({@code detect.alerts_by_severity{detector=...,severity=...}}), for alerting on highs. */
+    private final Counter[][] journaledBySeverity = new Counter[DetectorKind.values().length][io.netsensor.events.Severity.values().length];
     private long rebuiltEvents, rebuiltAlerts;
 
     /** Detectors on, no telemetry, with a registry of its own (tests). */
@@ -76,6 +78,10 @@ public final class DetectionLoop implements EventHandler, AutoCloseable {
         reader.register(metrics, "detect");
         for (DetectorKind k : DetectorKind.values()) { // every kind, enabled or not: an alert never finds no counter
             journaledBy[k.ordinal()] = metrics.counter(Metrics.name("detect.alerts_journaled", "detector", k.label));
+            for (io.netsensor.events.Severity v : io.netsensor.events.Severity.values()) {
+                journaledBySeverity[k.ordinal()][v.ordinal()] = metrics.counter(Metrics.name("detect.alerts_by_severity",
+                        "detector", k.label, "severity", v.name().toLowerCase(java.util.Locale.ROOT)));
+            }
         }
         metrics.count("detect.rebuilt_records", () -> rebuiltEvents);
         metrics.count("detect.rebuilt_alerts", () -> rebuiltAlerts);
@@ -155,7 +161,10 @@ public final class DetectionLoop implements EventHandler, AutoCloseable {
         long before = alertWriter.alerts();
         alertWriter.onAlert(a);
         // only what the journal took: a record the codec refuses is counted in journal.rejected{writer=detect}
-        if (alertWriter.alerts() != before) journaledBy[a.detector.ordinal()].inc();
+        if (alertWriter.alerts() != before) {
+            journaledBy[a.detector.ordinal()].inc();
+            journaledBySeverity[a.detector.ordinal()][a.severity.ordinal()].inc();
+        }
     }
 
     private void rolledUp(TelemetryRow row) {
@@ -226,6 +235,16 @@ public final class DetectionLoop implements EventHandler, AutoCloseable {
     /** Telemetry rows journaled by this run. */
     public long telemetryRows() {
         return telemetryRows;
+    }
+
+    /** True while its thread runs (started, not yet done). */
+    public boolean running() {
+        return thread != null && !done;
+    }
+
+    /** What stopped its thread, or null. */
+    public Throwable failure() {
+        return failure.get();
     }
 
     public boolean detecting() {

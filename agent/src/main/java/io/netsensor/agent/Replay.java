@@ -88,8 +88,13 @@ public final class Replay {
             String sinkSummary;
             try (Outputs outputs = Outputs.start(sensor.journal, sensor.metrics, List.of(printer), SinkRunner.Start.END, tempDir ? List.of() : sinks,
                     dir, System.err)) {
+                long bytes = 0;
+                for (Path f : files) bytes += Files.size(f);
+                Progress progress = Progress.start(bytes);
                 CaptureThread capture = CaptureThread.start(() -> {
-                    for (Path f : files) totals.add(replayOne(sensor, f));
+                    try (progress) {
+                        for (Path f : files) totals.add(replayOne(sensor, f, progress));
+                    }
                     sensor.pipeline.finish(sensor.pipeline.lastTimestamp());
                 });
                 if (detection != null) detection.start(capture::done);
@@ -107,10 +112,30 @@ public final class Replay {
         }
     }
 
-    private ReplayStats.File replayOne(Sensor sensor, Path f) throws IOException {
+    private ReplayStats.File replayOne(Sensor sensor, Path f, Progress progress) throws IOException {
         long t0 = System.nanoTime();
         try (PacketSource src = filter == null ? PcapFileSource.open(f) : PcapHandleSource.openOffline(f.toString(), filter)) {
-            long frames = src.run(sensor.pipeline);
+            // bytes of the file read so far, about: each record's header (16 bytes in pcap) and its captured bytes;
+            // counted in a local and handed over every 4096 frames, not per frame
+            long[] pending = {0, 0};
+            io.netsensor.capture.source.FrameHandler counting = new io.netsensor.capture.source.FrameHandler() {
+                @Override
+                public void onFrame(long ts, int lt, byte[] b, int off, int cap, int wire) {
+                    sensor.pipeline.onFrame(ts, lt, b, off, cap, wire);
+                    pending[0] += 16 + cap;
+                    if ((++pending[1] & 4095) == 0) {
+                        progress.add(pending[0]);
+                        pending[0] = 0;
+                    }
+                }
+
+                @Override
+                public void onIdle(long nowNanos) {
+                    sensor.pipeline.onIdle(nowNanos);
+                }
+            };
+            long frames = src.run(counting);
+            progress.add(pending[0]);
             return new ReplayStats.File(f, frames, src.sourceErrors(), System.nanoTime() - t0);
         }
     }

@@ -62,8 +62,9 @@ class MetricsReplayTest {
             "detector.beacon.disorder_dropped", "detector.relay.inbound_legs", "detector.relay.outbound_legs",
             "detector.fanout.attempts", "detector.c2_port.hits", "detector.dga.events", "detector.dga.domain_evictions",
             "detector.dga.domains_expired", "detector.dga.ignored", "detector.dga.bad_names",
-            "detect.alerts_journaled", "detect.rebuilt_records", "detect.rebuilt_alerts",
-            "sink.delivered", "sink.flushes", "sink.retries", "sink.batch_records");
+            "detect.alerts_journaled", "detect.alerts_by_severity", "detect.rebuilt_records", "detect.rebuilt_alerts",
+            "sink.delivered", "sink.flushes", "sink.retries", "sink.batch_records", "sink.failures", "sink.gap",
+            "sink.up", "sink.lag_records", "sink.lag_seconds", "telemetry.rows_journaled");
 
     @Test
     void theRegistryHoldsEveryMetricAndItsCountsFollowTheTraffic() throws Exception {

@@ -29,6 +29,10 @@ public final class Settings {
     /** Capture in promiscuous mode (needed on a gateway's bridge or a SPAN port). */
     public boolean promiscuous = false;
     public String dataDir = "/var/lib/netsensor";
+    /** The Prometheus endpoint and /health (off by default). */
+    public MetricsEndpoint metrics = new MetricsEndpoint();
+    /** `run` logs a one-line summary on stderr this often; 0 = never. */
+    public Duration logSummaryInterval = Duration.ofMinutes(5);
     /**
      * Ranges treated as local/inside; the host's own addresses are always local. The default list is the
      * events module's (RFC 1918, CGNAT, loopback, link-local, ULA), which code below config uses too.
@@ -104,6 +108,15 @@ public final class Settings {
         public List<String> domainSuffixes = new ArrayList<>();
         /** Remote ports. */
         public List<Integer> ports = new ArrayList<>();
+    }
+
+    /** metrics.*: where the agent serves /metrics (Prometheus text) and /health (JSON). */
+    public static final class MetricsEndpoint {
+        /**
+         * host:port to listen on, e.g. 127.0.0.1:9464 (Prometheus' registered port for this kind of exporter);
+         * null = no endpoint. A loopback address keeps it off the wire; port 0 picks a free port (tests).
+         */
+        public String listen;
     }
 
     /** A value spelled in the config file (and on the command line) as {@link #configName()}. */

@@ -125,6 +125,8 @@ public final class SettingsLoader {
 
     private static void validate(Settings s, Where where) {
         range(where, "snaplen", s.snaplen, 64, 262_144);
+        if (s.metrics.listen != null) listen(where, "metrics.listen", s.metrics.listen);
+        if (s.logSummaryInterval.isNegative()) fail(where, "log_summary_interval", "must be 0 (off) or longer");
         // the flow table is preallocated: beyond 2^26 slots (~20 GiB) it is a typo, not a busy gateway
         range(where, "conntrack.max_flows", s.conntrack.maxFlows, 16, 1 << 26);
         range(where, "dns.max_pending", s.dns.maxPending, 16, 1 << 24);
@@ -137,6 +139,15 @@ public final class SettingsLoader {
         ports(where, "detectors.allowlist.ports", s.detectors.allowlist.ports, 0);
         if (s.detectors.c2Ports != null) ports(where, "detectors.c2_ports", s.detectors.c2Ports, 1);
         positive(where, "telemetry.interval", s.telemetry.interval);
+    }
+
+    /** host:port, [v6]:port: the address part must be an IP address or localhost (no lookup at start). */
+    private static void listen(Where where, String key, String value) {
+        try {
+            Units.listenAddress(value);
+        } catch (IllegalArgumentException e) {
+            fail(where, key, e.getMessage());
+        }
     }
 
     private static void range(Where where, String key, long value, long min, long max) {

@@ -127,4 +127,37 @@ public final class Units {
             }
         }
     }
+
+    /**
+     * A listening address: "127.0.0.1:9464", "[::1]:9464", "localhost:9464", "0.0.0.0:9464". Only IP
+     * literals and localhost: a name would be resolved once at start, which hides what is really bound.
+     */
+    public static java.net.InetSocketAddress listenAddress(String text) {
+        String t = text.trim();
+        int colon = t.lastIndexOf(':');
+        String example = " (e.g. 127.0.0.1:9464 or [::1]:9464)";
+        if (colon <= 0 || colon == t.length() - 1) throw new IllegalArgumentException("'" + text + "' is not host:port" + example);
+        String host = t.substring(0, colon), portText = t.substring(colon + 1);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        } else if (host.indexOf(':') >= 0) {
+            throw new IllegalArgumentException("'" + text + "': an IPv6 address goes in brackets" + example);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(portText);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "': '" + portText + "' is not a port" + example);
+        }
+        if (port < 0 || port > 65_535) throw new IllegalArgumentException("'" + text + "': port " + port + " is not between 0 and 65535");
+        boolean literal = host.equals("localhost") || host.matches("[0-9.]+") && host.split("\\.", -1).length == 4
+                || host.indexOf(':') >= 0 && host.matches("[0-9a-fA-F:.]+");
+        if (!literal) throw new IllegalArgumentException("'" + text + "': '" + host + "' is not an IP address or localhost" + example);
+        try {
+            java.net.InetAddress a = host.equals("localhost") ? java.net.InetAddress.getLoopbackAddress() : java.net.InetAddress.getByName(host);
+            return new java.net.InetSocketAddress(a, port);
+        } catch (java.net.UnknownHostException e) { // a literal is not looked up: only a malformed one fails
+            throw new IllegalArgumentException("'" + text + "': '" + host + "' is not an IP address" + example);
+        }
+    }
 }

@@ -152,6 +152,17 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /**
+     * When the oldest cycle file still held began (epoch ms): the journal covers from then to now, which is
+     * what retention's max_age bounds. -1 for an empty journal.
+     */
+    public long oldestCycleStartMillis() {
+        queue.refreshDirectoryListing();
+        int first = queue.firstCycle();
+        if (first == Integer.MAX_VALUE) return -1;
+        return (long) first * queue.rollCycle().lengthInMillis() + queue.epoch();
+    }
+
     /** The underlying queue, for tests that write foreign documents. */
     SingleChronicleQueue queue() {
         return queue;

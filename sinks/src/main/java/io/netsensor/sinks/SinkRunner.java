@@ -52,6 +52,14 @@ public final class SinkRunner implements AutoCloseable {
     private volatile long gap;
     /** Records per acknowledged flush, once registered (set before the thread starts). */
     private Histogram batchRecords;
+    /** For the lag metrics: the journal, and a position before which everything was delivered or passed over. */
+    private final Journal journal;
+    private volatile long handledIndex;
+    /** When the runner last had nothing left to read or deliver (System.nanoTime). */
+    private volatile long caughtUpAtNanos = System.nanoTime();
+    /** Failed flushes (each then retried, or given up at shutdown); whether the last flush failed. */
+    private volatile long failures;
+    private volatile boolean failing;
 
     /**
      * @param cursor the durable position, or null for a sink that needs none (stdout): it then starts at {@code start}
@@ -66,6 +74,7 @@ public final class SinkRunner implements AutoCloseable {
         this.cursor = cursor;
         this.backoff = new Backoff(backoffBaseMillis, backoffCapMillis);
         this.reader = journal.reader();
+        this.journal = journal;
         long stored = cursor == null ? SinkCursor.NONE : cursor.load();
         this.resumedFrom = stored;
         if (stored != SinkCursor.NONE) {
@@ -86,6 +95,7 @@ public final class SinkRunner implements AutoCloseable {
             reader.toStart();
         }
         this.typeMask = maskOf(sink);
+        this.handledIndex = reader.index();
         this.thread = new Thread(this::loop, "netsensor-sink-" + sink.name());
         this.thread.setDaemon(true);
     }
@@ -111,6 +121,11 @@ public final class SinkRunner implements AutoCloseable {
         m.count(Metrics.name("sink.flushes", "sink", name), () -> flushes);
         m.count(Metrics.name("sink.retries", "sink", name), () -> retries);
         batchRecords = m.histogram(Metrics.name("sink.batch_records", "sink", name));
+        m.count(Metrics.name("sink.failures", "sink", name), () -> failures);
+        m.count(Metrics.name("sink.gap", "sink", name), this::gap);
+        m.gauge(Metrics.name("sink.up", "sink", name), () -> failing || (finished && failure.get() != null) ? 0 : 1);
+        m.gauge(Metrics.name("sink.lag_records", "sink", name), this::lagRecords);
+        m.gauge(Metrics.name("sink.lag_seconds", "sink", name), () -> lagNanos() / 1_000_000_000L);
         reader.register(m, "sink." + name);
         return this;
     }
@@ -183,6 +198,9 @@ public final class SinkRunner implements AutoCloseable {
                 }
                 if (sink.pending() == 0 && unconfirmed.isEmpty()) skippedForward(doneBefore);
                 if (doneBefore && sink.pending() == 0 && unconfirmed.isEmpty()) break;
+                // nothing left to read or deliver: what lies before the reader is handled, and the sink is not lagging
+                handledIndex = reader.index();
+                caughtUpAtNanos = System.nanoTime();
                 if (++idle < 100) {
                     Thread.onSpinWait();
                 } else {
@@ -273,9 +291,11 @@ public final class SinkRunner implements AutoCloseable {
                 sink.flush();
                 break;
             } catch (IOException e) {
-                retries++;
+                failures++;
+                failing = true;
                 lastError = e.getMessage();
                 if (System.nanoTime() >= abandonAtNanos) return false;
+                retries++; // a failure at shutdown is given up, not retried
                 long waitMillis = backoff.nextDelayMillis();
                 long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
                 while (System.nanoTime() < Math.min(until, abandonAtNanos)) {
@@ -283,6 +303,8 @@ public final class SinkRunner implements AutoCloseable {
                 }
             }
         }
+        failing = false;
+        handledIndex = reader.index();
         backoff.reset();
         flushes++;
         delivered += batch;
@@ -364,6 +386,37 @@ public final class SinkRunner implements AutoCloseable {
     /** Records lost to retention before this sink forwarded them. */
     public long gap() {
         return gap + reader.lostToRetention();
+    }
+
+    /**
+     * Journal records after the last position this sink had handled (delivered, or passed over as a kind
+     * it does not take): an estimate from above while it reads, exact when it has caught up (0). -1 when
+     * the journal cannot tell. Any thread.
+     */
+    public long lagRecords() {
+        long n = journal.countFrom(handledIndex);
+        return n < 0 ? -1 : n;
+    }
+
+    /** How long since the sink last had nothing to read or deliver; about 0 when it keeps up. Any thread. */
+    public long lagNanos() {
+        if (finished) return 0;
+        return Math.max(0, System.nanoTime() - caughtUpAtNanos);
+    }
+
+    /** Failed flushes so far. */
+    public long failures() {
+        return failures;
+    }
+
+    /** True while the destination refuses or cannot be reached (the last flush failed). */
+    public boolean failing() {
+        return failing;
+    }
+
+    /** What stopped the runner's thread, or null. */
+    public Throwable failure() {
+        return failure.get();
     }
 
     public String lastError() {

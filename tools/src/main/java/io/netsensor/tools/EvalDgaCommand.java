@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
  * jar with the training code, outside the agent's runtime jar; {@code ./netsensor eval-dga} runs it.
  */
 @Command(name = "eval-dga", mixinStandardHelpOptions = true,
-        description = {"Evaluate the DGA lexical model: per-family detection at 0.1 % and 1 % false positives on",
+        description = {"Evaluate the DGA lexical model: per-family detection at 0.1 %% and 1 %% false positives on",
                 "benign lists not used for training, and AUC, from the labelled lists in SHARED/dga."})
 public final class EvalDgaCommand implements Callable<Integer> {
     @Option(names = "--shared", paramLabel = "DIR",

@@ -24,6 +24,7 @@ import picocli.CommandLine.Option;
  * through pcap4j for comparison), decode, and the full path decode + track + DNS + journal append.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
+        header = "Measure packets per second per pipeline stage.",
         description = "Replay a generated capture of mixed traffic and print packets per second per stage.")
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--packets", defaultValue = "2000000", description = "Packets in the generated capture (default ${DEFAULT-VALUE}).")
@@ -36,7 +37,7 @@ final class BenchCommand implements Callable<Integer> {
     Path file;
 
     @Option(names = "--session-packets", defaultValue = "0", paramLabel = "N",
-            description = "Data packets per generated TCP session (default: 2-11 at random, i.e. ~10 % of packets start a flow).")
+            description = "Data packets per generated TCP session (default: 2-11 at random, i.e. ~10 %% of packets start a flow).")
     int sessionPackets;
 
     @Option(names = "--attribution", description = {"Also run the full path with process attribution on: every generated",

@@ -17,6 +17,25 @@ final class CaptureFiles {
 
     private CaptureFiles() {}
 
+    /**
+     * Standard input (a capture piped from tcpdump -w -, ssh, zcat) copied to a temporary file: the reader
+     * maps files, and replay reads its input twice (first packet, then the stream). The caller deletes it.
+     */
+    static Path copyOfStdin() throws IOException {
+        Path tmp = java.nio.file.Files.createTempFile("netsensor-stdin-", ".pcap");
+        try (java.io.InputStream in = System.in) {
+            java.nio.file.Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            java.nio.file.Files.deleteIfExists(tmp);
+            throw e;
+        }
+        if (java.nio.file.Files.size(tmp) == 0) {
+            java.nio.file.Files.deleteIfExists(tmp);
+            throw new UserError("replay: standard input is empty (expected a pcap or pcapng capture)");
+        }
+        return tmp;
+    }
+
     /** A capture file and the event time of its first packet. */
     record Probed(Path path, long firstPacketNanos) {}
 

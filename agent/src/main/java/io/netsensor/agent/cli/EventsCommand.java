@@ -25,7 +25,9 @@ import picocli.CommandLine.Option;
 
 /** Prints the journal of a running or past agent as JSON lines. */
 @Command(name = "events", mixinStandardHelpOptions = true,
-        description = "Print the records (connections, DNS, alerts) journaled by a running or past agent as JSON lines.")
+        header = "Print the journal's records (connections, DNS, alerts).",
+        description = {"Print the records (connections, DNS, alerts) journaled by a running or past agent,",
+                "as JSON lines (ECS) or, with --format table, one row each for a person."})
 final class EventsCommand implements Callable<Integer> {
     /**
      * Records are journaled as they end, not in event-time order: a connection that went idle is written a
@@ -42,8 +44,12 @@ final class EventsCommand implements Callable<Integer> {
                     + "or an RFC 3339 time (e.g. 2026-01-31T08:00:00Z).")
     Instant since;
 
-    @Option(names = "--type", paramLabel = "conn|dns|alert", description = "Only this kind of record.")
+    @Option(names = "--type", paramLabel = "conn|dns|alert", description = "Only this kind of record (any case).")
     String type;
+
+    @Option(names = "--format", paramLabel = "json|table", defaultValue = "json",
+            description = "json (one ECS object per line) or table (columns for a person, times in this machine's zone). Default: ${DEFAULT-VALUE}.")
+    ReplayCommand.OutputFormat format;
 
     @Mixin
     JournalOptions journalOptions;
@@ -58,11 +64,14 @@ final class EventsCommand implements Callable<Integer> {
         if (!Files.isDirectory(dir.resolve("journal"))) {
             throw new UserError(dir + ": no journal here (expected " + dir.resolve("journal") + ")");
         }
+        if (type != null) type = type.toLowerCase(java.util.Locale.ROOT);
         if (type != null && !type.equals("conn") && !type.equals("dns") && !type.equals("alert")) {
             throw new UserError("--type must be conn, dns or alert");
         }
         long from = since == null ? Long.MIN_VALUE : epochNanos(since);
-        PrintStream out = System.out; // not FileDescriptor.out: tests and embedders redirect System.out
+        PrintStream stdout = System.out; // not FileDescriptor.out: tests and embedders redirect System.out
+        PrintStream out = format == ReplayCommand.OutputFormat.table
+                ? new PrintStream(new RecordTable(stdout, java.time.ZoneId.systemDefault()), true, java.nio.charset.StandardCharsets.UTF_8) : stdout;
         ProcessDirectory processes = new ProcessDirectory(65_536);
         // No host.name: the journal may come from another host (a copied data dir), and it does not record its writer.
         EventJson json = new EventJson(out, null, processes);
@@ -96,6 +105,7 @@ final class EventsCommand implements Callable<Integer> {
         }
         json.close();
         out.flush();
+        stdout.flush();
         return 0;
     }
 

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
 @Command(name = "netsensor", mixinStandardHelpOptions = true, versionProvider = NetsensorCommand.Version.class,
         description = "On-host network sensor: captures connections and DNS, journals them, detects botnet C2.",
         subcommands = {RunCommand.class, ReplayCommand.class, EventsCommand.class, AlertsCommand.class, ConfigCommand.class, BenchCommand.class,
+                StatusCommand.class, InterfacesCommand.class,
                 CommandLine.HelpCommand.class})
 public final class NetsensorCommand implements Callable<Integer> {
     static final int IO_FAILURE = 1;
@@ -120,8 +121,8 @@ public final class NetsensorCommand implements Callable<Integer> {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"netsensor " + (v == null ? "dev" : v)};
+            return new String[] {"netsensor " + io.netsensor.agent.ops.AgentVersion.get(),
+                    "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
         }
     }
 }

@@ -14,13 +14,18 @@ import picocli.CommandLine.Parameters;
 
 /** Replays capture files through the same pipeline as live capture, in the files' own event time. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
+        header = "Replay capture files through the sensor and print their alerts.",
         description = {"Decode capture files (pcap, pcapng) into connection and DNS events, journal them, and print",
                 "alerts (and events with --events) as JSON lines on stdout; a summary goes to stderr.",
                 "With --data-dir, also forwards to the config's sinks, from their positions in that directory."})
 final class ReplayCommand implements Callable<Integer> {
-    @Parameters(arity = "1..*", paramLabel = "FILE",
-            description = "Capture files, read as one stream in the order of their first packets.")
-    List<Path> files;
+    @Parameters(arity = "0..*", paramLabel = "FILE",
+            description = "Capture files, read as one stream in the order of their first packets; - reads standard input.")
+    List<Path> files = new ArrayList<>();
+
+    @Option(names = {"-r", "--read"}, paramLabel = "FILE",
+            description = "A capture file to read, as tcpdump -r (repeatable; - for standard input).")
+    List<Path> read = new ArrayList<>();
 
     @Option(names = "--format", paramLabel = "json|table", defaultValue = "json",
             description = "Alert output: json (one object per line) or table (ranked, for a person). Default: ${DEFAULT-VALUE}.")
@@ -48,6 +53,22 @@ final class ReplayCommand implements Callable<Integer> {
         } else if (!settings.sinks.isEmpty()) {
             System.err.println("netsensor replay: not forwarding to the config's sinks: give --data-dir (their positions live there)");
         }
+        List<Path> given = new ArrayList<>(read);
+        given.addAll(files);
+        if (given.isEmpty()) throw new UserError("replay: no capture file given (replay FILE..., -r FILE, or - for standard input)");
+        Path stdinCopy = null;
+        try {
+            if (given.stream().filter(p -> p.toString().equals("-")).count() > 1) throw new UserError("replay: standard input (-) given twice");
+            for (int i = 0; i < given.size(); i++) {
+                if (given.get(i).toString().equals("-")) given.set(i, stdinCopy = CaptureFiles.copyOfStdin());
+            }
+            return replay(settings, given, sinks);
+        } finally {
+            if (stdinCopy != null) java.nio.file.Files.deleteIfExists(stdinCopy);
+        }
+    }
+
+    private int replay(Settings settings, List<Path> files, List<io.netsensor.sinks.SinkFactory.Spec> sinks) throws Exception {
         List<CaptureFiles.Probed> probed = new ArrayList<>();
         for (Path f : files) probed.add(CaptureFiles.probe(f));
         List<Path> ordered = CaptureFiles.inTimeOrder(probed);

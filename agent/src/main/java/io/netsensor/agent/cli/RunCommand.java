@@ -7,6 +7,7 @@ import io.netsensor.agent.Printing;
 import io.netsensor.agent.HostName;
 import io.netsensor.agent.Outputs;
 import io.netsensor.agent.Sensor;
+import io.netsensor.agent.ops.Operations;
 import io.netsensor.capture.attrib.AttributingHandler;
 import io.netsensor.capture.decode.DecodeStats;
 import io.netsensor.sinks.Sink;
@@ -37,6 +38,7 @@ import picocli.CommandLine.Option;
 
 /** Live capture: the agent's main job, as a service runs it. */
 @Command(name = "run", mixinStandardHelpOptions = true,
+        header = "Capture live on an interface, journal events, detect and print alerts.",
         description = {"Capture live from an interface (libpcap via pcap4j), journal connection and DNS events,",
                 "run the detectors and print alerts (and events with --events) as JSON lines on stdout,",
                 "one line per alert on stderr, and forward to the config's sinks (syslog, HEC, Kafka, file).",
@@ -49,8 +51,15 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--promiscuous", description = "Capture in promiscuous mode (gateways, SPAN ports).")
     boolean promiscuous;
 
-    @Option(names = "--snaplen", paramLabel = "BYTES", description = "Bytes captured per packet (default: the config's, 65535).")
+    @Option(names = {"-s", "--snaplen"}, paramLabel = "BYTES", description = "Bytes captured per packet (default: the config's, 65535).")
     Integer snaplen;
+
+    @Option(names = {"-y", "--linktype"}, paramLabel = "TYPE",
+            description = "Link type to capture with, by name as tcpdump -y (EN10MB, LINUX_SLL, ...) or number (default: the interface's).")
+    String linkType;
+
+    @Option(names = {"-D", "--list-interfaces"}, description = "List the interfaces libpcap can capture on, and exit (as tcpdump -D).")
+    boolean listInterfaces;
 
     @Option(names = "--no-attribution", description = "Do not attribute connections and DNS queries to local processes.")
     boolean noAttribution;
@@ -66,6 +75,11 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (listInterfaces) return InterfacesCommand.print(System.out);
+        int dlt = linkType == null ? -1 : io.netsensor.capture.decode.LinkTypes.byName(linkType);
+        if (linkType != null && dlt < 0) {
+            throw new UserError("--linktype: '" + linkType + "' is not a link type (" + io.netsensor.capture.decode.LinkTypes.names() + ")");
+        }
         Settings settings = settingsOptions.load(s -> {
             if (iface != null) s.captureInterface = iface;
             if (pipeline.filter != null) s.bpf = pipeline.filter;
@@ -84,10 +98,11 @@ public final class RunCommand implements Callable<Integer> {
         boolean detect = pipeline.detectNoting(settings, "run");
         PrintStream out = System.out;
 
-        PcapHandleSource source = PcapHandleSource.openLive(device, settings.snaplen, settings.promiscuous, bpf);
+        PcapHandleSource source = PcapHandleSource.openLive(device, settings.snaplen, settings.promiscuous, bpf, dlt);
         CaptureThread[] capture = {null};
         CountDownLatch finished = new CountDownLatch(1);
         AttributionStart attribution = noAttribution ? null : AttributionStart.start();
+        Operations ops = null; // metrics endpoint, status file, summary line; closed last (its status says stopped)
         try (Sensor sensor = Sensor.open(settings, dir, hostAddresses(), attribution == null ? null : attribution.source);
              DetectionLoop detection = new DetectionLoop(sensor.journal, settings, detect,
                      DetectionLoop.telemetry(settings), sensor.metrics)) {
@@ -124,6 +139,9 @@ public final class RunCommand implements Callable<Integer> {
                     System.out.flush();
                     Runtime.getRuntime().halt(capture[0] != null && capture[0].failed() ? 1 : 0);
                 }, "netsensor-shutdown");
+                ops = Operations.start(new Operations.Agent(settings, device, dir, sensor, detection, outputs.runners(),
+                        () -> capture[0] != null && !capture[0].done(), source), System.err);
+                ops.onUserSignals();
                 Runtime.getRuntime().addShutdownHook(shutdown);
                 ConfigReload.onHangup(settingsOptions, detection);
                 capture[0] = CaptureThread.start(() -> {
@@ -131,7 +149,8 @@ public final class RunCommand implements Callable<Integer> {
                     sensor.pipeline.finish(Math.max(System.currentTimeMillis() * 1_000_000L, sensor.pipeline.lastTimestamp()));
                 });
                 System.err.println("netsensor: capturing on " + device + (bpf.isBlank() ? "" : " with filter '" + bpf + "'")
-                        + ", linktype " + source.linkType() + ", journal " + sensor.journal.dir());
+                        + ", link type " + io.netsensor.capture.decode.LinkTypes.describe(source.linkType())
+                        + ", journal " + sensor.journal.dir() + ", pid " + ProcessHandle.current().pid());
                 CaptureThread c = capture[0];
                 if (detection != null) detection.start(c::done);
                 c.join();
@@ -141,13 +160,13 @@ public final class RunCommand implements Callable<Integer> {
             }
             out.flush();
             Metrics m = sensor.metrics;
-            System.err.printf("netsensor: stopped; %d events journaled, %d alerts, %d dropped by the kernel, decode %s%s%s%n",
-                    m.value("journal.appended", "writer", Sensor.WRITER), m.sum("detect.alerts_journaled"),
-                    m.value("capture.kernel_drops"), DecodeStats.summary(m), attributionSummary(m), sinkSummary);
+            for (String line : ops.stopReport(DecodeStats.summary(m), attributionSummary(m))) System.err.println(line);
+            ops.finish(); // the status file: stopped, with the final counts
             System.err.flush();
         } finally {
             source.close();
             if (attribution != null) attribution.close();
+            if (ops != null) ops.close();
             finished.countDown();
         }
         if (capture[0] != null) capture[0].rethrowFailure();

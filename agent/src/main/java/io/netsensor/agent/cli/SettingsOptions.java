@@ -66,7 +66,7 @@ public final class SettingsOptions {
         @Override
         public Settings.DetectorProfile convert(String value) {
             try {
-                return Settings.DetectorProfile.parse(value);
+                return Settings.DetectorProfile.parse(value.toLowerCase(java.util.Locale.ROOT)); // any case, as enum options
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException(e.getMessage());
             }

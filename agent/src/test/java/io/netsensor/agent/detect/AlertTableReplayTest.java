@@ -25,13 +25,18 @@ class AlertTableReplayTest {
 
         CliRunner.Result r = Replays.run(pcap, "--format", "table");
         List<String> lines = Arrays.stream(r.stdout().split("\n")).filter(l -> !l.isBlank()).collect(Collectors.toList());
-        assertThat(lines).as(r.toString()).hasSize(4); // header + beacon (one row for Medium..Critical) + c2_port + fanout
+        assertThat(lines).as(r.toString()).allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(120));
+        List<String> rows = lines.stream().filter(l -> l.matches("^(Critical|High|Medium|Low) .*")).collect(Collectors.toList());
+        assertThat(rows).as(r.toString()).hasSize(3); // beacon (one row for Medium..Critical) + c2_port + fanout
         String header = lines.get(0);
-        assertThat(header).startsWith("SEVERITY").contains("DETECTOR", "REMOTE", "COUNT", "PATTERN", "SUMMARY");
+        assertThat(header).startsWith("SEVERITY").contains("DETECTOR", "HOST / PROCESS", "REMOTE", "COUNT", "LAST SEEN", "PATTERN");
 
-        String beacon = lines.get(1);
-        assertThat(beacon).startsWith("Critical").contains(" beacon ", LongBeacon.HOST, LongBeacon.C2 + ":443",
-                "periodic tcp connections every ~");
+        String beacon = rows.get(0);
+        assertThat(beacon).startsWith("Critical").contains(" beacon ", LongBeacon.HOST, LongBeacon.C2 + ":443");
+        String summary = lines.get(lines.indexOf(beacon) + 1);
+        assertThat(summary).startsWith("         periodic tcp connections every ~");
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("LAST SEEN is "))
+                .anySatisfy(l -> assertThat(l).startsWith("PATTERN: how regular a beacon is"));
         assertThat(column(header, beacon, "DETECTOR")).isEqualTo("beacon");
         long count = Long.parseLong(rightColumn(header, beacon, "COUNT", 6));
         assertThat(column(header, beacon, "REMOTE")).isEqualTo(LongBeacon.C2 + ":443");
@@ -45,8 +50,9 @@ class AlertTableReplayTest {
         assertThat(spark.substring(3, 7)).matches("[▁▂▃▄▅▆▇█]{4}");
         assertThat(spark).contains("█"); // scaled to the fullest bucket
 
-        assertThat(lines.get(2)).startsWith("High").contains(" c2_port ", "198.51.100.66:6667");
-        assertThat(lines.get(3)).startsWith("Medium").contains(" fanout ");
+        assertThat(rows.get(1)).startsWith("High").contains(" c2_port ", "198.51.100.66:6667");
+        assertThat(rows.get(2)).startsWith("Medium").contains(" fanout ");
+        assertThat(column(header, rows.get(2), "REMOTE")).isEqualTo("30 hosts port 22"); // no one peer: what was scanned
     }
 
     /** The trimmed text of a left-aligned column: from its header to the next header (rows align with it). */

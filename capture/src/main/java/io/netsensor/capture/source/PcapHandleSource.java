@@ -24,6 +24,12 @@ public final class PcapHandleSource implements PacketSource {
     private final String description;
     private final boolean live;
     private final AtomicBoolean stopped = new AtomicBoolean();
+    /**
+     * pcap_stats as last read by the capture thread (about once a second while it runs): libpcap's handle is
+     * not for concurrent use, so other threads (metrics, status) read these copies.
+     */
+    private volatile long statsReceived, statsDropped, statsIfDropped;
+    private long statsReadAtNanos;
 
     private PcapHandleSource(PcapHandle handle, String description, boolean live) {
         this.handle = handle;
@@ -34,6 +40,11 @@ public final class PcapHandleSource implements PacketSource {
 
     /** Opens a live capture. Needs CAP_NET_RAW (or root). */
     public static PcapHandleSource openLive(String iface, int snaplen, boolean promiscuous, String bpf) throws IOException {
+        return openLive(iface, snaplen, promiscuous, bpf, -1);
+    }
+
+    /** As above, with the interface's link type set (tcpdump -y) when {@code linkType} is not -1. */
+    public static PcapHandleSource openLive(String iface, int snaplen, boolean promiscuous, String bpf, int linkType) throws IOException {
         try {
             PcapHandle.Builder b = new PcapHandle.Builder(iface)
                     .snaplen(snaplen)
@@ -48,6 +59,14 @@ public final class PcapHandleSource implements PacketSource {
             } catch (PcapNativeException e) {
                 if (!String.valueOf(e.getMessage()).toLowerCase().contains("precision")) throw e;
                 h = b.timestampPrecision(PcapHandle.TimestampPrecision.MICRO).build();
+            }
+            if (linkType >= 0) {
+                try {
+                    h.setDlt(org.pcap4j.packet.namednumber.DataLinkType.getInstance(linkType));
+                } catch (PcapNativeException e) {
+                    h.close();
+                    throw new PcapNativeException("the interface does not offer link type " + linkType + ": " + e.getMessage());
+                }
             }
             applyFilter(h, bpf);
             return new PcapHandleSource(h, "interface " + iface, true);
@@ -79,6 +98,35 @@ public final class PcapHandleSource implements PacketSource {
         }
     }
 
+    /**
+     * The capture interfaces libpcap offers (pcap_findalldevs), as "name: description, addresses" lines
+     * in its order, like tcpdump -D.
+     */
+    public static java.util.List<String> interfaces() throws IOException {
+        try {
+            java.util.List<String> out = new java.util.ArrayList<>();
+            int i = 1;
+            for (org.pcap4j.core.PcapNetworkInterface d : Pcaps.findAllDevs()) {
+                StringBuilder b = new StringBuilder().append(i++).append('.').append(d.getName());
+                if (d.getDescription() != null) b.append(" (").append(d.getDescription()).append(')');
+                java.util.List<String> flags = new java.util.ArrayList<>();
+                if (d.isUp()) flags.add("Up");
+                if (d.isRunning()) flags.add("Running");
+                if (d.isLoopBack()) flags.add("Loopback");
+                if (!flags.isEmpty()) b.append(" [").append(String.join(", ", flags)).append(']');
+                java.util.List<String> addrs = new java.util.ArrayList<>();
+                for (org.pcap4j.core.PcapAddress a : d.getAddresses()) {
+                    if (a.getAddress() != null) addrs.add(a.getAddress().getHostAddress().replaceFirst("%.*$", ""));
+                }
+                if (!addrs.isEmpty()) b.append(' ').append(String.join(" ", addrs));
+                out.add(b.toString());
+            }
+            return out;
+        } catch (PcapNativeException e) {
+            throw new IOException("cannot list capture interfaces: " + e.getMessage(), e);
+        }
+    }
+
     public int linkType() {
         return linkType;
     }
@@ -99,6 +147,11 @@ public final class PcapHandleSource implements PacketSource {
                     // dispatch() returns after the read timeout on a quiet wire, giving the pipeline an idle tick.
                     handle.dispatch(-1, listener);
                     handler.onIdle(System.currentTimeMillis() * 1_000_000L);
+                    long now = System.nanoTime();
+                    if (now - statsReadAtNanos >= 1_000_000_000L) {
+                        statsReadAtNanos = now;
+                        readStats();
+                    }
                 } else {
                     handle.loop(-1, listener);
                     break; // end of file
@@ -134,12 +187,35 @@ public final class PcapHandleSource implements PacketSource {
 
     @Override
     public long droppedByKernel() {
-        if (!live || !handle.isOpen()) return 0;
+        if (live && handle.isOpen() && !stopped.get()) return statsDropped + statsIfDropped; // the capture thread's copy
+        readStats(); // stopped: the capture loop has returned (or never ran), the handle is this thread's
+        return statsDropped + statsIfDropped;
+    }
+
+    /** Packets the kernel passed to libpcap (pcap_stats ps_recv), as of the capture thread's last reading. */
+    public long receivedByKernel() {
+        return statsReceived;
+    }
+
+    /** Packets dropped for want of buffer room (ps_drop), as of the last reading. */
+    public long droppedForBuffer() {
+        return statsDropped;
+    }
+
+    /** Packets the interface or its driver dropped (ps_ifdrop), as of the last reading. */
+    public long droppedByInterface() {
+        return statsIfDropped;
+    }
+
+    private void readStats() {
+        if (!live || !handle.isOpen()) return;
         try {
             PcapStat s = handle.getStats();
-            return s.getNumPacketsDropped() + s.getNumPacketsDroppedByIf();
+            statsReceived = s.getNumPacketsReceived();
+            statsDropped = s.getNumPacketsDropped();
+            statsIfDropped = s.getNumPacketsDroppedByIf();
         } catch (PcapNativeException | NotOpenException | UnsupportedOperationException e) {
-            return 0;
+            // keep the last reading: stats are unavailable on some handles (and after close)
         }
     }
 
