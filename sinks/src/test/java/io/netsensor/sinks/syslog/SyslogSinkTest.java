@@ -182,8 +182,9 @@ class SyslogSinkTest {
             // is gone, though the sink wrote it to an open connection (the README says so). That is all that
             // may be missing: records written before the stop, at most the batches in flight; everything the
             // producer made after the stop arrives.
-            assertThat(lost.size()).isLessThanOrEqualTo(2 * 2048);
-            for (long i : lost) assertThat(i).as("record %d, lost", i).isLessThan(outageStart);
+            // a batch counts only once the connection is still open 250 ms after it was written: what rsyslog had
+            // not read when it stopped is sent again (duplicates), never lost
+            assertThat(lost).as("lost").isEmpty();
             for (long i = outageStart; i < produced; i++) assertThat(seen).as("record %d", i).containsKey(i);
             assertThat(runner.retries()).isPositive();
             assertThat(duplicates).isLessThanOrEqualTo(2L * 2048); // at most the batches in flight around the outage
