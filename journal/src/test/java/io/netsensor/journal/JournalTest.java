@@ -1,5 +1,7 @@
 package io.netsensor.journal;
 
+import static io.netsensor.testkit.events.Times.T0;
+
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.EventHandler;
@@ -51,7 +53,7 @@ class JournalTest {
         java.util.List<ProcessInfo> got = new java.util.ArrayList<>();
         try (Journal journal = Journal.open(dir); JournalWriter writer = journal.writer()) {
             ProcessEvent e = new ProcessEvent();
-            e.tsNanos = TestEvents.BASE_NANOS;
+            e.tsNanos = T0;
             e.entityId = 1;
             e.pid = 10;
             e.setStrings("root", "nginx", "/usr/sbin/nginx", "nginx");
