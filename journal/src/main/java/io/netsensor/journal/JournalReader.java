@@ -21,6 +21,13 @@ import java.nio.file.Path;
  * Non-blocking and single-threaded (one reader per consuming thread). Documents of unknown (future)
  * types are skipped and counted, damaged ones likewise; neither stops the reader.
  *
+ * <p>Damage Chronicle cannot read past (a garbled, zeroed or incomplete document header, a truncated or
+ * zeroed cycle file) would otherwise leave the reader at that point for good, silently, missing every
+ * later record, new ones included. A reader that finds no document where complete ones exist after it
+ * (see {@code skipDamage}) skips to the next record Chronicle's index reaches, counts what it passed over
+ * ({@link #skippedDamaged()}), reports the cycle once on stderr and has a cycle that is not being written
+ * moved to {@code quarantine/}.
+ *
  * <p>If the handler throws, the document is not consumed: the exception propagates and the next
  * poll delivers the same document again (at-least-once, which is what a durable sink wants when
  * its destination is down).
@@ -250,13 +257,17 @@ public final class JournalReader implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             // left where Chronicle put it
+        } finally {
+            tailer.singleThreadedCheckReset(); // used here on the opening thread; polled on another
         }
     }
 
     /** Documents in a cycle from Chronicle's index (or the quarantine ledger), -1 when unknown. */
     private long countInCycle(int cycle) {
         long n;
-        try {
+        if (!JournalDamage.firstHeaderReadable(cycleFile(cycle))) {
+            n = -1; // Chronicle would wait on its header forever
+        } else try {
             n = tailer.excerptsInCycle(cycle);
         } catch (RuntimeException e) {
             n = -1;

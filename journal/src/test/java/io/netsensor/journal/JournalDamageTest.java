@@ -316,6 +316,65 @@ class JournalDamageTest {
     }
 
     @Test
+    void justBehindTheEndOfTheNewestCycleAnUnreadableRecordMustStayUnreadableForTheGrace() throws Exception {
+        try (Journal j = Journal.builder(dir).rollCycle(TestRollCycles.TEST_SECONDLY).timeProvider(clock)
+                .damageGrace(Duration.ofMillis(300)).open()) {
+            TestEvents gen = new TestEvents();
+            try (JournalWriter w = j.writer()) {
+                for (int i = 0; i < 1000; i++) gen.emit(i, w);
+            }
+            long lastDoc = j.lastIndex();
+            try (ExcerptTailer t = j.queue().createTailer()) {
+                assertThat(t.moveToIndex(lastDoc - 1)).isTrue();
+                try (DocumentContext dc = t.readingDocument()) {
+                    Bytes<?> b = dc.wire().bytes();
+                    long off = b.readPosition() - 4;
+                    b.bytesStore().writeInt(off, b.readInt(off) | 0x8000_0000); // the last record but one
+                }
+            }
+            try (JournalReader r = j.reader(); JournalWriter w = j.writer()) {
+                TestEvents.Checker ch = new TestEvents.Checker().startingAt(0);
+                assertThat(TestEvents.drain(r, ch)).isEqualTo(998);
+                for (int i = 1000; i < 1003; i++) gen.emit(i, w); // right after it: not yet known as damage
+                assertThat(TestEvents.drain(r, ch)).isZero();
+                assertThat(r.skippedDamaged()).isZero();
+                Thread.sleep(400);
+                // 998 unreadable, 999 reachable only across it: Chronicle's next index entry (spacing 4) is 1000
+                assertThat(TestEvents.drain(r, ch)).isEqualTo(3);
+                assertThat(r.skippedDamaged()).isEqualTo(2);
+                assertThat(ch.lastSeq).isEqualTo(1002);
+                assertThat(reports()).hasSize(1);
+                assertThat(reports().get(0)).contains("being written");
+            }
+        }
+    }
+
+    @Test
+    void retentionNeitherCountsNorDeletesTheQuarantine() throws IOException {
+        writeAndLocate(false);
+        rewriteHeader(h -> h | 0x8000_0000);
+        long quarantined;
+        try (Journal j = open(); JournalReader r = j.reader()) {
+            TestEvents.drain(r, new TestEvents.Checker());
+            quarantined = j.quarantinedBytes();
+            assertThat(quarantined).isPositive();
+        }
+        clock.advanceMillis(60_000);
+        try (Journal j = Journal.builder(dir).rollCycle(TestRollCycles.TEST_SECONDLY).timeProvider(clock)
+                .maxBytes(1).maxAge(Duration.ofMillis(1)).open()) {
+            j.enforceRetention();
+            assertThat(j.deletedCycles()).isEqualTo(1); // cycle 0; cycle 2 is the newest, kept
+            assertThat(dir.resolve("quarantine").resolve(cycleFileName)).exists();
+            assertThat(j.quarantinedBytes()).isEqualTo(quarantined);
+            try (JournalReader r = j.reader()) {
+                TestEvents.Checker ch = new TestEvents.Checker();
+                assertThat(TestEvents.drain(r, ch)).isEqualTo(PER_CYCLE);
+                assertThat(ch.firstSeq).isEqualTo(2L * PER_CYCLE);
+            }
+        }
+    }
+
+    @Test
     void theLiveEndIsNotDamage() {
         try (Journal j = open(); JournalReader r = j.reader(); JournalWriter w = j.writer()) {
             TestEvents gen = new TestEvents();
