@@ -54,6 +54,8 @@ public final class JournalReader implements AutoCloseable {
     /** Where the reader found no document, since when, its last damage check; records skipped as damaged. */
     private long stuckAt = NOT_STUCK, stuckSince, lastCheck, skippedDamaged, damagedAt = -1;
     private boolean checkNow = true;
+    /** Index of the document read last (valid while lastCycle is set), to see sequence jumps within a cycle. */
+    private long prevRead = -1;
     private int lastCycle = Integer.MIN_VALUE;
     /** Journal indexes whose alerts this reader missed (their cycles deleted before it read them). */
     private long missedFrom = Long.MAX_VALUE, missedTo = Long.MIN_VALUE;
@@ -217,12 +219,14 @@ public final class JournalReader implements AutoCloseable {
         if (skippedHere == 0 && !readFailed && resumedAt >= 0) {
             // a finished cycle without its end-of-cycle marker (a writer that crashed, then rolled): not damage
             lastCycle = rc.toCycle(resumedAt);
+            prevRead = resumedAt - 1;
             return true;
         }
         skippedDamaged += skippedHere;
         damagedAt = at;
         damage.damaged(cycle, at, skippedHere, resumedAt, count);
         lastCycle = resumedAt < 0 ? Integer.MIN_VALUE : rc.toCycle(resumedAt);
+        prevRead = resumedAt - 1;
         return resumedAt >= 0;
     }
 
@@ -252,6 +256,7 @@ public final class JournalReader implements AutoCloseable {
                     skippedDamaged += Math.max(0, held - rc.toSequenceNumber(stored)) + damage.quarantinedBetween(cycle + 1, (int) c);
                     damagedAt = stored;
                     lastCycle = (int) c;
+                    prevRead = rc.toIndex((int) c, 0) - 1;
                     return;
                 }
             }
@@ -345,7 +350,15 @@ public final class JournalReader implements AutoCloseable {
         if (lastCycle != Integer.MIN_VALUE && cycle > lastCycle + 1 && damage != null) {
             skippedDamaged += damage.quarantinedBetween(lastCycle + 1, cycle); // moved aside before this reader got there
         }
+        if (lastCycle == cycle && index > prevRead + 1 && damage != null) {
+            // Chronicle stepped over documents it could not read (its sequence moved on without them): count them
+            long gap = index - prevRead - 1;
+            skippedDamaged += gap;
+            damagedAt = prevRead + 1;
+            damage.damaged(cycle, prevRead + 1, gap, index, countInCycle(cycle));
+        }
         lastCycle = cycle;
+        prevRead = index;
     }
 
     /** Records this reader jumped over because retention deleted them before it read them. */
