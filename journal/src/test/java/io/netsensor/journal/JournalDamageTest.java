@@ -374,8 +374,9 @@ class JournalDamageTest {
         }
     }
 
-    @Test
-    void theIssuesCaseWithTheDefaultsOneHourlyCycleDamagedAtRecord4327() throws IOException {
+    @ParameterizedTest(name = "damaged byte: {0}")
+    @ValueSource(strings = {"length", "not-complete bit"})
+    void theIssuesCaseWithTheDefaultsOneHourlyCycleDamagedAtRecord4327(String how) throws IOException {
         // issue 11: `events` printed 4,327 of 60,000 and nothing a running agent appended afterwards
         long off;
         Path file;
@@ -395,16 +396,23 @@ class JournalDamageTest {
             j.queue().closeStore(store);
         }
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.seek(off + 1);
-            raf.write(0x7F); // one damaged byte: the header's length, 208 -> 32,720
+            if (how.equals("length")) {
+                raf.seek(off + 1);
+                raf.write(0x7F); // one damaged byte: the header's length, 208 -> 32,720
+            } else {
+                raf.seek(off + 3);
+                int b = raf.readByte();
+                raf.seek(off + 3);
+                raf.write(b | 0x80); // one damaged byte: the header's not-complete bit
+            }
         }
         try (Journal j = Journal.open(dir); JournalReader r = j.reader(); JournalWriter w = j.writer()) {
             TestEvents.Checker ch = new TestEvents.Checker().startingAt(0);
             TestEvents.drain(r, ch); // one pass, as `events` reads
             assertThat(ch.lastSeq).isEqualTo(TOTAL - 1);
-            // Chronicle reads record 4327 with 32,720 bytes (the codec still decodes it: its own length is
-            // intact), then a few "documents" from the middle of later records (unknown types or damaged),
-            // then finds no header: skipped to its next index entry (LARGE_HOURLY: every 64th record)
+            // length: Chronicle reads record 4327 with 32,720 bytes (the codec still decodes it: its own length
+            // is intact), then a few "documents" from the middle of later records (unknown types or damaged),
+            // then finds no header. Either way: skipped to its next index entry (LARGE_HOURLY: every 64th record)
             assertThat(r.skippedDamaged()).isBetween(1L, 64L);
             assertThat(ch.received + r.unknownTypes() + r.damaged() + r.skippedDamaged()).isEqualTo(TOTAL);
             assertThat(ch.mismatches).isZero();
