@@ -21,7 +21,12 @@ final class DeletedCycles {
     private final TreeMap<Integer, Long> counts = new TreeMap<>();
 
     DeletedCycles(Path journalDir) {
-        this.file = journalDir.resolve(FILE);
+        this(journalDir, FILE);
+    }
+
+    /** A ledger of the same shape in {@code dir/fileName} (the quarantine's, for one). */
+    DeletedCycles(Path dir, String fileName) {
+        this.file = dir.resolve(fileName);
         load();
     }
 
@@ -61,6 +66,12 @@ final class DeletedCycles {
             n += e.getKey() == fromCycle ? Math.max(0, e.getValue() - skipInFirst) : e.getValue();
         }
         return n;
+    }
+
+    /** Records the ledger holds for the cycle, -1 when it is not in it. */
+    synchronized long recordsOf(int cycle) {
+        Long n = counts.get(cycle);
+        return n == null ? -1 : n;
     }
 
     synchronized boolean wasDeleted(int cycle) {

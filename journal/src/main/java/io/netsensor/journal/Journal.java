@@ -33,9 +33,14 @@ public final class Journal implements AutoCloseable {
     private final SingleChronicleQueue queue;
     private final JournalRetention retention;
     private final DeletedCycles deleted;
+    private final JournalDamage damage;
+    private final long damageGraceNanos;
 
     private Journal(Builder b) {
         this.dir = b.dir;
+        this.damage = new JournalDamage(b.dir, System.err);
+        this.damageGraceNanos = b.damageGraceNanos;
+        damage.screen(b.dir); // before Chronicle opens a file it would wait on forever
         ReleaseListener listener = new ReleaseListener();
         this.queue = SingleChronicleQueueBuilder.single(b.dir.toFile())
                 .rollCycle(b.rollCycle)
@@ -45,6 +50,7 @@ public final class Journal implements AutoCloseable {
         this.deleted = new DeletedCycles(b.dir);
         this.retention = new JournalRetention(queue, b.maxAgeMillis, b.maxBytes, b.diskUsage, deleted);
         listener.retention = retention;
+        damage.attach(queue);
     }
 
     public static Builder builder(Path dir) {
@@ -63,7 +69,7 @@ public final class Journal implements AutoCloseable {
 
     /** A non-durable reader positioned at the start of the journal. */
     public JournalReader reader() {
-        return new JournalReader(queue, queue.createTailer(), null, deleted);
+        return new JournalReader(queue, queue.createTailer(), null, deleted, damage, damageGraceNanos);
     }
 
     /**
@@ -72,7 +78,7 @@ public final class Journal implements AutoCloseable {
      * start of the journal.
      */
     public JournalReader reader(String name) {
-        return new JournalReader(queue, queue.createTailer(name), name, deleted);
+        return new JournalReader(queue, queue.createTailer(name), name, deleted, damage, damageGraceNanos);
     }
 
     /**
@@ -100,6 +106,22 @@ public final class Journal implements AutoCloseable {
         m.count("journal.retention.deleted_cycles", retention::deletedCycles);
         m.count("journal.retention.deleted_bytes", retention::deletedBytes);
         m.count("journal.retention.failed_passes", retention::failedPasses);
+        m.count("journal.quarantined_cycles", damage::quarantinedCycles);
+    }
+
+    /** Damaged cycle files moved to {@code quarantine/} since open (at open, or by a reader that hit the damage). */
+    public long quarantinedCycles() {
+        return damage.quarantinedCycles();
+    }
+
+    /** Bytes of the files in {@code quarantine/} (not counted by retention, never deleted by it). */
+    public long quarantinedBytes() {
+        return damage.quarantinedBytes();
+    }
+
+    /** Where damaged cycle files are moved: {@code <journal dir>/quarantine}. */
+    public Path quarantineDir() {
+        return damage.quarantineDir();
     }
 
     /** Cycle files deleted by retention since open. */
@@ -197,6 +219,7 @@ public final class Journal implements AutoCloseable {
         private long maxAgeMillis;
         private long maxBytes;
         private DiskUsage diskUsage = DiskUsage.detect();
+        private long damageGraceNanos = JournalReader.DEFAULT_DAMAGE_GRACE_NANOS;
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -228,6 +251,15 @@ public final class Journal implements AutoCloseable {
         /** Measures sizes by the cycles' written lengths only (what platforms without stat(2) get). */
         Builder withoutBlockCounts() {
             this.diskUsage = DiskUsage.unavailable();
+            return this;
+        }
+
+        /**
+         * How long a reader waits at an unreadable document that has readable ones after it before it
+         * treats it as damage and skips it (default 1 s); also the interval between its checks.
+         */
+        public Builder damageGrace(Duration grace) {
+            this.damageGraceNanos = grace.toNanos();
             return this;
         }
 

@@ -14,11 +14,19 @@ import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 
 /**
  * Tails the journal: decodes documents into reused events and hands them to an {@link EventHandler}.
  * Non-blocking and single-threaded (one reader per consuming thread). Documents of unknown (future)
  * types are skipped and counted, damaged ones likewise; neither stops the reader.
+ *
+ * <p>Damage Chronicle cannot read past (a garbled, zeroed or incomplete document header, a truncated or
+ * zeroed cycle file) would otherwise leave the reader at that point for good, silently, missing every
+ * later record, new ones included. A reader that finds no document where complete ones exist after it
+ * (see {@code skipDamage}) skips to the next record Chronicle's index reaches, counts what it passed over
+ * ({@link #skippedDamaged()}), reports the cycle once on stderr and has a cycle that is not being written
+ * moved to {@code quarantine/}.
  *
  * <p>If the handler throws, the document is not consumed: the exception propagates and the next
  * poll delivers the same document again (at-least-once, which is what a durable sink wants when
@@ -26,6 +34,8 @@ import java.nio.ByteBuffer;
  */
 public final class JournalReader implements AutoCloseable {
     private static final long NO_TIME = Long.MIN_VALUE;
+    static final long DEFAULT_DAMAGE_GRACE_NANOS = 1_000_000_000L;
+    private static final long NOT_STUCK = Long.MIN_VALUE, MIN_CHECK_NANOS = 1_000_000L;
 
     private final SingleChronicleQueue queue;
     private final ExcerptTailer tailer;
@@ -39,6 +49,13 @@ public final class JournalReader implements AutoCloseable {
     private long conns, dnses, processes, alerts, telemetry, unknownTypes, damaged, skipped;
     private long salvagedSkipped, salvagedDelivered, lostToRetention;
     private final DeletedCycles deleted;
+    private final JournalDamage damage;
+    private final long graceNanos;
+    /** Where the reader found no document, since when, its last damage check; records skipped as damaged. */
+    private long stuckAt = NOT_STUCK, stuckSince, lastCheck, skippedDamaged, damagedAt = -1;
+    private boolean checkNow = true;
+    /** Index of the document read last (valid while lastCycle is set), to see sequence jumps within a cycle. */
+    private long prevRead = -1;
     private int lastCycle = Integer.MIN_VALUE;
     /** Journal indexes whose alerts this reader missed (their cycles deleted before it read them). */
     private long missedFrom = Long.MAX_VALUE, missedTo = Long.MIN_VALUE;
@@ -48,10 +65,18 @@ public final class JournalReader implements AutoCloseable {
     }
 
     JournalReader(SingleChronicleQueue queue, ExcerptTailer tailer, String name, DeletedCycles deleted) {
+        this(queue, tailer, name, deleted, null, DEFAULT_DAMAGE_GRACE_NANOS);
+    }
+
+    JournalReader(SingleChronicleQueue queue, ExcerptTailer tailer, String name, DeletedCycles deleted,
+            JournalDamage damage, long graceNanos) {
+        this.damage = damage;
+        this.graceNanos = graceNanos;
         this.queue = queue;
         this.tailer = tailer;
         this.name = name;
         this.deleted = deleted;
+        if (name != null && damage != null) resumeAfterQuarantine();
     }
 
     /**
@@ -73,8 +98,21 @@ public final class JournalReader implements AutoCloseable {
     public int poll(EventHandler handler, int max, int typeMask) {
         int n = 0;
         while (n < max) {
-            try (DocumentContext dc = tailer.readingDocument()) {
-                if (!dc.isPresent()) break;
+            DocumentContext dc;
+            try {
+                dc = tailer.readingDocument();
+            } catch (RuntimeException e) {
+                // Chronicle could not read what is there (a garbled header): treated as an unreadable document
+                if (skipDamage(true)) continue;
+                break;
+            }
+            boolean stuck = false;
+            try (dc) {
+                if (!dc.isPresent()) {
+                    stuck = true;
+                    continue; // looked at below, with the context closed (skipping moves the tailer)
+                }
+                stuckAt = NOT_STUCK;
                 n++;
                 noteCycle(dc.index());
                 Bytes<?> bytes = dc.wire().bytes();
@@ -93,9 +131,206 @@ public final class JournalReader implements AutoCloseable {
                     dc.rollbackOnClose();
                     throw e;
                 }
+            } finally {
+                if (stuck && !skipDamage(false)) max = n; // the end (or not yet known as damage): stop
             }
         }
         return n;
+    }
+
+    /**
+     * The reader found no document at its position. That is the live end of the journal unless documents
+     * exist after it (its index is at or before the journal's last index, which Chronicle advances only
+     * past complete documents: a later cycle, or later records of this one, were written) and the position
+     * stays unreadable for the grace period: then it is damage (an incomplete, zeroed or garbled header, a
+     * truncated file). Skips to the next readable record (the next index Chronicle's index can reach in
+     * this cycle, else the first readable one of a later cycle), counts the records passed over, reports
+     * the cycle once and quarantines it when it is not being written. Bounded work per call (index look-ups,
+     * galloping over a long damaged stretch): never loops forever, never blocks. Returns whether it moved.
+     */
+    private boolean skipDamage(boolean readFailed) {
+        if (damage == null) return false;
+        long at = tailer.index();
+        long now = System.nanoTime();
+        if (at != stuckAt) {
+            stuckAt = at;
+            stuckSince = now;
+        } else if (!checkNow && now - lastCheck < Math.max(graceNanos, MIN_CHECK_NANOS)) {
+            return false; // idle at the same position: one look per grace period
+        }
+        if (!checkNow && now - lastCheck < MIN_CHECK_NANOS) return false; // a tailing reader: at most 1,000 looks a second
+        checkNow = false;
+        lastCheck = now;
+        RollCycle rc = queue.rollCycle();
+        long last;
+        int lastCycleNow;
+        try {
+            last = queue.lastIndex();
+            lastCycleNow = queue.lastCycle();
+        } catch (RuntimeException e) {
+            return false;
+        }
+        if (at <= 0 || rc.toCycle(at) < queue.firstCycle()) at = queue.firstIndex();
+        if (last < 0 || at > last) return false; // the live end: the writer appends here next
+        // Chronicle's last index counts only complete documents, and one writer completes them in order: a
+        // later cycle, or a document well after this one, means this one was completed and is damaged. Just
+        // behind the end of the newest cycle it must also stay unreadable for the grace period.
+        boolean finished = rc.toCycle(at) < lastCycleNow || at + queue.indexSpacing() < last;
+        if (!finished && now - stuckSince < graceNanos) return false;
+        int cycle = rc.toCycle(at);
+        long seq = rc.toSequenceNumber(at);
+        if (!readFailed && JournalDamage.firstHeaderReadable(cycleFile(cycle)) && readable(at)) {
+            stuckAt = NOT_STUCK; // it reads now (a document completed meanwhile): not damage
+            return true;
+        }
+        long count = countInCycle(cycle);
+        // this cycle first
+        long found = firstReadable(cycle, seq + 1, count);
+        long skippedHere;
+        long resumedAt;
+        if (found >= 0) {
+            skippedHere = found - seq;
+            resumedAt = rc.toIndex(cycle, found);
+        } else {
+            skippedHere = count > seq ? count - seq : 0;
+            resumedAt = -1;
+            int from = cycle;
+            for (long c : later(cycle, lastCycleNow)) {
+                int next = (int) c;
+                skippedHere += damage.quarantinedBetween(from + 1, next);
+                long f = firstReadable(next, 0, countInCycle(next));
+                if (f >= 0) {
+                    skippedHere += f;
+                    resumedAt = rc.toIndex(next, f);
+                    break;
+                }
+                long cnt = countInCycle(next);
+                if (cnt > 0) skippedHere += cnt;
+                from = next;
+            }
+        }
+        if (resumedAt < 0) {
+            tailer.toEnd();
+        } else if (!tailer.moveToIndex(resumedAt)) {
+            return false; // raced with a change (retention, quarantine): tried again on the next poll
+        }
+        stuckAt = NOT_STUCK;
+        checkNow = true; // a damaged stretch right after this one is looked at at once
+        if (skippedHere == 0 && !readFailed && resumedAt >= 0) {
+            // a finished cycle without its end-of-cycle marker (a writer that crashed, then rolled): not damage
+            lastCycle = rc.toCycle(resumedAt);
+            prevRead = resumedAt - 1;
+            return true;
+        }
+        skippedDamaged += skippedHere;
+        damagedAt = at;
+        damage.damaged(cycle, at, skippedHere, resumedAt, count);
+        lastCycle = resumedAt < 0 ? Integer.MIN_VALUE : rc.toCycle(resumedAt);
+        prevRead = resumedAt - 1;
+        return resumedAt >= 0;
+    }
+
+    private java.util.NavigableSet<Long> later(int cycle, int lastCycleNow) {
+        try {
+            queue.refreshDirectoryListing();
+            return cycle >= lastCycleNow ? new java.util.TreeSet<>() : queue.listCyclesBetween(cycle + 1, lastCycleNow);
+        } catch (RuntimeException e) {
+            return new java.util.TreeSet<>();
+        }
+    }
+
+    /**
+     * A durable reader whose stored position lies in a quarantined cycle (moved aside after it last read)
+     * resumes at the next cycle, counting the rest of the quarantined one as skipped-damaged, instead of
+     * falling back to the start of the journal (what Chronicle does when the position's cycle is gone).
+     */
+    private void resumeAfterQuarantine() {
+        try {
+            long stored = tailer.index();
+            RollCycle rc = queue.rollCycle();
+            int cycle = rc.toCycle(stored);
+            long held = damage.quarantinedRecords(cycle);
+            if (stored <= 0 || held < 0) return;
+            for (long c : later(cycle, queue.lastCycle())) {
+                if (tailer.moveToIndex(rc.toIndex((int) c, 0))) {
+                    skippedDamaged += Math.max(0, held - rc.toSequenceNumber(stored)) + damage.quarantinedBetween(cycle + 1, (int) c);
+                    damagedAt = stored;
+                    lastCycle = (int) c;
+                    prevRead = rc.toIndex((int) c, 0) - 1;
+                    return;
+                }
+            }
+        } catch (RuntimeException e) {
+            // left where Chronicle put it
+        } finally {
+            tailer.singleThreadedCheckReset(); // used here on the opening thread; polled on another
+        }
+    }
+
+    /** Documents in a cycle from Chronicle's index (or the quarantine ledger), -1 when unknown. */
+    private long countInCycle(int cycle) {
+        long n;
+        if (!JournalDamage.firstHeaderReadable(cycleFile(cycle))) {
+            n = -1; // Chronicle would wait on its header forever
+        } else try {
+            n = tailer.excerptsInCycle(cycle);
+        } catch (RuntimeException e) {
+            n = -1;
+        }
+        if (n <= 0) {
+            long q = damage.quarantinedRecords(cycle);
+            if (q > 0) return q;
+        }
+        return n;
+    }
+
+    /**
+     * The first sequence at or after {@code from} in the cycle holding a readable document, -1 for none:
+     * each step after the first indexSpacing + 1 doubles (a long damaged stretch costs a logarithmic
+     * number of look-ups), then a binary search finds the first readable one after the last unreadable.
+     */
+    private long firstReadable(int cycle, long from, long count) {
+        if (!JournalDamage.firstHeaderReadable(cycleFile(cycle))) return -1; // Chronicle would wait on it forever
+        RollCycle rc = queue.rollCycle();
+        long end = count > 0 ? count : from + 2L * queue.indexSpacing() + 2;
+        long linear = from + queue.indexSpacing() + 1;
+        long bad = from - 1, step = 1;
+        for (long s = from; s < end; ) {
+            if (readable(rc.toIndex(cycle, s))) {
+                long lo = bad + 1, hi = s; // first readable in (bad, s]
+                while (lo < hi) {
+                    long mid = (lo + hi) >>> 1;
+                    if (readable(rc.toIndex(cycle, mid))) hi = mid;
+                    else lo = mid + 1;
+                }
+                return lo;
+            }
+            bad = s;
+            if (s >= linear) step <<= 1;
+            s = Math.min(s + step, s < end - 1 ? end - 1 : end);
+        }
+        return -1;
+    }
+
+    private Path cycleFile(int cycle) {
+        RollCycle rc = queue.rollCycle();
+        long startMillis = queue.epoch() + (long) cycle * rc.lengthInMillis();
+        return queue.file().toPath().resolve(java.time.format.DateTimeFormatter.ofPattern(rc.format())
+                .withZone(java.time.ZoneOffset.UTC).format(java.time.Instant.ofEpochMilli(startMillis)) + ".cq4");
+    }
+
+    /** Whether the document at index exists and reads (looked at, not consumed). */
+    private boolean readable(long index) {
+        try {
+            if (!tailer.moveToIndex(index)) return false;
+            try (DocumentContext dc = tailer.readingDocument()) {
+                boolean ok = dc.isPresent() && dc.index() == index;
+                dc.rollbackOnClose();
+                return ok;
+            }
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /**
@@ -112,7 +347,18 @@ public final class JournalReader implements AutoCloseable {
                 missedTo = Math.max(missedTo, queue.rollCycle().toIndex(cycle, 0));
             }
         }
+        if (lastCycle != Integer.MIN_VALUE && cycle > lastCycle + 1 && damage != null) {
+            skippedDamaged += damage.quarantinedBetween(lastCycle + 1, cycle); // moved aside before this reader got there
+        }
+        if (lastCycle == cycle && index > prevRead + 1 && damage != null) {
+            // Chronicle stepped over documents it could not read (its sequence moved on without them): count them
+            long gap = index - prevRead - 1;
+            skippedDamaged += gap;
+            damagedAt = prevRead + 1;
+            damage.damaged(cycle, prevRead + 1, gap, index, countInCycle(cycle));
+        }
         lastCycle = cycle;
+        prevRead = index;
     }
 
     /** Records this reader jumped over because retention deleted them before it read them. */
@@ -357,6 +603,20 @@ public final class JournalReader implements AutoCloseable {
         m.count(Metrics.name("journal.read_unknown_types", "reader", reader), () -> unknownTypes);
         m.count(Metrics.name("journal.read_skipped", "reader", reader), () -> skipped);
         m.count(Metrics.name("journal.read_damaged", "reader", reader), () -> damaged);
+        m.count(Metrics.name("journal.read_skipped_damaged", "reader", reader), () -> skippedDamaged);
+    }
+
+    /**
+     * Records passed over at damaged points of the journal (unreadable headers, zeroed or truncated cycle
+     * files, quarantined cycles this reader had not read), as counted from Chronicle's index.
+     */
+    public long skippedDamaged() {
+        return skippedDamaged;
+    }
+
+    /** Index of the last damaged point this reader skipped, -1 for none. */
+    public long damagedAt() {
+        return damagedAt;
     }
 
     /** Documents that failed to decode, skipped. */

@@ -1,5 +1,7 @@
 package io.netsensor.journal;
 
+import static io.netsensor.testkit.events.Times.T0;
+
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.EventHandler;
