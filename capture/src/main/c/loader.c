@@ -4,7 +4,8 @@
  * streams their records to the agent on stdout, each as [u32 length][record] (records.h).
  *
  * A helper process rather than code inside the JVM: a fault here cannot take capture down, its CPU is
- * measured on its own, and it is the only part that needs CAP_BPF/CAP_PERFMON. It stops when the agent
+ * measured on its own, and it is the only part that uses CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN (which it
+ * inherits as ambient capabilities: installer/CAPABILITIES.md). It stops when the agent
  * goes away (stdout closed, or the parent-death signal).
  *
  * stderr carries one human line when it cannot load ("netsensor-bpf: cannot load: ..."), which the agent
