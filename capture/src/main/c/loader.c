@@ -4,7 +4,8 @@
  * streams their records to the agent on stdout, each as [u32 length][record] (records.h).
  *
  * A helper process rather than code inside the JVM: a fault here cannot take capture down, its CPU is
- * measured on its own, and it is the only part that needs CAP_BPF/CAP_PERFMON. It stops when the agent
+ * measured on its own, and it is the only part that uses CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN (which it
+ * inherits as ambient capabilities: installer/CAPABILITIES.md). It stops when the agent
  * goes away (stdout closed, or the parent-death signal).
  *
  * stderr carries one human line when it cannot load ("netsensor-bpf: cannot load: ..."), which the agent
@@ -321,8 +322,13 @@ int main(int argc, char **argv)
 
 	long long next_tick = ns_of(CLOCK_MONOTONIC);
 	while (!stopping) {
-		/* wakes as soon as records arrive; the 10 ms timeout only paces the clock/stats ticks when idle */
+		/* wakes when the programs wake it (at once on a quiet host, at most every 2 ms on a busy one) or
+		 * after 10 ms, which also paces the clock/stats ticks */
 		err = ring_buffer__poll(rb, 10);
+		if (err < 0 && err != -EINTR)
+			break;
+		/* records the programs submitted without waking us (see submit() in netsensor.bpf.c) */
+		err = ring_buffer__consume(rb);
 		if (err < 0 && err != -EINTR)
 			break;
 		long long now = ns_of(CLOCK_MONOTONIC);
