@@ -53,7 +53,7 @@ class MetricsReplayTest {
             "dns.unanswered", "dns.pending", "dns.evictions", "dns.tcp.gaps", "dns.tcp.retransmits", "dns.tcp.oversize",
             "dns.tcp.stream_evictions", "dns.malformed",
             "journal.appended", "journal.rejected", "journal.records", "journal.read", "journal.read_unknown_types",
-            "journal.read_skipped", "journal.read_damaged", "journal.retention.deleted_cycles",
+            "journal.read_skipped", "journal.read_damaged", "journal.read_skipped_damaged", "journal.quarantined_cycles", "journal.retention.deleted_cycles",
             "journal.retention.deleted_bytes", "journal.retention.failed_passes",
             "detector.engine.conn_events", "detector.engine.dns_events", "detector.engine.allowlisted_events",
             "detector.engine.allowlisted_alerts", "detector.gate.passed", "detector.gate.suppressed",

@@ -31,10 +31,12 @@ class AlertsCommandTest {
         CliRunner.Result table = CliRunner.run("alerts", "--data-dir", data.toString());
         assertThat(table.exitCode()).as(table.toString()).isZero();
         List<String> lines = table.stdout().lines().filter(l -> !l.isBlank()).collect(Collectors.toList());
-        assertThat(lines).as(table.stdout()).hasSize(3);
+        // the table: a header, a row per alert (each followed by its summary line), a legend
+        List<String> rows = lines.stream().filter(l -> l.matches("^(Critical|High|Medium|Low) .*")).collect(Collectors.toList());
         assertThat(lines.get(0)).startsWith("SEVERITY");
-        assertThat(lines.get(1)).startsWith("High").contains(" c2_port ", "198.51.100.66:6667");
-        assertThat(lines.get(2)).startsWith("Medium").contains(" fanout ");
+        assertThat(rows).as(table.stdout()).hasSize(2);
+        assertThat(rows.get(0)).startsWith("High").contains(" c2_port ", "198.51.100.66:6667");
+        assertThat(rows.get(1)).startsWith("Medium").contains(" fanout ");
 
         CliRunner.Result high = CliRunner.run("alerts", "--data-dir", data.toString(), "--severity", "high", "--format", "json");
         assertThat(high.exitCode()).as(high.toString()).isZero();
