@@ -178,23 +178,8 @@ public final class TelemetryJson {
         gen.writeEndObject();
     }
 
-    /** The query type's mnemonic for the common types (rows store the number). */
+    /** The query type's mnemonic (rows store the number), as every other document names it. */
     static String typeName(String number) {
-        switch (number) {
-            case "1": return "A";
-            case "2": return "NS";
-            case "5": return "CNAME";
-            case "6": return "SOA";
-            case "12": return "PTR";
-            case "15": return "MX";
-            case "16": return "TXT";
-            case "28": return "AAAA";
-            case "33": return "SRV";
-            case "10": return "NULL";
-            case "64": return "SVCB";
-            case "65": return "HTTPS";
-            case "255": return "ANY";
-            default: return "TYPE" + number;
-        }
+        return DnsNames.type(Integer.parseInt(number));
     }
 }

@@ -125,7 +125,6 @@ public final class RunCommand implements Callable<Integer> {
             if (settings.alertsOnStderr) local.add(new StderrAlertSink(System.err));
             // The configured sinks resume at their stored positions (the journal's beginning the first time);
             // the printers show what this run journals from now on.
-            String sinkSummary;
             try (Outputs outputs = Outputs.start(sensor.journal, sensor.metrics, local, SinkRunner.Start.END, sinks, dir, System.err)) {
                 Thread shutdown = new Thread(() -> {
                     source.stop();
@@ -156,7 +155,6 @@ public final class RunCommand implements Callable<Integer> {
                 c.join();
                 if (detection != null) detection.join();
                 outputs.stop(() -> c.done() && (detection == null || detection.done()));
-                sinkSummary = outputs.summary();
             }
             out.flush();
             Metrics m = sensor.metrics;
