@@ -55,14 +55,20 @@ class MetricsEndpointIT {
                 PromText.Parsed first = PromText.parse(get(base + "/metrics").body());
                 traffic(net, 3);
                 Sh.exec(10, "nc", "-z", "-w", "2", TestNet.SERVER_IP, "6667"); // IRC: a c2_port alert
-                Thread.sleep(2500); // pcap stats are read about once a second
-                PromText.Parsed second = PromText.parse(get(base + "/metrics").body());
-
-                for (String moving : List.of("netsensor_capture_frames_total", "netsensor_capture_pcap_received_total",
+                List<String> movingCounters = List.of("netsensor_capture_frames_total", "netsensor_capture_pcap_received_total",
                         "netsensor_journal_records_total", "netsensor_journal_appended_total", "netsensor_dns_queries_total",
                         "netsensor_conn_flows_created_total", "netsensor_detector_engine_conn_events_total",
                         "netsensor_detect_alerts_by_severity_total", "netsensor_detect_alerts_journaled_total",
-                        "netsensor_attribution_records_total")) {
+                        "netsensor_attribution_records_total");
+                // pcap stats are sampled about once a second and flows are journaled as they close, so scrape
+                // until every counter has moved (bounded) rather than after a fixed sleep that a busy CI machine outlasts
+                PromText.Parsed second = null;
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                do {
+                    Thread.sleep(1000);
+                    second = PromText.parse(get(base + "/metrics").body());
+                } while (!allMoved(first, second, movingCounters) && System.nanoTime() < deadline);
+                for (String moving : movingCounters) {
                     assertThat(second.sum(moving)).as(moving).isGreaterThan(first.sum(moving));
                 }
                 for (String present : List.of("netsensor_capture_pcap_dropped_total", "netsensor_capture_pcap_if_dropped_total",
@@ -115,6 +121,10 @@ class MetricsEndpointIT {
                 assertThat(after.output).contains("not running (stopped");
             }
         }
+    }
+
+    private static boolean allMoved(PromText.Parsed first, PromText.Parsed second, List<String> counters) {
+        return counters.stream().allMatch(c -> second.sum(c) > first.sum(c));
     }
 
     private static void traffic(TestNet net, int connections) {
