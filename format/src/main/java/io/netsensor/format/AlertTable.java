@@ -69,12 +69,10 @@ public final class AlertTable {
         }
     }
 
-    /** The local side: address, process name and pid when attributed, else the MAC when known (a LAN client). */
+    /** The local side: address, and process name and pid when attributed. */
     static String host(Alert a) {
         String host = a.hostIp == null ? "-" : a.hostIp;
-        if (a.process != null) return host + " " + a.process.name + "[" + a.process.pid + "]";
-        if (a.hostMac != null) return host + " " + a.hostMac;
-        return host;
+        return a.process == null ? host : host + " " + a.process.name + "[" + a.process.pid + "]";
     }
 
     /** The remote side, or what the alert is about when it has no one peer (hosts scanned, domains tried). */
