@@ -76,6 +76,17 @@ public final class Rsyslog implements AutoCloseable {
         throw new IllegalStateException("rsyslogd did not listen on " + port + ": " + Files.readString(dir.resolve("rsyslogd.out")));
     }
 
+    /** Whether the rsyslogd this helper started is running. */
+    public boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    /** What rsyslogd printed (its errors), for a failure message. */
+    public String log() throws IOException {
+        Path out = dir.resolve("rsyslogd.out");
+        return Files.exists(out) ? Files.readString(out) : "";
+    }
+
     /** SIGTERM, as `systemctl stop rsyslog` does; waits for it to exit. */
     public void stop() throws InterruptedException {
         if (process == null) return;
