@@ -122,7 +122,21 @@ public final class Rsyslog implements AutoCloseable {
         return n;
     }
 
+    /**
+     * A free loopback port below Linux's ephemeral range (32768-60999): a test that stops rsyslog and starts
+     * it again on the same port must not find the port taken meanwhile by a listener on port 0 of another
+     * test run on the same machine (which then answered the probe while rsyslog could not bind).
+     */
     public static int freePort() throws IOException {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int i = 0; i < 100; i++) {
+            int port = random.nextInt(20_000, 32_000);
+            try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
+        }
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
