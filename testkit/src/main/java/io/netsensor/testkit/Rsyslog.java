@@ -76,6 +76,17 @@ public final class Rsyslog implements AutoCloseable {
         throw new IllegalStateException("rsyslogd did not listen on " + port + ": " + Files.readString(dir.resolve("rsyslogd.out")));
     }
 
+    /** Whether the rsyslogd this helper started is running. */
+    public boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    /** What rsyslogd printed (its errors), for a failure message. */
+    public String log() throws IOException {
+        Path out = dir.resolve("rsyslogd.out");
+        return Files.exists(out) ? Files.readString(out) : "";
+    }
+
     /** SIGTERM, as `systemctl stop rsyslog` does; waits for it to exit. */
     public void stop() throws InterruptedException {
         if (process == null) return;
@@ -111,7 +122,21 @@ public final class Rsyslog implements AutoCloseable {
         return n;
     }
 
+    /**
+     * A free loopback port below Linux's ephemeral range (32768-60999): a test that stops rsyslog and starts
+     * it again on the same port must not find the port taken meanwhile by a listener on port 0 of another
+     * test run on the same machine (which then answered the probe while rsyslog could not bind).
+     */
     public static int freePort() throws IOException {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int i = 0; i < 100; i++) {
+            int port = random.nextInt(20_000, 32_000);
+            try (ServerSocket s = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
+        }
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }

@@ -148,6 +148,7 @@ class ForwardingIT {
     private static List<String> awaitAll(Rsyslog rsyslog, Path data, long timeoutMillis, long from) throws Exception {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         while (true) {
+            if (!rsyslog.alive()) throw new AssertionError("rsyslogd exited while the test waited for it: " + rsyslog.log());
             List<String> got = received(rsyslog);
             List<String> want = journaled(data).entrySet().stream().filter(e -> e.getValue() >= from).map(Map.Entry::getKey).toList();
             if (got.containsAll(want) || System.currentTimeMillis() > deadline) return got;
@@ -212,6 +213,7 @@ class ForwardingIT {
                 long outageTo = System.currentTimeMillis() * 1_000_000L;
                 rsyslog.start();
                 Thread.sleep(10_000);
+                assertThat(rsyslog.alive()).as("rsyslogd runs again: %s", rsyslog.log()).isTrue();
                 traffic.close();
                 Thread.sleep(7_000); // a refused connection is journaled tcp_close_delay (5 s) after its RST
 
