@@ -2,7 +2,6 @@ package io.netsensor.format;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.netsensor.events.Alert;
-import io.netsensor.events.DetectorKind;
 import io.netsensor.events.Severity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,6 +42,14 @@ public final class AlertJson {
     }
 
     public void write(Alert a) {
+        write(a, a.detector.label, MitreAttack.of(a.detector));
+    }
+
+    /**
+     * An alert raised outside the agent's detectors (the fleet view's cross-host rules), in the same shape:
+     * {@code rule} is its rule.id/name and {@code techniques} its threat.* mapping; {@code a.detector} is not read.
+     */
+    public void write(Alert a, String rule, java.util.List<MitreAttack.Technique> techniques) {
         try {
             gen.writeStartObject();
             gen.writeStringField("@timestamp", EventJson.time(a.lastSeenNanos));
@@ -65,8 +72,8 @@ public final class AlertJson {
             gen.writeStringField("end", EventJson.time(a.lastSeenNanos));
             gen.writeEndObject();
             gen.writeObjectFieldStart("rule");
-            gen.writeStringField("id", a.detector.label);
-            gen.writeStringField("name", a.detector.label);
+            gen.writeStringField("id", rule);
+            gen.writeStringField("name", rule);
             gen.writeEndObject();
             gen.writeObjectFieldStart("source");
             if (a.hostIp != null) gen.writeStringField("ip", a.hostIp);
@@ -92,7 +99,7 @@ public final class AlertJson {
             if (a.process != null) {
                 EventJson.writeProcess(gen, a.process.pid, a.process.entityId, a.process.startNanos, a.process);
             }
-            threat(a.detector);
+            threat(techniques);
             gen.writeObjectFieldStart("netsensor");
             gen.writeStringField("alert_id", a.id); // stable across re-alerts: what a SIEM groups an alert's updates by
             gen.writeStringField("severity", a.severity.label);
@@ -107,8 +114,7 @@ public final class AlertJson {
     }
 
     /** threat.*: the detector's ATT&CK mapping (see {@link MitreAttack}), each ECS field an array in the same order. */
-    private void threat(DetectorKind d) throws IOException {
-        java.util.List<MitreAttack.Technique> ts = MitreAttack.of(d);
+    private void threat(java.util.List<MitreAttack.Technique> ts) throws IOException {
         gen.writeObjectFieldStart("threat");
         gen.writeStringField("framework", "MITRE ATT&CK");
         gen.writeObjectFieldStart("tactic");

@@ -21,56 +21,63 @@ import org.apache.kafka.common.Uuid;
  * classpath, in a child JVM so a test can kill it and start it again on the same log directory and ports.
  * Listens on 127.0.0.1 only; its output goes to {@code broker.log} in its directory.
  */
-final class KafkaTestBroker implements AutoCloseable {
+public final class KafkaTestBroker implements AutoCloseable {
     /** Thrown when the broker cannot start here (the caller skips, or fails in CI). */
-    static final class Unavailable extends Exception {
+    public static final class Unavailable extends Exception {
         Unavailable(String message) {
             super(message);
         }
     }
 
-    final Path dir;
-    final int port, controllerPort;
+    public final Path dir;
+    public final int port, controllerPort;
     private final Path config, log;
+    private final Map<String, String> extra;
     private Process process;
 
-    private KafkaTestBroker(Path dir, int port, int controllerPort) {
+    private KafkaTestBroker(Path dir, int port, int controllerPort, Map<String, String> extra) {
         this.dir = dir;
+        this.extra = extra;
         this.port = port;
         this.controllerPort = controllerPort;
         this.config = dir.resolve("server.properties");
         this.log = dir.resolve("broker.log");
     }
 
-    static KafkaTestBroker start(Path dir) throws Unavailable, IOException, InterruptedException {
+    public static KafkaTestBroker start(Path dir) throws Unavailable, IOException, InterruptedException {
+        return start(dir, Map.of());
+    }
+
+    /** With broker settings over the defaults (e.g. fleet's tests: faster session and transaction timeouts). */
+    public static KafkaTestBroker start(Path dir, Map<String, String> extra) throws Unavailable, IOException, InterruptedException {
         Files.createDirectories(dir);
-        KafkaTestBroker b = new KafkaTestBroker(dir, freePort(), freePort());
+        KafkaTestBroker b = new KafkaTestBroker(dir, freePort(), freePort(), Map.copyOf(extra));
         b.writeConfig();
         b.format();
         b.launch();
         return b;
     }
 
-    String bootstrap() {
+    public String bootstrap() {
         return "127.0.0.1:" + port;
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
     /** Kills the broker as a crash would (SIGKILL), and waits until it is gone. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
     /** Starts it again on the same log directory and ports; returns once it serves requests. */
-    void restart() throws Unavailable, IOException, InterruptedException {
+    public void restart() throws Unavailable, IOException, InterruptedException {
         launch();
     }
 
-    void createTopics(int partitions, String... names) throws Exception {
+    public void createTopics(int partitions, String... names) throws Exception {
         try (Admin admin = admin()) {
             List<NewTopic> topics = new ArrayList<>();
             for (String n : names) topics.add(new NewTopic(n, partitions, (short) 1));
@@ -78,7 +85,7 @@ final class KafkaTestBroker implements AutoCloseable {
         }
     }
 
-    Admin admin() {
+    public Admin admin() {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000", AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000"));
     }
@@ -106,6 +113,7 @@ final class KafkaTestBroker implements AutoCloseable {
         p.put("num.io.threads", "2");
         p.put("num.recovery.threads.per.data.dir", "1");
         p.put("log.cleaner.enable", "false");
+        p.putAll(extra);
         try (var w = Files.newBufferedWriter(config)) {
             p.store(w, "netsensor test broker");
         }
@@ -162,7 +170,7 @@ final class KafkaTestBroker implements AutoCloseable {
     }
 
     /** The end of the broker's log, as one line, for a message. */
-    String tail() {
+    public String tail() {
         try {
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
             List<String> last = new ArrayList<>();
