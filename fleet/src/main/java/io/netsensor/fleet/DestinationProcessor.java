@@ -68,10 +68,12 @@ final class DestinationProcessor implements Processor<String, Observation, Strin
         String key = record.key();
         if (o == null || key == null || key.isEmpty()) return;
         metrics.observations.inc();
+        // a CONN row's first connection may be up to an interval before the row's end
+        long first = Math.min(o.timeMs(), o.firstSeenMs());
         tick(o.timeMs());
         DestinationState s = store.get(key);
-        if (s == null) s = new DestinationState(o.timeMs());
-        s.firstSeenMs = Math.min(s.firstSeenMs, o.timeMs());
+        if (s == null) s = new DestinationState(first);
+        s.firstSeenMs = Math.min(s.firstSeenMs, first);
         s.lastSeenMs = Math.max(s.lastSeenMs, o.timeMs());
         s.contacts++;
         s.connections += o.source() == Observation.Source.CONN_ROW ? o.connections() : 0;
@@ -81,6 +83,7 @@ final class DestinationProcessor implements Processor<String, Observation, Strin
             s.overflowContacts++;
             metrics.overflow.inc();
         } else {
+            h.seen(first);
             h.seen(o.timeMs());
             switch (o.source()) {
                 case CONN_ROW -> {

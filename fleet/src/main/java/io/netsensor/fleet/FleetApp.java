@@ -52,10 +52,11 @@ public final class FleetApp implements AutoCloseable {
         p.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "zstd");
         p.putIfAbsent(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // KIP-714 client metrics push: the fleet reports to no one it was not told to
-        p.putIfAbsent("enable.metrics.push", "false");
-        p.putIfAbsent(StreamsConfig.consumerPrefix("enable.metrics.push"), "false");
-        p.putIfAbsent(StreamsConfig.producerPrefix("enable.metrics.push"), "false");
-        p.putIfAbsent(StreamsConfig.adminClientPrefix("enable.metrics.push"), "false");
+        // (Booleans, not text: Streams reads these originals uncoerced)
+        p.putIfAbsent("enable.metrics.push", Boolean.FALSE);
+        p.putIfAbsent(StreamsConfig.mainConsumerPrefix("enable.metrics.push"), Boolean.FALSE);
+        p.putIfAbsent(StreamsConfig.producerPrefix("enable.metrics.push"), Boolean.FALSE);
+        p.putIfAbsent(StreamsConfig.adminClientPrefix("enable.metrics.push"), Boolean.FALSE);
         return p;
     }
 

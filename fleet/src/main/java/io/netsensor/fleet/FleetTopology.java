@@ -40,9 +40,17 @@ public final class FleetTopology {
     }
 
     static Topology build(FleetSettings cfg, FleetMetrics metrics) {
+        return build(cfg, metrics, true);
+    }
+
+    /**
+     * @param rocksDb false: the destination store in memory (the rules' unit tests, where the test driver
+     *                commits, so flushes RocksDB, after every record)
+     */
+    static Topology build(FleetSettings cfg, FleetMetrics metrics, boolean rocksDb) {
         StreamsBuilder b = new StreamsBuilder();
-        b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DestinationProcessor.STORE),
-                Serdes.String(), DestinationState.serde()));
+        b.addStateStore(Stores.keyValueStoreBuilder(rocksDb ? Stores.persistentKeyValueStore(DestinationProcessor.STORE)
+                : Stores.inMemoryKeyValueStore(DestinationProcessor.STORE), Serdes.String(), DestinationState.serde()));
         // the parser holds scratch buffers: one per stream thread
         ThreadLocal<AgentRecords> parsers = ThreadLocal.withInitial(() -> new AgentRecords(cfg.beacon.ignoredServices));
         KStream<String, Observation> telemetry = b.stream(cfg.topics.telemetry, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("telemetry"))
@@ -64,7 +72,8 @@ public final class FleetTopology {
                 .branch((k, v) -> v.value() == null, Branched.withConsumer(s -> s.mapValues(FleetOutput::value)
                         .to(cfg.topics.prevalence, Produced.with(Serdes.String(), Serdes.ByteArray())), "tombstones"))
                 .defaultBranch(Branched.withConsumer(s -> s.mapValues(FleetOutput::value)
-                        .toTable(Named.as("prevalence-latest"), Materialized.<String, byte[], KeyValueStore<Bytes, byte[]>>as("prevalence-latest")
+                        .toTable(Named.as("prevalence-latest"), (rocksDb ? Materialized.<String, byte[], KeyValueStore<Bytes, byte[]>>as("prevalence-latest")
+                                : Materialized.<String, byte[]>as(Stores.inMemoryKeyValueStore("prevalence-latest")))
                                 .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray()).withLoggingDisabled())
                         .toStream(Named.as("prevalence-changes"))
                         .to(cfg.topics.prevalence, Produced.with(Serdes.String(), Serdes.ByteArray())), "prevalence"));
