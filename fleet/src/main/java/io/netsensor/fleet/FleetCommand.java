@@ -21,6 +21,13 @@ import picocli.CommandLine.Option;
                 "destination beacons, botnets, shared DGA names, spreaders) in the agents' alert shape. Run more",
                 "instances with the same application_id to share the partitions. Stops on SIGINT/SIGTERM."})
 public final class FleetCommand implements Callable<Integer> {
+    static {
+        // Before any logger exists: warnings and errors on stderr, as the agent logs; Kafka's clients are chatty at INFO.
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+    }
+
     @Option(names = "--bootstrap", required = true, paramLabel = "HOST:PORT[,HOST:PORT...]", description = "Kafka brokers.")
     String bootstrap;
 
