@@ -47,8 +47,9 @@ class FleetDetectionsIT {
         return "10.9.0." + (11 + agent);
     }
 
-    /** Seconds of generated traffic: 8 rounds of 5 minutes. */
-    private static final double END_S = SlicedTraffic.ALIGN_S + 8 * SlicedTraffic.SLICE_S;
+    /** Seconds of generated traffic: 6 rounds of 5 minutes. */
+    private static final int ROUNDS = 6;
+    private static final double END_S = SlicedTraffic.ALIGN_S + ROUNDS * SlicedTraffic.SLICE_S;
 
     /** What every host does all along: the intranet site (after resolving it), a CDN, NTP. */
     private static void benign(SlicedTraffic t, int agent, SplittableRandom r) {
@@ -60,28 +61,28 @@ class FleetDetectionsIT {
         for (double s = 20 + r.nextDouble() * 60; s < END_S; s += -Math.log(1 - r.nextDouble()) * 240)
             t.tcpSession(s, me, "203.0.113.30", 443, 300, 20000, 1.0);
         for (double s = 10 + agent; s < END_S; s += 64) t.udpExchange(s, me, 123, "203.0.113.123", 123, 48, 48);
-        // at 30 min every host fetches from a CDN edge none used before: shared infrastructure, not a spreader
-        t.dnsResolved(1800 + agent, me, RESOLVER, "d222222abcdef8.cloudfront.net", "203.0.113.31");
-        t.tcpSession(1801 + agent * 3, me, "203.0.113.31", 443, 300, 50000, 2.0);
+        // at 25 min every host fetches from a CDN edge none used before: shared infrastructure, not a spreader
+        t.dnsResolved(1500 + agent, me, RESOLVER, "d222222abcdef8.cloudfront.net", "203.0.113.31");
+        t.tcpSession(1501 + agent * 3, me, "203.0.113.31", 443, 300, 50000, 2.0);
     }
 
     private static SlicedTraffic traffic(int agent, boolean attacked, SplittableRandom r) {
-        SlicedTraffic t = new SlicedTraffic(8);
+        SlicedTraffic t = new SlicedTraffic(ROUNDS);
         benign(t, agent, r);
         if (!attacked) return t;
         String me = ip(agent);
         if (agent < 3) {
-            // agents 1-3: a botnet's check-in every 30 s from minute 13, and its DGA's names failing at minute 20
-            for (double s = 780 + r.nextDouble() * 20; s < END_S; s += 30 + (r.nextDouble() * 2 - 1))
+            // agents 1-3: a botnet's check-in every 30 s from minute 11, and its DGA's names failing at minute 15
+            for (double s = 660 + r.nextDouble() * 20; s < END_S; s += 30 + (r.nextDouble() * 2 - 1))
                 t.tcpSession(s, me, "198.51.100.77", 443, 200, 600, 0.2);
-            for (int i = 0; i < DGA.length; i++) t.dnsNxdomain(1200 + i * 7 + agent, me, RESOLVER, DGA[i]);
+            for (int i = 0; i < DGA.length; i++) t.dnsNxdomain(900 + i * 7 + agent, me, RESOLVER, DGA[i]);
         } else {
             // agent 4 alone: a slow beacon to a destination nobody else knows
-            for (double s = 780 + r.nextDouble() * 10; s < END_S; s += 120 + (r.nextDouble() * 4 - 2))
+            for (double s = 660 + r.nextDouble() * 10; s < END_S; s += 120 + (r.nextDouble() * 4 - 2))
                 t.tcpSession(s, me, "198.51.100.66", 8443, 200, 600, 0.2);
         }
-        // minute 25: every host connects to one new address within a minute: a spreader
-        t.tcpSession(1500 + agent * 15, me, "198.51.100.99", 445, 2000, 100, 0.5);
+        // minute 20: every host connects to one new address within a minute: a spreader
+        t.tcpSession(1200 + agent * 15, me, "198.51.100.99", 445, 2000, 100, 0.5);
         return t;
     }
 
@@ -96,14 +97,28 @@ class FleetDetectionsIT {
         for (int a = 0; a < AGENTS.length; a++) agents.add(traffic(a, attacked, r));
         FleetSettings cfg = FleetCluster.settings("fleet-" + prefix, dir.resolve(prefix + "-state"), prefix);
         cfg.spreader.minHosts = 4;
+        cfg.beacon.minIntervals = 6; // half an hour of traffic: a 2-minute beacon shows in 9 intervals
         Set<String> inputs = Set.of(cfg.topics.telemetry, cfg.topics.alerts);
         try (FleetApp app = new FleetApp(cfg, broker.bootstrap()); Admin admin = broker.admin()) {
             app.start();
-            for (int round = 0; round < 8; round++) {
-                for (int a = 0; a < AGENTS.length; a++)
-                    SimulatedAgent.replay(dir.resolve(prefix).resolve("round-" + round), AGENTS[a], dir.resolve(prefix).resolve(AGENTS[a] + "-data"),
-                            broker.bootstrap(), cfg.topics.telemetry, cfg.topics.alerts, agents.get(a).slice(round));
-                FleetCluster.awaitCaughtUp(admin, cfg.applicationId, inputs, Duration.ofSeconds(60));
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(AGENTS.length);
+            try {
+                for (int round = 0; round < ROUNDS; round++) {
+                    // the four agents of a round replay at once, as four sensors would
+                    List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+                    for (int a = 0; a < AGENTS.length; a++) {
+                        int agent = a, k = round;
+                        running.add(pool.submit(() -> {
+                            SimulatedAgent.replay(dir.resolve(prefix).resolve("round-" + k), AGENTS[agent], dir.resolve(prefix).resolve(AGENTS[agent] + "-data"),
+                                    broker.bootstrap(), cfg.topics.telemetry, cfg.topics.alerts, agents.get(agent).slice(k));
+                            return null;
+                        }));
+                    }
+                    for (var f : running) f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+                    FleetCluster.awaitCaughtUp(admin, cfg.applicationId, inputs, Duration.ofSeconds(60));
+                }
+            } finally {
+                pool.shutdownNow();
             }
             assertThat(app.metrics().badRecords.getCount()).isZero();
             assertThat(app.metrics().telemetry.getCount()).isGreaterThan(200);
