@@ -14,12 +14,13 @@ import picocli.CommandLine.Option;
  * {@code netsensor fleet}: the fleet view, a Kafka Streams application over the topics the agents' Kafka sinks
  * write. Its own jar ({@code ./netsensor fleet} runs it), so the agent never carries Kafka Streams.
  */
-@Command(name = "fleet", mixinStandardHelpOptions = true,
+@Command(name = "netsensor fleet", mixinStandardHelpOptions = true,
         header = "Fleet-wide prevalence and cross-host detections over the agents' Kafka topics.",
-        description = {"Reads the telemetry and alerts the agents' kafka sinks write, counts the distinct hosts per",
-                "destination (1 h, 24 h, 7 d; first seen) onto a compacted topic, and raises fleet alerts (rare",
-                "destination beacons, botnets, shared DGA names, spreaders) in the agents' alert shape. Run more",
-                "instances with the same application_id to share the partitions. Stops on SIGINT/SIGTERM."})
+        description = {"Reads the telemetry and alerts the agents' kafka sinks write, counts the",
+                "distinct hosts per destination (1 h, 24 h, 7 d; first seen) onto a compacted",
+                "topic, and raises fleet alerts (rare beacons, botnets, shared DGA names,",
+                "spreaders) in the agents' alert shape. Instances with the same application_id",
+                "share the partitions. Stops on SIGINT/SIGTERM."})
 public final class FleetCommand implements Callable<Integer> {
     static {
         // Before any logger exists: warnings and errors on stderr, as the agent logs; Kafka's clients are chatty at INFO.
