@@ -89,10 +89,12 @@ public final class FleetTopology {
         List<Observation> obs;
         try {
             obs = p.run();
-        } catch (AgentRecords.BadRecord e) {
+        } catch (AgentRecords.BadRecord | RuntimeException e) {
+            // a document this build cannot read must not stop the fleet: counted, logged (1..10, then powers of two)
             long n = metrics.badRecords.getCount();
             metrics.badRecords.inc();
-            if (n < 10 || Long.bitCount(n) == 1) log.warn("netsensor fleet: skipping a record of {}: {} ({} skipped so far)", topic, e.getMessage(), n + 1);
+            String why = e instanceof AgentRecords.BadRecord ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+            if (n < 10 || Long.bitCount(n) == 1) log.warn("netsensor fleet: skipping a record of {}: {} ({} skipped so far)", topic, why, n + 1);
             return List.of();
         }
         List<KeyValue<String, Observation>> out = new ArrayList<>(obs.size());
