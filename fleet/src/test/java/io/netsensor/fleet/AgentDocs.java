@@ -42,6 +42,42 @@ final class AgentDocs {
         return encoder(host).telemetry(b.build());
     }
 
+    /** An agent's beacon alert (as its detector words it) to remote:port with the measured median interval. */
+    byte[] beaconAlert(String host, String remote, int port, long firstMs, long lastMs, double medianS) {
+        io.netsensor.events.Alert.Draft a = new io.netsensor.events.Alert.Draft();
+        a.id = "beacon-" + host + "-" + remote;
+        a.detector = io.netsensor.events.DetectorKind.BEACON;
+        a.severity = io.netsensor.events.Severity.MEDIUM;
+        a.score = 0.8;
+        a.hostIp = "10.1.0.9";
+        a.remoteIp = remote;
+        a.remotePort = port;
+        a.firstSeenNanos = firstMs * 1_000_000L;
+        a.lastSeenNanos = lastMs * 1_000_000L;
+        a.count = 40;
+        a.evidence.put("interval_median_s", medianS);
+        a.summary = "periodic tcp connections";
+        return encoder(host).alert(a.build());
+    }
+
+    /** An agent's DGA alert sampling these names (NXDOMAIN, score 0.97). */
+    byte[] dgaAlert(String host, long t, List<String> names) {
+        io.netsensor.events.Alert.Draft a = new io.netsensor.events.Alert.Draft();
+        a.id = "dga:10.1.0.9";
+        a.detector = io.netsensor.events.DetectorKind.DGA;
+        a.severity = io.netsensor.events.Severity.HIGH;
+        a.score = 0.9;
+        a.hostIp = "10.1.0.9";
+        a.firstSeenNanos = (t - MIN) * 1_000_000L;
+        a.lastSeenNanos = t * 1_000_000L;
+        a.count = names.size();
+        List<Map<String, Object>> samples = new java.util.ArrayList<>();
+        for (String n : names) samples.add(Map.of("domain", n, "score", 0.97, "nxdomain", true));
+        a.evidence.put("samples", samples);
+        a.summary = "improbable domains";
+        return encoder(host).alert(a.build());
+    }
+
     /** The DNS row of one interval: queries under a registered domain, nx of them answered NXDOMAIN. */
     byte[] dns(String host, String registered, long t, long queries, long nx) {
         long start = Math.floorDiv(t, MIN) * MIN;

@@ -139,6 +139,35 @@ class FleetRulesTest {
     }
 
     @Test
+    void theAgentsOwnBeaconAlertsWithOnePeriodMakeABotnetTooEvenUnderTheTelemetryThreshold() {
+        FleetSettings s = FleetDriver.settings();
+        s.beacon.minIntervals = 1000; // telemetry alone can never say beacon here: only the agents' alerts do
+        try (FleetDriver f = new FleetDriver(s, state)) {
+            for (String h : List.of("ws-01", "ws-02", "ws-03")) {
+                f.connections(h, "198.51.100.80", 8080, Transport.TCP, List.of(T0 + 20 * MIN), List.of());
+                f.play();
+                f.alert(h, f.docs.beaconAlert(h, "198.51.100.80", 8080, T0 + 20 * MIN, T0 + 60 * MIN, h.equals("ws-02") ? 61.5 : 60.0));
+            }
+            assertThat(f.rules()).containsExactly("fleet_botnet");
+            assertThat(f.alerts().get(0).at("/netsensor/evidence/periods_s/ws-02").asDouble()).isEqualTo(61.5);
+        }
+    }
+
+    @Test
+    void namesTheAgentsDgaAlertsSampleOnThreeHostsAreSharedWhateverTheFleetsOwnScore() {
+        FleetSettings s = FleetDriver.settings();
+        s.sharedNames.minScore = 1.0; // the fleet's own scoring never passes: only the agents' flags count
+        try (FleetDriver f = new FleetDriver(s, state)) {
+            for (String h : List.of("ws-01", "ws-02", "ws-03"))
+                f.alert(h, f.docs.dgaAlert(h, T0 + 30 * MIN, List.of("a.qwkzjxv.biz", "mjjxqzvk.top")));
+            f.alert("ws-04", f.docs.dgaAlert("ws-04", T0 + 30 * MIN, List.of("other-only-here.top")));
+            assertThat(f.rules()).containsExactly("fleet_shared_names", "fleet_shared_names");
+            assertThat(f.alerts()).extracting(a -> a.at("/netsensor/evidence/domain").asText()).containsExactlyInAnyOrder("qwkzjxv.biz", "mjjxqzvk.top");
+            assertThat(f.alerts().get(0).at("/netsensor/evidence/hosts_flagged_by_agent_dga").asInt()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void slidingWindowsCountHostsByTheirLastContactAndTheCapCountsTheOverflow() {
         FleetSettings s = FleetDriver.settings();
         s.prevalence.maxHostsPerDestination = 8;
