@@ -50,7 +50,9 @@ public final class FleetTopology {
     static Topology build(FleetSettings cfg, FleetMetrics metrics, boolean rocksDb) {
         StreamsBuilder b = new StreamsBuilder();
         b.addStateStore(Stores.keyValueStoreBuilder(rocksDb ? Stores.persistentKeyValueStore(DestinationProcessor.STORE)
-                : Stores.inMemoryKeyValueStore(DestinationProcessor.STORE), Serdes.String(), DestinationState.serde()));
+                : Stores.inMemoryKeyValueStore(DestinationProcessor.STORE), Serdes.String(), DestinationState.serde())
+                // a busy destination is rewritten per row: the cache sends RocksDB and the changelog its last state per commit
+                .withCachingEnabled());
         // the parser holds scratch buffers: one per stream thread
         ThreadLocal<AgentRecords> parsers = ThreadLocal.withInitial(() -> new AgentRecords(cfg.beacon.ignoredServices));
         KStream<String, Observation> telemetry = b.stream(cfg.topics.telemetry, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("telemetry"))
