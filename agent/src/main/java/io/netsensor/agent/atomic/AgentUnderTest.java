@@ -92,6 +92,10 @@ final class AgentUnderTest implements AutoCloseable {
         return out;
     }
 
+    Process process() {
+        return process;
+    }
+
     boolean alive() {
         return process.isAlive();
     }

@@ -83,6 +83,11 @@ public final class AtomicNet implements AutoCloseable {
         return p;
     }
 
+    /** A process started elsewhere inside one of the namespaces (the agent): stopped by close() too. */
+    public synchronized void adopt(Process p) {
+        processes.add(p);
+    }
+
     /** Waits (bounded) until something listens on address:port in namespace ns, TCP. */
     public void awaitListening(String ns, String address, int port) throws InterruptedException {
         String needle = address + ":" + port + " ";

@@ -145,7 +145,7 @@ public final class AtomicReport {
     private static TreeSet<String> remotes(AtomicResult r) {
         TreeSet<String> s = new TreeSet<>();
         for (Observed.Conn c : r.connections()) {
-            boolean inbound = "inbound".equals(c.direction());
+            boolean inbound = AtomicNet.VICTIM_IP.equals(c.destinationIp());
             s.add(inbound ? c.sourceIp() + " -> :" + c.destinationPort() : c.destinationIp() + ":" + c.destinationPort());
         }
         return s;

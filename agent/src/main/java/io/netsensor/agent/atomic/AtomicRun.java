@@ -51,7 +51,16 @@ public final class AtomicRun {
         if (why != null) throw new AtomicSetupException(why);
         long t0 = System.nanoTime();
         Path work = Files.createTempDirectory("netsensor-atomic-");
-        try (AtomicNet net = AtomicNet.create(work); AgentUnderTest agent = AgentUnderTest.start(net, PROFILE)) {
+        AtomicNet net = AtomicNet.create(work);
+        // Ctrl-C or a kill ends this JVM through its shutdown hooks, not through the finally below: the
+        // namespaces, the agent and the generators must go either way.
+        Thread cleanup = new Thread(() -> {
+            net.close();
+            io.netsensor.agent.FileTrees.deleteQuietly(work);
+        }, "atomic-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try (net; AgentUnderTest agent = AgentUnderTest.start(net, PROFILE)) {
+            net.adopt(agent.process());
             log.println("netsensor atomic: test network " + net.victimNs + " <-> " + net.internetNs + "; starting the agent on "
                     + net.victimIf + " (profile " + PROFILE + ")");
             agent.awaitCapturing(120);
@@ -95,6 +104,11 @@ public final class AtomicRun {
             return new Outcome(results, attribution, net.victimIf, net.victimNs, (System.nanoTime() - t0) / 1e9, other);
         } finally {
             io.netsensor.agent.FileTrees.deleteQuietly(work);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or will: it cleans up
+            }
         }
     }
 
