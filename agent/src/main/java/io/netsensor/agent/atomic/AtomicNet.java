@@ -63,6 +63,18 @@ public final class AtomicNet implements AutoCloseable {
         Commands.run("ip", "-n", internetNs, "link", "set", internetIf, "up");
         Commands.run("ip", "-n", internetNs, "link", "set", "lo", "up");
         for (String cidr : EXTERNAL) Commands.run("ip", "-n", internetNs, "route", "add", "local", cidr, "dev", "lo");
+        checkConfined();
+    }
+
+    /** Every route of the victim namespace (all tables, IPv4 and IPv6) leads to its veth or its loopback. */
+    private void checkConfined() {
+        for (String family : new String[] {"-4", "-6"}) {
+            for (String route : Commands.run("ip", family, "-n", victimNs, "route", "show", "table", "all").split("\n")) {
+                if (!route.isBlank() && !route.contains(" dev " + victimIf) && !route.contains(" dev lo")) {
+                    throw new AtomicSetupException("namespace " + victimNs + " has a route off the test network: " + route.strip());
+                }
+            }
+        }
     }
 
     /** Starts a process in the victim namespace; killed by close() if still running. */

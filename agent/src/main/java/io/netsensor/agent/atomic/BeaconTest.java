@@ -6,7 +6,8 @@ import java.time.Duration;
 
 /**
  * Seed test 1, C2 beaconing: one bash process connects to a C2 host every 3 s (bash's /dev/tcp, so the
- * shell itself is the connecting process), holding each connection half a second. 22 check-ins over 63 s
+ * shell itself is the connecting process), holding each connection half a second with the builtin read
+ * (a forked sleep would inherit the socket, and /proc would show it as the sleep's too). 22 check-ins over 63 s
  * meet the short-window profile's fast-beacon minimum (20 connections over 1 minute); the seed's 10 s
  * interval would need 4 minutes. The seed talks to 127.0.0.1, which its own queries exclude; here the C2
  * is an external test host.
@@ -16,7 +17,7 @@ final class BeaconTest extends AtomicTest {
     static final int PORT = 8080;
     static final int CHECK_INS = 22;
     private static final String SCRIPT = "for i in $(seq " + CHECK_INS + "); do exec 3<>/dev/tcp/" + C2 + "/" + PORT
-            + " && sleep 0.5; exec 3>&-; sleep 2.5; done";
+            + " && read -t 0.5 -u 3; exec 3>&-; sleep 2.5; done";
 
     BeaconTest() {
         super("c2-beacon", 1, "T1583.005", "C2 beaconing: regular periodic outbound connections from one process",

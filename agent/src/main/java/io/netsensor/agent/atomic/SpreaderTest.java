@@ -8,13 +8,15 @@ import java.time.Duration;
  * Seed test 4, botnet spreader: one bash process opens connections to 30 distinct addresses of
  * 203.0.113.0/24 on port 22 and holds them two seconds. The internet namespace accepts them (a perl
  * acceptor on 0.0.0.0:22 answers for the whole range), so each counts as soon as its handshake is seen;
- * unanswered SYNs would count only when their flows time out.
+ * unanswered SYNs would count only when their flows time out. The wait is bash's builtin read on the last
+ * socket (the server never sends): no child process inherits the sockets, and bash is not replaced by an
+ * exec'd sleep, so the sockets' only owner is the bash the alert must name.
  */
 final class SpreaderTest extends AtomicTest {
     static final int PORT = 22;
     static final int FIRST = 101, HOSTS = 30;
     private static final String SCRIPT = "for i in $(seq " + FIRST + " " + (FIRST + HOSTS - 1) + "); do exec {fd}<>/dev/tcp/203.0.113.$i/"
-            + PORT + "; done; sleep 2";
+            + PORT + "; done; read -t 2 -u $fd; exit 0";
 
     SpreaderTest() {
         super("spreader", 4, "T1583.005", "Botnet spreader: one process connecting to 30 external addresses on port 22",
