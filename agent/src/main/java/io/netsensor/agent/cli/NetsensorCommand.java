@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
 @Command(name = "netsensor", mixinStandardHelpOptions = true, versionProvider = NetsensorCommand.Version.class,
         description = "On-host network sensor: captures connections and DNS, journals them, detects botnet C2.",
         subcommands = {RunCommand.class, ReplayCommand.class, EventsCommand.class, AlertsCommand.class, ConfigCommand.class, BenchCommand.class,
-                StatusCommand.class, InterfacesCommand.class,
+                StatusCommand.class, InterfacesCommand.class, AtomicCommand.class,
                 CommandLine.HelpCommand.class})
 public final class NetsensorCommand implements Callable<Integer> {
     static final int IO_FAILURE = 1;
