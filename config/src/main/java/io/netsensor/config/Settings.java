@@ -60,7 +60,7 @@ public final class Settings {
     }
 
     void environment(Map<String, String> origins) {
-        this.environment = Map.copyOf(origins);
+        this.environment = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(origins));
     }
 
     public static final class Journal {

@@ -49,7 +49,7 @@ final class ConfigCommand implements Callable<Integer> {
             SettingsOptions options = SettingsOptions.of(file);
             Settings s;
             try {
-                s = options.load(x -> { }, SinkFactory::check);
+                s = options.load(x -> { }, SettingsOptions::checkFilter, SinkFactory::check);
             } catch (io.netsensor.config.ConfigException e) {
                 // as compilers print them, one per line, so an editor can jump to each
                 for (String problem : e.problems()) System.err.println(NetsensorCommand.oneLine(problem));

@@ -60,7 +60,7 @@ final class ConfigReload {
         }
         Settings next;
         try {
-            next = options.load(flags, SinkFactory::check);
+            next = options.load(flags, SettingsOptions::checkFilter, SinkFactory::check);
         } catch (ConfigException e) {
             log.println("netsensor: SIGHUP: config error, keeping the running settings: " + NetsensorCommand.oneLine(e.getMessage()));
             return;

@@ -86,7 +86,7 @@ public final class RunCommand implements Callable<Integer> {
             if (snaplen != null) s.snaplen = snaplen;
             if (promiscuous) s.promiscuous = true;
         };
-        Settings settings = settingsOptions.load(flags, SinkFactory::check);
+        Settings settings = settingsOptions.load(flags, SettingsOptions::checkFilter, SinkFactory::check);
         List<SinkFactory.Spec> sinks = settingsOptions.sinks(settings, HostName.get());
         Path dir = journalOptions.dataDir(settings);
         // Before the capture opens: a journal that cannot be written is reported now, in one line, rather

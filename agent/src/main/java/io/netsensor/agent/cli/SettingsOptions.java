@@ -70,6 +70,12 @@ public final class SettingsOptions {
         return config;
     }
 
+    /** The capture filter compiles (libpcap's own parser), at bpf's line: for config check and the commands that capture. */
+    static void checkFilter(Settings s, SettingsLoader.Problems problems) {
+        String why = io.netsensor.capture.source.PcapHandleSource.filterProblem(s.bpf);
+        if (why != null) throw problems.at("bpf", "'" + s.bpf + "' is not a libpcap filter: " + why);
+    }
+
     /** Profiles by their config names ("short-window"), which are not the enum's constant names. */
     static final class ProfileConverter implements CommandLine.ITypeConverter<Settings.DetectorProfile> {
         @Override

@@ -90,6 +90,45 @@ class ConfigCheckTest {
     }
 
     @Test
+    void aCaptureFilterLibpcapRefusesFailsAtItsLine() throws Exception {
+        Path p = write("interface: eth0\nbpf: \"tcp prot 80\"\n");
+        CliRunner.Result r = CliRunner.run("config", "check", p.toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.stderr()).startsWith(p + ":2:6: bpf: 'tcp prot 80' is not a libpcap filter: ").hasLineCount(1);
+        assertThat(CliRunner.run("config", "check", write("bpf: \"not port 22\"\n").toString()).exitCode()).isZero();
+    }
+
+    /** In a child JVM (the environment is the process's), as a container runs it: the environment over the file, named. */
+    @Test
+    void theEnvironmentOverridesTheFileAndIsNamed() throws Exception {
+        Path p = write("conntrack:\n  max_flows: 1024\nsinks:\n  - {name: local, type: file, path: /tmp/a.json}\n");
+        CliRunner.Result show = child(Map.of("NETSENSOR_CONNTRACK_MAX_FLOWS", "8192", "NETSENSOR_SINKS_0_PATH", dir.resolve("b.json").toString()),
+                "config", "show", "-c", p.toString());
+        assertThat(show.exitCode()).as(show.toString()).isZero();
+        assertThat(show.stdout()).startsWith("# conntrack.max_flows: from NETSENSOR_CONNTRACK_MAX_FLOWS\n# sinks[0].path: from NETSENSOR_SINKS_0_PATH\n")
+                .contains("  max_flows: 8192\n", "path: " + dir.resolve("b.json"));
+        CliRunner.Result check = child(Map.of("NETSENSOR_CONNTRACK_MAX_FLOWS", "8"), "config", "check", p.toString());
+        assertThat(check.exitCode()).isEqualTo(2);
+        assertThat(check.stderr()).isEqualTo("NETSENSOR_CONNTRACK_MAX_FLOWS: conntrack.max_flows: must be between 16 and 67108864, not 8\n");
+    }
+
+    /** The agent's main in a JVM of its own, on this test's class path, with {@code env} added. */
+    private CliRunner.Result child(Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.netsensor.agent.Main"));
+        cmd.addAll(List.of(args));
+        Path out = dir.resolve("child.out"), err = dir.resolve("child.err");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().putAll(env);
+        Process proc = pb.start();
+        if (!proc.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            proc.destroyForcibly();
+            throw new AssertionError("the child JVM did not finish in 60 s");
+        }
+        return new CliRunner.Result(proc.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    @Test
     void thePackagedExampleIsAcceptedAsIs() {
         CliRunner.Result r = CliRunner.run("config", "check", EXAMPLE.toString());
         assertThat(r.exitCode()).as(r.toString()).isZero();
