@@ -34,6 +34,8 @@ public final class Outputs implements AutoCloseable {
     private Journal journal;
     private Metrics metrics;
     private Path dataDir;
+    /** Set by {@link #stop}: a reload landing while the agent stops starts nothing. */
+    private boolean stopping;
 
     /** Positions a reader for every sink now (before capture starts) and starts their threads. */
     public static Outputs start(Journal journal, Metrics metrics, List<Sink> sinks, SinkRunner.Start start) throws IOException {
@@ -90,6 +92,7 @@ public final class Outputs implements AutoCloseable {
      */
     public synchronized List<String> reconfigure(List<SinkFactory.Spec> wanted, PrintStream status) throws InterruptedException {
         List<String> done = new ArrayList<>();
+        if (stopping) return List.of("no sinks (the agent is stopping)");
         java.util.Set<String> running = new java.util.HashSet<>();
         for (int i = forwarding.size() - 1; i >= 0; i--) { // removed and changed ones stop first: a successor needs their position
             SinkFactory.Spec old = specs.get(i);
@@ -180,6 +183,7 @@ public final class Outputs implements AutoCloseable {
      * producers are done, then ends; nothing unacknowledged was stored, so it is re-sent at the next start.
      */
     public synchronized void stop(BooleanSupplier producersDone) throws InterruptedException {
+        stopping = true;
         for (SinkRunner r : runners) r.stopWithin(producersDone, STOP_GRACE_NANOS);
         for (SinkRunner r : runners) r.join();
     }

@@ -423,7 +423,8 @@ public final class SettingsLoader {
             if (type == Duration.class || type == long.class && !f.getOriginalMessage().startsWith("Cannot")) {
                 return f.getOriginalMessage(); // our deserializers' own reasons
             }
-            return "'" + f.getValue() + "' is not " + kind(type);
+            Object v = f.getValue();
+            return (v instanceof String || v instanceof Number || v instanceof Boolean ? "'" + v + "'" : "the value") + " is not " + kind(type);
         }
         if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
             if (m.getOriginalMessage().contains("null")) return "must not be empty (null)";
@@ -458,6 +459,7 @@ public final class SettingsLoader {
     private static String kind(Class<?> type) {
         if (type == int.class || type == Integer.class || type == long.class || type == Long.class) return "a whole number";
         if (type == boolean.class || type == Boolean.class) return "true or false";
+        if (type == double.class || type == Double.class) return "a number (e.g. 0.7)";
         if (type == String.class) return "text";
         if (type == Duration.class) return "a duration (e.g. 90s, 5m, 2h, 7d)";
         if (Collection.class.isAssignableFrom(type)) return "a list";

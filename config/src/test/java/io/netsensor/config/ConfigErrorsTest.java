@@ -65,6 +65,8 @@ class ConfigErrorsTest {
         assertProblems("conntrack:\n  max_flows: 99999999999999\n", ":2:14: conntrack.max_flows: '99999999999999' is too large (at most 2147483647)");
         assertProblems("detectors:\n  allowlist:\n    ports: [1, 2.5]\n", ":3:16: detectors.allowlist.ports[1]: '2.5' is not a whole number");
         assertProblems("detectors:\n  enabled: 1\n", ":2:12: detectors.enabled: '1' is not true or false");
+        assertProblems("detectors:\n  beacon:\n    min_score: high\n", ":3:16: detectors.beacon.min_score: 'high' is not a number (e.g. 0.7)");
+        assertProblems("!!binary aGVsbG8=\n", ":1:1: the value is not a section of keys");
     }
 
     @Test
