@@ -74,8 +74,8 @@ public final class NetsensorCommand implements Callable<Integer> {
         Throwable ex = thrown instanceof CommandLine.ExecutionException && thrown.getCause() != null ? thrown.getCause() : thrown;
         if (ex instanceof UncheckedIOException u) ex = u.getCause();
         int code;
-        if (ex instanceof ConfigException) {
-            err.println("netsensor: config error: " + oneLine(ex.getMessage()));
+        if (ex instanceof ConfigException c) {
+            for (String problem : c.problems()) err.println("netsensor: config error: " + oneLine(problem));
             code = USAGE;
         } else if (ex instanceof UserError) {
             err.println("netsensor: " + oneLine(ex.getMessage()));
