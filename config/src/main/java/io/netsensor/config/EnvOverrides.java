@@ -29,9 +29,13 @@ import java.util.TreeMap;
  */
 final class EnvOverrides {
     static final String PREFIX = "NETSENSOR_";
-    /** The launcher's and the tools' own variables, which are not settings. */
+    /**
+     * The launcher's, the build's and the tools' own variables, which are not settings (the launcher passes
+     * its environment on, so NETSENSOR_JAVA_OPTS reaches the agent).
+     */
     private static final Set<String> NOT_SETTINGS = Set.of("NETSENSOR_HOME", "NETSENSOR_DEBUG", "NETSENSOR_SHARED",
-            "NETSENSOR_ATTRIBUTION", "NETSENSOR_ATTRIBUTION_DEBUG");
+            "NETSENSOR_ATTRIBUTION", "NETSENSOR_ATTRIBUTION_DEBUG", "NETSENSOR_JAVA_OPTS", "NETSENSOR_BPF_DEBUG",
+            "NETSENSOR_REQUIRE_BPF", "NETSENSOR_BTF");
     private static final Map<String, Class<? extends SinkSettings>> SINK_TYPES = Map.of("syslog", SinkSettings.Syslog.class,
             "hec", SinkSettings.Hec.class, "kafka", SinkSettings.Kafka.class, "file", SinkSettings.File.class);
 
