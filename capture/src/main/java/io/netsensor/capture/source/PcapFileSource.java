@@ -240,7 +240,7 @@ public final class PcapFileSource implements PacketSource {
         if ((type == IDB || type == PCAPNG_SHB) && blockLen > MAX_BLOCK) return "block of " + blockLen + " bytes, larger than 16 MiB";
         if (!file.require(pos + blockLen - 4, 4)) return "unreadable";
         long trailing = file.u32(pos + blockLen - 4);
-        if (trailing != blockLen) return "block total length " + blockLen + " does not match its trailing copy " + trailing;
+        if (trailing != blockLen) return "block total length " + blockLen + " is not repeated at the block's end (found " + trailing + ")";
         return null;
     }
 

@@ -115,7 +115,7 @@ class PcapFileSourceDamageTest {
             assertThat(src.damage().count(Kind.DAMAGED)).isEqualTo(1);
             assertThat(src.damage().described()).singleElement().asString()
                     .startsWith("byte " + pos + ": enhanced packet block: block total length")
-                    .contains("does not match its trailing copy")
+                    .contains("is not repeated at the block's end")
                     .endsWith("resumed at byte " + (pos + 32 + ((frame(8).length + 3) & ~3)) + " ("
                             + (32 + ((frame(8).length + 3) & ~3)) + " bytes skipped)");
         }
