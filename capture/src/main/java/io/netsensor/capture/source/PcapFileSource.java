@@ -223,7 +223,8 @@ public final class PcapFileSource implements PacketSource {
                 continue;
             }
             // the block's framing holds: whatever is wrong inside it, reading goes on right after it
-            if (type == IDB && !addInterface(pos, blockLen)) {
+            // an interface block is read whole (at most MAX_BLOCK): checking its trailing length may have moved the window
+            if (type == IDB && !(f.require(pos, (int) blockLen) && addInterface(pos, blockLen))) {
                 damage(Kind.DAMAGED, pos, blockName(type) + ": unreadable (link type, resolution or options)", pos + blockLen);
             } else if (type == EPB || type == SPB || type == PB) {
                 frames += deliverPacket(type, pos, blockLen, handler);

@@ -221,6 +221,31 @@ class PcapFileSourceTest {
     }
 
     @Test
+    void tinyMappingWindowsReadEveryBlockKindAlike() throws IOException {
+        Path file = dir.resolve("kinds.pcapng");
+        try (PcapWriter w = PcapWriter.pcapng(file)) {
+            int e = w.addInterface(LinkTypes.ETHERNET);
+            for (int i = 0; i < 20; i++) w.write(e, T0 + i, frame(i));
+            int r = w.addInterface(LinkTypes.RAW, 9, 0); // an interface block with options, after the window moved
+            w.otherBlock(4, 300);
+            w.write(r, T0 + 50, Frames.ipv6("::1", "::2").udp(3, 4).link(LinkTypes.RAW).build());
+            w.raw(new byte[] {6, 0, 0, 0, 13, 0, 0, 0}); // damage, then more packets
+            w.obsoletePacket(e, T0 + 60, frame(3));
+            w.simplePacket(frame(4));
+        }
+        try (PcapFileSource tiny = PcapFileSource.open(file, 16); PcapFileSource big = PcapFileSource.open(file)) {
+            List<Rec> a = readAll(tiny), b = readAll(big);
+            assertThat(a).hasSize(23).hasSameSizeAs(b);
+            for (int i = 0; i < a.size(); i++) {
+                assertThat(a.get(i).ts()).isEqualTo(b.get(i).ts());
+                assertThat(a.get(i).linkType()).isEqualTo(b.get(i).linkType());
+                assertThat(a.get(i).data()).isEqualTo(b.get(i).data());
+            }
+            assertThat(tiny.damage().described()).isEqualTo(big.damage().described()).hasSize(1);
+        }
+    }
+
+    @Test
     void stopFromAnotherThreadEndsRun() throws Exception {
         Path file = dir.resolve("many.pcap");
         try (PcapWriter w = PcapWriter.pcap(file, LinkTypes.ETHERNET)) {
