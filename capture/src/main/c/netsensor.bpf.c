@@ -90,28 +90,54 @@ static __always_inline void count(__u32 which)
 		*v += 1;
 }
 
-/* Fills the address pair of sk as IPv6 (IPv4 as ::ffff:a.b.c.d); false for other families. */
+/* The IPv4 address pair of sk as ::ffff:a.b.c.d; an unset address stays the any address (all zero). */
+static __always_inline void fill_v4_addrs(struct ns_socket *r, struct sock *sk)
+{
+	__u32 l = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+	__u32 d = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+	__builtin_memset(r->laddr, 0, 16);
+	__builtin_memset(r->raddr, 0, 16);
+	r->laddr[10] = 0xff;
+	r->laddr[11] = 0xff;
+	r->raddr[10] = 0xff;
+	r->raddr[11] = 0xff;
+	__builtin_memcpy(&r->laddr[12], &l, 4);
+	__builtin_memcpy(&r->raddr[12], &d, 4);
+	if (l == 0)
+		__builtin_memset(r->laddr, 0, 16); /* unbound: the any address, not ::ffff:0.0.0.0 */
+	if (d == 0)
+		__builtin_memset(r->raddr, 0, 16);
+}
+
+/* :: or ::ffff:a.b.c.d: an address an AF_INET6 socket talking IPv4 may carry. */
+static __always_inline bool unspecified_or_v4_mapped(const __u8 *a)
+{
+	for (int i = 0; i < 10; i++)
+		if (a[i])
+			return false;
+	return (a[10] == 0xff && a[11] == 0xff) || (a[10] | a[11] | a[12] | a[13] | a[14] | a[15]) == 0;
+}
+
+/*
+ * Fills the address pair of sk as IPv6 (IPv4 as ::ffff:a.b.c.d); false for other families.
+ * A dual-stack AF_INET6 socket talking IPv4 (Java's sockets, servers bound to [::]) is IPv4 on the wire,
+ * and when tcp_connect() runs inside tcp_v4_connect its IPv6 local address is still :: (it is set to the
+ * v4-mapped address after tcp_v4_connect returns) while skc_daddr and skc_rcv_saddr hold the IPv4 pair.
+ * Such a socket is reported by its IPv4 fields, as the packets show it. A pure IPv6 peer is never :: or
+ * v4-mapped.
+ */
 static __always_inline bool fill_addrs(struct ns_socket *r, struct sock *sk)
 {
 	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	if (family == AF_INET) {
-		__u32 l = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
-		__u32 d = BPF_CORE_READ(sk, __sk_common.skc_daddr);
-		__builtin_memset(r->laddr, 0, 16);
-		__builtin_memset(r->raddr, 0, 16);
-		r->laddr[10] = 0xff;
-		r->laddr[11] = 0xff;
-		r->raddr[10] = 0xff;
-		r->raddr[11] = 0xff;
-		__builtin_memcpy(&r->laddr[12], &l, 4);
-		__builtin_memcpy(&r->raddr[12], &d, 4);
-		if (l == 0)
-			__builtin_memset(r->laddr, 0, 16); /* unbound: the any address, not ::ffff:0.0.0.0 */
-		if (d == 0)
-			__builtin_memset(r->raddr, 0, 16);
+		fill_v4_addrs(r, sk);
 	} else if (family == AF_INET6) {
-		BPF_CORE_READ_INTO(r->laddr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
-		BPF_CORE_READ_INTO(r->raddr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+		/* Read as whole in6_addrs: BPF_CORE_READ_INTO reads sizeof(*dst) bytes, one for a __u8 array. */
+		BPF_CORE_READ_INTO((struct in6_addr *)r->laddr, sk, __sk_common.skc_v6_rcv_saddr);
+		BPF_CORE_READ_INTO((struct in6_addr *)r->raddr, sk, __sk_common.skc_v6_daddr);
+		if (unspecified_or_v4_mapped(r->raddr) && unspecified_or_v4_mapped(r->laddr)
+		    && BPF_CORE_READ(sk, __sk_common.skc_daddr) != 0)
+			fill_v4_addrs(r, sk);
 	} else {
 		return false;
 	}

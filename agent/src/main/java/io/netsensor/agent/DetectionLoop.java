@@ -38,8 +38,10 @@ public final class DetectionLoop implements EventHandler, AutoCloseable {
     private final Rollups rollups;
     private final JournalReader reader;
     private final ProcessDirectory processes = new ProcessDirectory(65_536);
-    /** A new allowlist from a config reload (signal thread), taken by the detector thread. */
-    private final AtomicReference<Allowlist> pendingAllowlist = new AtomicReference<>();
+    /** The detectors' settings, which they read at each decision: a reload's thresholds are copied in (detector thread). */
+    private final io.netsensor.detectors.DetectorSettings tuned;
+    /** A reloaded config's detector settings (signal thread), taken by the detector thread. */
+    private final AtomicReference<io.netsensor.detectors.DetectorSettings> pendingReload = new AtomicReference<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private JournalWriter alertWriter;
     private Thread thread;
@@ -70,7 +72,8 @@ public final class DetectionLoop implements EventHandler, AutoCloseable {
     public DetectionLoop(Journal journal, Settings settings, boolean detect, RollupSettings telemetry, Metrics metrics) {
         this.journal = journal;
         this.metrics = metrics;
-        this.engine = detect ? DetectorEngine.standard(DetectorSettingsMapping.of(settings), this::raised, new DgaDetector()) : null;
+        this.tuned = detect ? DetectorSettingsMapping.of(settings) : null;
+        this.engine = detect ? DetectorEngine.standard(tuned, this::raised, new DgaDetector()) : null;
         if (engine != null) engine.setProcessLookup(processes);
         this.rollups = telemetry == null ? null : new Rollups(telemetry, this::rolledUp);
         this.reader = journal.reader();
@@ -174,7 +177,7 @@ public final class DetectionLoop implements EventHandler, AutoCloseable {
 
     @Override
     public void onConn(ConnEvent event) {
-        applyPendingAllowlist();
+        applyPendingReload();
         if (rebuilding) {
             rebuiltEvents++; // the previous run journaled this window's telemetry: detectors only
         } else if (rollups != null) {
@@ -185,7 +188,7 @@ public final class DetectionLoop implements EventHandler, AutoCloseable {
 
     @Override
     public void onDns(DnsEvent event) {
-        applyPendingAllowlist();
+        applyPendingReload();
         if (rebuilding) {
             rebuiltEvents++;
         } else if (rollups != null) {
@@ -204,15 +207,22 @@ public final class DetectionLoop implements EventHandler, AutoCloseable {
         if (rebuilding && engine != null) engine.remember(journaled);
     }
 
-    /** Hands a reloaded configuration's allowlist to the detectors (any thread); it applies to live state. */
-    public void reloadAllowlist(Settings settings) {
-        pendingAllowlist.set(new Allowlist(DetectorSettingsMapping.of(settings).allowlist));
+    /**
+     * Hands a reloaded configuration's allowlist and thresholds to the detectors (any thread); they apply
+     * to live state from the next event. Settings the detectors fix when built (windows, table sizes, the
+     * profile's durations, C2 ports) need a restart.
+     */
+    public void reload(Settings settings) {
+        pendingReload.set(DetectorSettingsMapping.of(settings));
     }
 
-    private void applyPendingAllowlist() {
+    private void applyPendingReload() {
         // one atomic take: a reload landing at any moment is either taken now or on the next event, never lost
-        Allowlist a = pendingAllowlist.getAndSet(null);
-        if (a != null && engine != null) engine.setAllowlist(a);
+        io.netsensor.detectors.DetectorSettings r = pendingReload.getAndSet(null);
+        if (r != null && engine != null) {
+            engine.setAllowlist(new Allowlist(r.allowlist));
+            DetectorSettingsMapping.copyThresholds(r, tuned);
+        }
     }
 
     /** Alerts journaled by this run (re-alerts included), from the registry. */

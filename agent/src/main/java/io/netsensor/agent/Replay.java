@@ -136,7 +136,7 @@ public final class Replay {
             };
             long frames = src.run(counting);
             progress.add(pending[0]);
-            return new ReplayStats.File(f, frames, src.sourceErrors(), System.nanoTime() - t0);
+            return new ReplayStats.File(f, frames, src.damage(), System.nanoTime() - t0);
         }
     }
 }

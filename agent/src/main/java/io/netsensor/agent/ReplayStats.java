@@ -2,6 +2,7 @@ package io.netsensor.agent;
 
 import io.netsensor.capture.decode.DecodeResult;
 import io.netsensor.capture.decode.DecodeStats;
+import io.netsensor.capture.source.SourceDamage;
 import io.netsensor.journal.JournalWriter;
 import io.netsensor.metrics.Metrics;
 import java.io.PrintStream;
@@ -17,11 +18,10 @@ final class ReplayStats {
         files.add(f);
     }
 
-    record File(Path path, long frames, long sourceErrors, long elapsedNanos) {}
+    record File(Path path, long frames, SourceDamage damage, long elapsedNanos) {}
 
     synchronized void print(PrintStream err, Metrics m, long elapsedNanos) {
         long frames = files.stream().mapToLong(File::frames).sum();
-        long sourceErrors = files.stream().mapToLong(File::sourceErrors).sum();
         double secs = elapsedNanos / 1e9;
         err.printf("netsensor replay: %d file(s), %d packets in %.2f s (%.0f packets/s)%n", files.size(), frames, secs,
                 secs > 0 ? frames / secs : 0);
@@ -36,10 +36,22 @@ final class ReplayStats {
                 DecodeStats.total(m, DecodeResult.Kind.DECODED), DecodeStats.total(m, DecodeResult.Kind.NOT_DECODED),
                 DecodeStats.byReason(m, DecodeResult.Kind.NOT_DECODED), DecodeStats.total(m, DecodeResult.Kind.MALFORMED),
                 DecodeStats.byReason(m, DecodeResult.Kind.MALFORMED));
-        if (sourceErrors > 0) err.printf("  unreadable records (truncated or damaged file): %d%n", sourceErrors);
-        for (File f : files) {
-            if (f.sourceErrors() > 0) err.printf("    %s: %d unreadable record(s)%n", f.path(), f.sourceErrors());
-        }
+        for (String line : RobustnessCounts.lines(m)) err.println(line);
+        printDamage(err);
         err.printf("  alerts: %d%n", m.sum("detect.alerts_journaled"));
+    }
+
+    /**
+     * Per damaged file: its counts by kind, then where (byte offset), what and where reading resumed, for
+     * the first few places; every readable record before and after them was replayed.
+     */
+    private void printDamage(PrintStream err) {
+        for (File f : files) {
+            SourceDamage d = f.damage();
+            if (d.total() == 0) continue;
+            err.printf("  damaged input: %s: %s record(s) or block(s) skipped%n", f.path(), d.counts());
+            for (String place : d.described()) err.printf("    %s%n", place);
+            if (d.total() > d.described().size()) err.printf("    (%d more)%n", d.total() - d.described().size());
+        }
     }
 }

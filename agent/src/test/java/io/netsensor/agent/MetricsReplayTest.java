@@ -43,7 +43,7 @@ class MetricsReplayTest {
 
     /** Every metric base a replay registers (attribution and kernel drops are live-only); metrics/README.md. */
     static final Set<String> REPLAY_BASES = Set.of(
-            "capture.frames", "capture.time_regressions", "capture.decode.decoded", "capture.decode.not_decoded",
+            "capture.frames", "capture.time_regressions", "capture.time_jumps", "capture.time_restarts", "capture.decode.decoded", "capture.decode.not_decoded",
             "capture.decode.malformed", "capture.decode.tunnel_layers", "capture.fragments.received",
             "capture.fragments.reassembled", "capture.fragments.timed_out", "capture.fragments.evicted",
             "capture.fragments.overlaps", "capture.fragments.in_progress",

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -50,6 +51,17 @@ public final class Settings {
      * box whatever the forwarding does.
      */
     public boolean alertsOnStderr = true;
+    /** Keys set by environment variables, and by which (not a setting: Jackson sees no private field). */
+    private Map<String, String> environment = Map.of();
+
+    /** The keys the environment set ("sinks[0].url") and the variable that set each, in the order applied. */
+    public Map<String, String> environment() {
+        return environment;
+    }
+
+    void environment(Map<String, String> origins) {
+        this.environment = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(origins));
+    }
 
     public static final class Journal {
         /** Cycle files roll at this period; retention deletes whole cycles. */
@@ -96,6 +108,40 @@ public final class Settings {
         public Allowlist allowlist = new Allowlist();
         /** Ports treated as botnet C2 channels by the c2_port detector; null = built-in list. */
         public List<Integer> c2Ports;
+        public Beacon beacon = new Beacon();
+        public Fanout fanout = new Fanout();
+        public Relay relay = new Relay();
+    }
+
+    /*
+     * Detector thresholds over the profile's: null = the profile's value (see DetectorSettings in the
+     * detectors module, whose field names these are). The detectors read them at each decision, so a
+     * reload (SIGHUP) applies them to live state.
+     */
+
+    /** detectors.beacon. */
+    public static final class Beacon {
+        /** Connections in a series before it is scored. */
+        public Integer minConnections;
+        /** Regularity score (0..1) from which a series is a beacon. */
+        public Double minScore;
+        /** The rate band of a beacon, connections per hour. */
+        public Double minPerHour;
+        public Double maxPerHour;
+    }
+
+    /** detectors.fanout. */
+    public static final class Fanout {
+        /** Distinct peers in the window from which a host is fanning out (a scan). */
+        public Integer minUnique;
+        /** The same on busy service ports (DNS, web, NTP). */
+        public Integer busyMinUnique;
+    }
+
+    /** detectors.relay. */
+    public static final class Relay {
+        /** Outbound legs following an inbound one before a host is a relay. */
+        public Integer minOutbound;
     }
 
     /** Events matching any entry never reach the detectors. */

@@ -7,6 +7,12 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,10 +30,15 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.commons.text.similarity.LevenshteinDistance;
 import org.yaml.snakeyaml.error.Mark;
@@ -39,14 +50,26 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * the parser's position; range checks made after binding find the key's position in the file again.
  */
 public final class SettingsLoader {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+    /**
+     * Binds the config. A key given twice is an error (at its second place), not the last one silently
+     * winning; 1.5 for a whole number and 1 for true/false are errors, not rounded or guessed.
+     */
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION))
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             // "journal:" with nothing under it is YAML's null: keep the defaults rather than null sections;
             // a null inside a list ("home_net: [~]") is a mistake and fails where it is.
             .setDefaultSetterInfo(JsonSetter.Value.construct(Nulls.SKIP, Nulls.FAIL))
             .registerModule(new SimpleModule("netsensor-units").addDeserializer(Duration.class, new Units.DurationDeserializer()));
+    /** For finding keys in the text again: lenient, so it also walks a file that failed (a duplicate key). */
+    private static final YAMLFactory PLAIN = new YAMLFactory();
+
+    static {
+        YAML.coercionConfigFor(LogicalType.Boolean).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+    }
 
     private SettingsLoader() {}
 
@@ -73,12 +96,30 @@ public final class SettingsLoader {
         return s;
     }
 
+    /**
+     * The defaults with the environment's settings ({@code NETSENSOR_...}, see {@link EnvOverrides}), when no
+     * file is given; checked as a file is.
+     */
+    public static Settings defaults(Map<String, String> env, Check... checks) {
+        return bind(null, "", env, checks);
+    }
+
     public static Settings load(Path file) {
         return load(file, new Check[0]);
     }
 
     /** Loads and validates the file, then runs the checks, whose errors also name the file, line and column. */
     public static Settings load(Path file, Check... checks) {
+        return load(file, Map.of(), checks);
+    }
+
+    /**
+     * As {@link #load(Path, Check...)}, with the environment's settings ({@code NETSENSOR_...}) over the
+     * file's; a bad value from the environment is reported under its variable's name.
+     *
+     * @throws ConfigException every problem found, one line each
+     */
+    public static Settings load(Path file, Map<String, String> env, Check... checks) {
         String text;
         try {
             text = Files.readString(file);
@@ -89,17 +130,71 @@ public final class SettingsLoader {
         } catch (IOException e) {
             throw new ConfigException(file + ": cannot read: " + e.getMessage(), e);
         }
+        return bind(file, text, env, checks);
+    }
+
+    /** Binds the file's text (null file: none) with the environment over it, then checks the whole. */
+    private static Settings bind(Path file, String text, Map<String, String> env, Check[] checks) {
+        boolean overridden = !EnvOverrides.settingVariables(env).isEmpty();
+        Map<String, String> origins = new LinkedHashMap<>();
         Settings s;
         try {
-            s = text.isBlank() ? new Settings() : YAML.readValue(text, Settings.class);
+            if (!overridden) {
+                s = text.isBlank() ? new Settings() : YAML.readValue(text, Settings.class);
+            } else {
+                // through the tree: the environment's values are set in it, then bound as the file's are
+                JsonNode tree = text.isBlank() ? null : YAML.readTree(text);
+                if (tree == null || tree.isMissingNode() || tree.isNull()) tree = YAML.createObjectNode();
+                if (tree instanceof ObjectNode root) origins.putAll(EnvOverrides.apply(YAML, root, env));
+                s = YAML.treeToValue(tree, Settings.class); // a file that is not a section of keys fails here
+            }
         } catch (JsonProcessingException e) {
-            throw bindingError(file, text, e);
+            throw bindingError(file, text, e, origins, overridden);
         }
-        if (s == null) s = new Settings(); // a file holding only comments
-        Where where = key -> where(file, locateOrSection(text, key));
-        validate(s, where);
-        for (Check c : checks) c.check(s, problems(where));
-        return s;
+        Settings bound = s != null ? s : new Settings(); // null: a file holding only comments
+        Where where = key -> {
+            String var = origin(origins, key);
+            if (var != null) return var;
+            return file == null ? "<defaults>" : where(file, locateOrSection(text, key));
+        };
+        List<String> problems = new ArrayList<>();
+        collect(problems, () -> validate(bound, where));
+        for (Check c : checks) collect(problems, () -> c.check(bound, problems(where)));
+        if (!problems.isEmpty()) throw new ConfigException(inFileOrder(problems, file));
+        bound.environment(origins);
+        return bound;
+    }
+
+    /** The problems at a line of the file by line and column; the environment's after, as found. */
+    private static List<String> inFileOrder(List<String> problems, Path file) {
+        if (file == null) return problems;
+        Pattern at = Pattern.compile(Pattern.quote(file.toString()) + ":(\\d+):(\\d+):.*");
+        List<String> sorted = new ArrayList<>(problems);
+        sorted.sort(java.util.Comparator.comparingLong(p -> {
+            Matcher m = at.matcher(p);
+            return m.matches() ? Long.parseLong(m.group(1)) * 100_000 + Long.parseLong(m.group(2)) : Long.MAX_VALUE;
+        }));
+        return sorted;
+    }
+
+    private static void collect(List<String> problems, Runnable check) {
+        try {
+            check.run();
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
+    }
+
+    /** The variable that set {@code key} or a section or list entry holding it, or null. */
+    private static String origin(Map<String, String> origins, String key) {
+        for (String k = key; !k.isEmpty(); ) {
+            String var = origins.get(k);
+            if (var != null) return var;
+            String up = k.replaceFirst("(\\.[^.\\[]*|\\[\\d+])$", "");
+            if (up.equals(k)) break;
+            k = up;
+        }
+        return null;
     }
 
     /** Validates settings changed after loading (command-line overrides); returns them. */
@@ -109,8 +204,10 @@ public final class SettingsLoader {
 
     /** As {@link #validated(Settings, String)}, running the checks too (errors then name the origin). */
     public static Settings validated(Settings s, String origin, Check... checks) {
-        validate(s, key -> origin);
-        for (Check c : checks) c.check(s, problems(key -> origin));
+        List<String> problems = new ArrayList<>();
+        collect(problems, () -> validate(s, key -> origin));
+        for (Check c : checks) collect(problems, () -> c.check(s, problems(key -> origin)));
+        if (!problems.isEmpty()) throw new ConfigException(problems);
         return s;
     }
 
@@ -123,60 +220,76 @@ public final class SettingsLoader {
         String of(String key);
     }
 
-    private static void validate(Settings s, Where where) {
-        range(where, "snaplen", s.snaplen, 64, 262_144);
-        if (s.metrics.listen != null) listen(where, "metrics.listen", s.metrics.listen);
-        if (s.logSummaryInterval.isNegative()) fail(where, "log_summary_interval", "must be 0 (off) or longer");
+    /** Every range and format check of the bound settings; throws all the problems found, in one exception. */
+    private static void validate(Settings settings, Where where) {
+        List<String> problems = new ArrayList<>();
+        Found f = new Found(where, problems);
+        Settings s = settings;
+        f.range("snaplen", s.snaplen, 64, 262_144);
+        if (s.metrics.listen != null) listen(f, "metrics.listen", s.metrics.listen);
+        if (s.logSummaryInterval.isNegative()) f.fail("log_summary_interval", "must be 0 (off) or longer");
         // the flow table is preallocated: beyond 2^26 slots (~20 GiB) it is a typo, not a busy gateway
-        range(where, "conntrack.max_flows", s.conntrack.maxFlows, 16, 1 << 26);
-        range(where, "dns.max_pending", s.dns.maxPending, 16, 1 << 24);
-        positive(where, "conntrack.tcp_inactivity", s.conntrack.tcpInactivity);
-        positive(where, "conntrack.udp_inactivity", s.conntrack.udpInactivity);
-        positive(where, "conntrack.tcp_close_delay", s.conntrack.tcpCloseDelay);
-        positive(where, "dns.timeout", s.dns.timeout);
-        cidrs(where, "home_net", s.homeNet);
-        cidrs(where, "detectors.allowlist.remote_cidrs", s.detectors.allowlist.remoteCidrs);
-        ports(where, "detectors.allowlist.ports", s.detectors.allowlist.ports, 0);
-        if (s.detectors.c2Ports != null) ports(where, "detectors.c2_ports", s.detectors.c2Ports, 1);
-        positive(where, "telemetry.interval", s.telemetry.interval);
+        f.range("conntrack.max_flows", s.conntrack.maxFlows, 16, 1 << 26);
+        f.range("dns.max_pending", s.dns.maxPending, 16, 1 << 24);
+        f.positive("conntrack.tcp_inactivity", s.conntrack.tcpInactivity);
+        f.positive("conntrack.udp_inactivity", s.conntrack.udpInactivity);
+        f.positive("conntrack.tcp_close_delay", s.conntrack.tcpCloseDelay);
+        f.positive("dns.timeout", s.dns.timeout);
+        f.cidrs("home_net", s.homeNet);
+        f.cidrs("detectors.allowlist.remote_cidrs", s.detectors.allowlist.remoteCidrs);
+        f.ports("detectors.allowlist.ports", s.detectors.allowlist.ports, 0);
+        if (s.detectors.c2Ports != null) f.ports("detectors.c2_ports", s.detectors.c2Ports, 1);
+        f.positive("telemetry.interval", s.telemetry.interval);
+        Settings.Beacon b = s.detectors.beacon;
+        if (b.minConnections != null) f.range("detectors.beacon.min_connections", b.minConnections, 3, 100_000);
+        if (b.minScore != null && !(b.minScore >= 0 && b.minScore <= 1)) f.fail("detectors.beacon.min_score", "must be between 0 and 1, not " + b.minScore);
+        if (b.minPerHour != null && !(b.minPerHour > 0)) f.fail("detectors.beacon.min_per_hour", "must be more than 0, not " + b.minPerHour);
+        if (b.maxPerHour != null && !(b.maxPerHour > 0)) f.fail("detectors.beacon.max_per_hour", "must be more than 0, not " + b.maxPerHour);
+        if (s.detectors.fanout.minUnique != null) f.range("detectors.fanout.min_unique", s.detectors.fanout.minUnique, 2, 1_000_000);
+        if (s.detectors.fanout.busyMinUnique != null) f.range("detectors.fanout.busy_min_unique", s.detectors.fanout.busyMinUnique, 2, 1_000_000);
+        if (s.detectors.relay.minOutbound != null) f.range("detectors.relay.min_outbound", s.detectors.relay.minOutbound, 1, 10_000);
+        if (!problems.isEmpty()) throw new ConfigException(problems);
     }
 
-    /** host:port, [v6]:port: the address part must be an IP address or localhost (no lookup at start). */
-    private static void listen(Where where, String key, String value) {
-        try {
-            Units.listenAddress(value);
-        } catch (IllegalArgumentException e) {
-            fail(where, key, e.getMessage());
+    /** The problems of one validation, each where its key is. */
+    private record Found(Where where, List<String> problems) {
+        void fail(String key, String reason) {
+            problems.add(where.of(key) + ": " + key + ": " + reason);
         }
-    }
 
-    private static void range(Where where, String key, long value, long min, long max) {
-        if (value < min || value > max) fail(where, key, "must be between " + min + " and " + max + ", not " + value);
-    }
+        void range(String key, long value, long min, long max) {
+            if (value < min || value > max) fail(key, "must be between " + min + " and " + max + ", not " + value);
+        }
 
-    private static void positive(Where where, String key, Duration d) {
-        if (d.isZero()) fail(where, key, "must be longer than 0");
-    }
+        void positive(String key, Duration d) {
+            if (d.isZero()) fail(key, "must be longer than 0");
+        }
 
-    private static void cidrs(Where where, String key, List<String> cidrs) {
-        for (int i = 0; i < cidrs.size(); i++) {
-            try {
-                IpRanges.of(List.of(cidrs.get(i)));
-            } catch (IllegalArgumentException e) {
-                fail(where, key + "[" + i + "]", e.getMessage());
+        void cidrs(String key, List<String> cidrs) {
+            for (int i = 0; i < cidrs.size(); i++) {
+                try {
+                    IpRanges.of(List.of(cidrs.get(i)));
+                } catch (IllegalArgumentException e) {
+                    fail(key + "[" + i + "]", e.getMessage());
+                }
+            }
+        }
+
+        void ports(String key, List<Integer> ports, int min) {
+            for (int i = 0; i < ports.size(); i++) {
+                int p = ports.get(i);
+                if (p < min || p > 65_535) fail(key + "[" + i + "]", "not a port: " + p + " (" + min + "-65535)");
             }
         }
     }
 
-    private static void ports(Where where, String key, List<Integer> ports, int min) {
-        for (int i = 0; i < ports.size(); i++) {
-            int p = ports.get(i);
-            if (p < min || p > 65_535) fail(where, key + "[" + i + "]", "not a port: " + p);
+    /** host:port, [v6]:port: the address part must be an IP address or localhost (no lookup at start). */
+    private static void listen(Found f, String key, String value) {
+        try {
+            Units.listenAddress(value);
+        } catch (IllegalArgumentException e) {
+            f.fail(key, e.getMessage());
         }
-    }
-
-    private static void fail(Where where, String key, String reason) {
-        throw new ConfigException(where.of(key) + ": " + key + ": " + reason);
     }
 
     private static String where(Path file, JsonLocation loc) {
@@ -205,7 +318,7 @@ public final class SettingsLoader {
      */
     static JsonLocation locate(String text, String key, boolean keyItself) {
         String pointer = "/" + key.replace('.', '/').replaceAll("\\[(\\d+)]", "/$1");
-        try (JsonParser p = YAML.getFactory().createParser(text)) {
+        try (JsonParser p = PLAIN.createParser(text)) {
             for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
                 if (t == JsonToken.END_OBJECT || t == JsonToken.END_ARRAY || (t == JsonToken.FIELD_NAME) != keyItself) continue;
                 JsonStreamContext ctx = p.getParsingContext();
@@ -219,14 +332,26 @@ public final class SettingsLoader {
         return null;
     }
 
-    private static ConfigException bindingError(Path file, String text, JsonProcessingException e) {
+    /**
+     * The binding error as one line at its key: from the file (its position), or from the environment (the
+     * variable). {@code fromTree}: bound from the YAML tree (the environment applied), whose parser knows no
+     * position, so the key is found in the text again.
+     */
+    private static ConfigException bindingError(Path file, String text, JsonProcessingException e, Map<String, String> origins,
+                                                boolean fromTree) {
         if (e.getCause() instanceof MarkedYAMLException y) { // YAML syntax, with SnakeYAML's own position
             Mark m = y.getProblemMark();
             String at = m == null ? file.toString() : file + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1);
             return new ConfigException(at + ": not valid YAML: " + oneLine(Objects.toString(y.getProblem(), y.getMessage())), e);
         }
+        ConfigException duplicate = duplicateKey(file, text, e);
+        if (duplicate != null) return duplicate;
         String key = e instanceof JsonMappingException m ? path(m) : "";
-        JsonLocation at = e.getLocation();
+        String var = origin(origins, key);
+        if (var != null || file == null) {
+            return new ConfigException((var != null ? var : "environment") + ": " + (key.isEmpty() ? "" : key + ": ") + reason(e), e);
+        }
+        JsonLocation at = fromTree ? locateOrSection(text, key) : e.getLocation();
         if (e instanceof UnrecognizedPropertyException) { // Jackson points past the key, at its value
             JsonLocation k = locate(text, key, true);
             if (k != null) at = k;
@@ -234,9 +359,49 @@ public final class SettingsLoader {
             key = key + ".type";
             JsonLocation k = locateOrSection(text, key);
             if (k != null) at = k;
+        } else if (e.getOriginalMessage() != null && OUT_OF_RANGE.matcher(oneLine(e.getOriginalMessage())).matches()) {
+            JsonLocation k = locate(text, key, false); // Jackson points past the number
+            if (k != null) at = k;
         }
         return new ConfigException(where(file, at) + ": " + (key.isEmpty() ? "" : key + ": ") + reason(e), e);
     }
+
+    /**
+     * A key set twice in one section, at its second place: YAML says the file is wrong, and silently
+     * keeping one of the two values would run with a setting the operator did not mean.
+     */
+    private static ConfigException duplicateKey(Path file, String text, JsonProcessingException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (!(t instanceof StreamReadException r) || r.getOriginalMessage() == null
+                    || !r.getOriginalMessage().startsWith("Duplicate field")) continue;
+            JsonParser p = r.getProcessor();
+            String pointer = p == null ? "" : p.getParsingContext().pathAsPointer().toString();
+            String key = pointer.replaceFirst("^/", "").replaceAll("/(\\d+)(?=/|$)", "[$1]").replace('/', '.');
+            List<JsonLocation> places = keyPlaces(text, pointer);
+            String first = places.isEmpty() ? "" : " (first at line " + places.get(0).getLineNr() + ")";
+            JsonLocation second = places.size() > 1 ? places.get(1) : r.getLocation();
+            return new ConfigException(where(file, second) + ": " + key + ": set twice" + first + "; keep one", e);
+        }
+        return null;
+    }
+
+    /** Where each occurrence of the key at {@code pointer} is, in the order of the text. */
+    private static List<JsonLocation> keyPlaces(String text, String pointer) {
+        List<JsonLocation> out = new ArrayList<>();
+        try (JsonParser p = PLAIN.createParser(text)) {
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                if (t == JsonToken.FIELD_NAME && p.getParsingContext().pathAsPointer().toString().equals(pointer)) {
+                    out.add(p.currentTokenLocation());
+                }
+            }
+        } catch (IOException ignored) {
+            // the lenient parser read the file up to here; what was found is all there is to say
+        }
+        return out;
+    }
+
+    /** Jackson's "Numeric value (99999999999) out of range of int (-2147483648 - 2147483647)". */
+    private static final Pattern OUT_OF_RANGE = Pattern.compile("Numeric value \\((.*)\\) out of range of \\w+ \\((-?\\d+) - (-?\\d+)\\).*");
 
     /** The reason in the file's terms (keys and YAML kinds), not Jackson's (classes). */
     private static String reason(JsonProcessingException e) {
@@ -258,12 +423,15 @@ public final class SettingsLoader {
             if (type == Duration.class || type == long.class && !f.getOriginalMessage().startsWith("Cannot")) {
                 return f.getOriginalMessage(); // our deserializers' own reasons
             }
-            return "'" + f.getValue() + "' is not " + kind(type);
+            Object v = f.getValue();
+            return (v instanceof String || v instanceof Number || v instanceof Boolean ? "'" + v + "'" : "the value") + " is not " + kind(type);
         }
         if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
             if (m.getOriginalMessage().contains("null")) return "must not be empty (null)";
             return "expected " + kind(m.getTargetType());
         }
+        Matcher range = OUT_OF_RANGE.matcher(oneLine(e.getOriginalMessage()));
+        if (range.matches()) return "'" + range.group(1) + "' is too large (at most " + range.group(3) + ")";
         return oneLine(e.getOriginalMessage().replaceAll("\\s*\\(class [^)]*\\)", "").replace("`", ""));
     }
 
@@ -291,6 +459,7 @@ public final class SettingsLoader {
     private static String kind(Class<?> type) {
         if (type == int.class || type == Integer.class || type == long.class || type == Long.class) return "a whole number";
         if (type == boolean.class || type == Boolean.class) return "true or false";
+        if (type == double.class || type == Double.class) return "a number (e.g. 0.7)";
         if (type == String.class) return "text";
         if (type == Duration.class) return "a duration (e.g. 90s, 5m, 2h, 7d)";
         if (Collection.class.isAssignableFrom(type)) return "a list";

@@ -199,6 +199,20 @@ public final class Metrics {
         throw new IllegalStateException("no single value for a " + m.getClass().getSimpleName());
     }
 
+    /**
+     * Unregisters every metric tagged {@code tag=value} (a sink a config reload removed or replaced, whose
+     * successor registers the same keys); returns how many.
+     */
+    public int removeTagged(String tag, String value) {
+        int[] n = {0};
+        registry.removeMatching((key, m) -> {
+            boolean match = value.equals(Name.parse(key).tags().get(tag));
+            if (match) n[0]++;
+            return match;
+        });
+        return n[0];
+    }
+
     /** The underlying registry, for reporters and exporters. */
     public MetricRegistry registry() {
         return registry;

@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
 @Command(name = "netsensor", mixinStandardHelpOptions = true, versionProvider = NetsensorCommand.Version.class,
         description = "On-host network sensor: captures connections and DNS, journals them, detects botnet C2.",
         subcommands = {RunCommand.class, ReplayCommand.class, EventsCommand.class, AlertsCommand.class, ConfigCommand.class, BenchCommand.class,
-                StatusCommand.class, InterfacesCommand.class,
+                StatusCommand.class, InterfacesCommand.class, AtomicCommand.class,
                 CommandLine.HelpCommand.class})
 public final class NetsensorCommand implements Callable<Integer> {
     static final int IO_FAILURE = 1;
@@ -74,8 +74,8 @@ public final class NetsensorCommand implements Callable<Integer> {
         Throwable ex = thrown instanceof CommandLine.ExecutionException && thrown.getCause() != null ? thrown.getCause() : thrown;
         if (ex instanceof UncheckedIOException u) ex = u.getCause();
         int code;
-        if (ex instanceof ConfigException) {
-            err.println("netsensor: config error: " + oneLine(ex.getMessage()));
+        if (ex instanceof ConfigException c) {
+            for (String problem : c.problems()) err.println("netsensor: config error: " + oneLine(problem));
             code = USAGE;
         } else if (ex instanceof UserError) {
             err.println("netsensor: " + oneLine(ex.getMessage()));

@@ -78,7 +78,8 @@ final class ReplayCommand implements Callable<Integer> {
         }
         new Replay(settings, ordered)
                 .dataDir(journalOptions.dataDir)
-                .filter(pipeline.filter)
+                // --filter, else the config's bpf (as run applies it): a filter needs libpcap's reader
+                .filter(pipeline.filter != null ? pipeline.filter : settings.bpf.isBlank() ? null : settings.bpf)
                 .printEvents(pipeline.events)
                 .printTelemetry(pipeline.telemetry)
                 .table(format == OutputFormat.table)

@@ -80,12 +80,13 @@ public final class RunCommand implements Callable<Integer> {
         if (linkType != null && dlt < 0) {
             throw new UserError("--linktype: '" + linkType + "' is not a link type (" + io.netsensor.capture.decode.LinkTypes.names() + ")");
         }
-        Settings settings = settingsOptions.load(s -> {
+        java.util.function.Consumer<Settings> flags = s -> { // over the file, at start and at each reload
             if (iface != null) s.captureInterface = iface;
             if (pipeline.filter != null) s.bpf = pipeline.filter;
             if (snaplen != null) s.snaplen = snaplen;
             if (promiscuous) s.promiscuous = true;
-        }, SinkFactory::check);
+        };
+        Settings settings = settingsOptions.load(flags, SettingsOptions::checkFilter, SinkFactory::check);
         List<SinkFactory.Spec> sinks = settingsOptions.sinks(settings, HostName.get());
         Path dir = journalOptions.dataDir(settings);
         // Before the capture opens: a journal that cannot be written is reported now, in one line, rather
@@ -142,7 +143,7 @@ public final class RunCommand implements Callable<Integer> {
                         () -> capture[0] != null && !capture[0].done(), source), System.err);
                 ops.onUserSignals();
                 Runtime.getRuntime().addShutdownHook(shutdown);
-                ConfigReload.onHangup(settingsOptions, detection);
+                new ConfigReload(settingsOptions, flags, settings, detection, outputs, System.err).onHangup();
                 capture[0] = CaptureThread.start(() -> {
                     source.run(sensor.pipeline);
                     sensor.pipeline.finish(Math.max(System.currentTimeMillis() * 1_000_000L, sensor.pipeline.lastTimestamp()));

@@ -21,6 +21,13 @@ public final class SettingsOptions {
             description = "Detector profile: default, or short-window for captures of minutes.")
     Settings.DetectorProfile profile;
 
+    /** Options naming a config file and no flags (config check). */
+    static SettingsOptions of(Path config) {
+        SettingsOptions o = new SettingsOptions();
+        o.config = config;
+        return o;
+    }
+
     /** The config file (or the defaults) with this mixin's flags applied. */
     Settings load() {
         return load(s -> { });
@@ -37,9 +44,11 @@ public final class SettingsOptions {
     /**
      * As {@link #load(Consumer)}, with the file also checked by {@code checks} (e.g. the sinks', which only
      * the commands that start sinks run: a reader such as {@code events} must not need the HEC token file).
+     * Precedence: defaults, then the file, then NETSENSOR_* environment variables, then the flags.
      */
     Settings load(Consumer<Settings> overrides, SettingsLoader.Check... checks) {
-        Settings s = config == null ? SettingsLoader.defaults() : SettingsLoader.load(config, checks);
+        java.util.Map<String, String> env = System.getenv();
+        Settings s = config == null ? SettingsLoader.defaults(env, checks) : SettingsLoader.load(config, env, checks);
         if (homeNet != null) s.homeNet = homeNet;
         if (profile != null) s.detectors.profile = profile;
         overrides.accept(s);
@@ -59,6 +68,12 @@ public final class SettingsOptions {
     /** The config file given, or null. */
     Path configFile() {
         return config;
+    }
+
+    /** The capture filter compiles (libpcap's own parser), at bpf's line: for config check and the commands that capture. */
+    static void checkFilter(Settings s, SettingsLoader.Problems problems) {
+        String why = io.netsensor.capture.source.PcapHandleSource.filterProblem(s.bpf);
+        if (why != null) throw problems.at("bpf", "'" + s.bpf + "' is not a libpcap filter: " + why);
     }
 
     /** Profiles by their config names ("short-window"), which are not the enum's constant names. */

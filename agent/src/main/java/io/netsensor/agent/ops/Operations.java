@@ -318,6 +318,7 @@ public final class Operations implements AutoCloseable {
         lines.add("  journal: " + m.value("journal.appended", "writer", Sensor.WRITER) + " events journaled, "
                 + m.sum("detect.alerts_journaled") + " alerts, in " + a.sensor().journal.dir());
         lines.add("  decode: " + decodeSummary);
+        lines.addAll(io.netsensor.agent.RobustnessCounts.lines(m));
         for (String part : attributionSummary.split("; ")) {
             if (!part.isBlank()) lines.add("  " + part.replaceFirst("^attribution ", "attribution: "));
         }

@@ -96,6 +96,10 @@ public final class AgentProcess implements AutoCloseable {
         return Files.exists(stderr) ? Files.readString(stderr) : "";
     }
 
+    public String stdoutText() throws IOException {
+        return Files.exists(stdout) ? Files.readString(stdout) : "";
+    }
+
     public List<JsonNode> jsonLines() throws IOException {
         List<JsonNode> out = new ArrayList<>();
         for (String line : Files.readAllLines(stdout)) {

@@ -62,6 +62,60 @@ class KernelAttributionIT {
     }
 
     /**
+     * Sockets of the AF_INET6 family: pure IPv6 (bash /dev/tcp to an IPv6 address), and dual-stack sockets
+     * talking IPv4 with v4-mapped addresses, as every Java socket and every server bound to [::] does (this
+     * JVM's own TCP socket and datagram socket, curl to [::ffff:a.b.c.d]). Found by the package test: a
+     * Java client's connection was unattributed in kernel mode (the BPF program read one byte of each
+     * IPv6 address, and a dual-stack socket's IPv6 local address is still :: when tcp_connect runs).
+     */
+    @Test
+    void ipv6AndDualStackSocketsAreAttributedFromTheKernel() throws Exception {
+        requireKernelAttribution();
+        Path data = Files.createTempDirectory("kattr-v6-journal");
+        try (PrivateNet net = PrivateNet.create()) {
+            net.startInNs("perl", "-MIO::Socket::IP", "-e", "my $s = IO::Socket::IP->new(LocalHost => '::', LocalPort => 8080, Listen => 64,"
+                    + " ReuseAddr => 1, V6Only => 0) or die $!; my @open; while (my $c = $s->accept) { push @open, $c }");
+            net.awaitListening("[::]", 8080);
+            try (AgentProcess agent = AgentProcess.start(net.dir, Map.of(), "run", "--interface", net.hostIf, "--data-dir", data.toString(),
+                    "--events", "--no-detect")) {
+                agent.awaitStderr("capturing on", 90);
+                assertThat(agent.stderrText()).contains("netsensor: attribution: kernel");
+                long self = ProcessHandle.current().pid();
+                Map<String, Long> want = new HashMap<>(); // "proto/destination ip" -> pid
+                try (java.net.Socket s = new java.net.Socket(net.peerIp, 8080)) { // an AF_INET6 socket, v4-mapped peer
+                    s.getOutputStream().write("hello".getBytes());
+                    Thread.sleep(200);
+                }
+                want.put("tcp/" + net.peerIp, self);
+                try (java.net.DatagramSocket u = new java.net.DatagramSocket()) {
+                    u.send(new java.net.DatagramPacket(new byte[] {1}, 1, java.net.InetAddress.getByName(net.peerIp), 9));
+                    u.send(new java.net.DatagramPacket(new byte[] {2}, 1, java.net.InetAddress.getByName(net.peerIp6), 9));
+                }
+                want.put("udp/" + net.peerIp, self);
+                want.put("udp/" + net.peerIp6, self);
+                Process bash = new ProcessBuilder("bash", "-c", "exec 3<>/dev/tcp/" + net.peerIp6 + "/8080; echo hi >&3; sleep 0.2")
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                assertThat(bash.waitFor(10, TimeUnit.SECONDS)).isTrue();
+                want.put("tcp/" + net.peerIp6, bash.pid());
+                Thread.sleep(1500);
+                assertThat(agent.terminate(60)).as(agent.stderrText()).isEqualTo(0);
+
+                Map<String, List<Long>> seen = new HashMap<>();
+                for (JsonNode e : agent.jsonLines()) {
+                    if (!e.at("/event/dataset").asText().equals("netsensor.conn")) continue;
+                    String key = e.at("/network/transport").asText() + "/" + e.at("/destination/ip").asText();
+                    if (want.containsKey(key)) seen.computeIfAbsent(key, k -> new ArrayList<>()).add(e.at("/process/pid").asLong());
+                }
+                System.out.println("IPv6 and dual-stack sockets, kernel mode: expected pids " + want + ", seen " + seen);
+                assertThat(seen.keySet()).as("connections captured; %s", agent.stderrText()).isEqualTo(want.keySet());
+                for (Map.Entry<String, Long> w : want.entrySet()) {
+                    assertThat(seen.get(w.getKey())).as("pid of %s", w.getKey()).allMatch(pid -> pid.equals(w.getValue()));
+                }
+            }
+        }
+    }
+
+    /**
      * A process in another network namespace (as a container is), in a cgroup named as Docker names its
      * own, connecting out: the kernel's record names its pid, executable, cgroup and container id, and the
      * agent's connection documents carry them (process.pid, ECS container.id).
@@ -410,12 +464,13 @@ class KernelAttributionIT {
     }
 
     /**
-     * A namespace joined to the root namespace by a veth pair, addresses 10.213.N.1 (root side) and
-     * 10.213.N.2 (namespace side) with N such that no address or route of this host is in 10.213.N.0/24.
+     * A namespace joined to the root namespace by a veth pair, addresses 10.213.N.1 and 2001:db8:213:N::1
+     * (root side), 10.213.N.2 and 2001:db8:213:N::2 (namespace side) with N such that no address or route
+     * of this host is in 10.213.N.0/24.
      * Traffic stays on the pair: neither side has a route anywhere else.
      */
     private static final class PrivateNet implements AutoCloseable {
-        final String ns, hostIf, hostIp, peerIp;
+        final String ns, hostIf, hostIp, peerIp, hostIp6, peerIp6;
         final Path dir;
         private final List<Process> servers = new ArrayList<>();
 
@@ -424,6 +479,8 @@ class KernelAttributionIT {
             this.hostIf = hostIf;
             this.hostIp = hostIp;
             this.peerIp = peerIp;
+            this.hostIp6 = peerIp.replaceFirst("^10\\.213\\.(\\d+)\\.2$", "2001:db8:213:$1::1");
+            this.peerIp6 = peerIp.replaceFirst("^10\\.213\\.(\\d+)\\.2$", "2001:db8:213:$1::2");
             this.dir = dir;
         }
 
@@ -444,8 +501,10 @@ class KernelAttributionIT {
                 Sh.run("ip", "link", "add", net.hostIf, "type", "veth", "peer", "name", peer);
                 Sh.run("ip", "link", "set", peer, "netns", net.ns);
                 Sh.run("ip", "addr", "add", net.hostIp + "/24", "dev", net.hostIf);
+                Sh.run("ip", "-6", "addr", "add", net.hostIp6 + "/64", "dev", net.hostIf, "nodad");
                 Sh.run("ip", "link", "set", net.hostIf, "up");
                 Sh.run(Sh.inNs(net.ns, "ip", "addr", "add", net.peerIp + "/24", "dev", peer).toArray(String[]::new));
+                Sh.run(Sh.inNs(net.ns, "ip", "-6", "addr", "add", net.peerIp6 + "/64", "dev", peer, "nodad").toArray(String[]::new));
                 Sh.run(Sh.inNs(net.ns, "ip", "link", "set", peer, "up").toArray(String[]::new));
                 Sh.run(Sh.inNs(net.ns, "ip", "link", "set", "lo", "up").toArray(String[]::new));
                 return net;
@@ -461,7 +520,21 @@ class KernelAttributionIT {
         }
 
         void awaitListening(int port, boolean udp) throws InterruptedException {
-            String needle = peerIp + ":" + port + " ";
+            awaitListening(peerIp, port, udp);
+        }
+
+        /** A TCP listener on every address ("[::]" or "*" as ss prints it). */
+        void awaitListening(String any, int port) throws InterruptedException {
+            for (int i = 0; i < 200; i++) {
+                String out = Sh.exec(5, Sh.inNs(ns, "ss", "-ltn").toArray(String[]::new)).output;
+                if (out.contains(any + ":" + port + " ") || out.contains("*:" + port + " ")) return;
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+            throw new IllegalStateException("nothing listens on port " + port + " in " + ns);
+        }
+
+        void awaitListening(String ip, int port, boolean udp) throws InterruptedException {
+            String needle = ip + ":" + port + " ";
             for (int i = 0; i < 200; i++) {
                 if (Sh.exec(5, Sh.inNs(ns, "ss", udp ? "-lun" : "-ltn").toArray(String[]::new)).output.contains(needle)) return;
                 TimeUnit.MILLISECONDS.sleep(50);

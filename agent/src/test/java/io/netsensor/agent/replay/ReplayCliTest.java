@@ -49,6 +49,20 @@ class ReplayCliTest {
         ReplayEndToEndTest.assertSfConnection(r.connTo(80), "10.0.0.1", 40000, "93.184.216.34", 80, 300, 420);
     }
 
+    /** The config file's bpf: applies to replay as to run (issue 10 found it ignored); --filter wins over it. */
+    @Test
+    void theConfigsBpfFiltersAReplayToo() throws Exception {
+        Path config = Files.writeString(dir.resolve("netsensor.yml"), "bpf: \"tcp port 443\"\n");
+        Replayed r = Replayed.run("replay", "--events", "--no-detect", "-c", config.toString(), mixed.toString()).assertSucceeded();
+        assertThat(r.dns()).isEmpty();
+        assertThat(r.conns()).hasSize(1);
+        assertThat(r.connTo(443)).isNotNull();
+        Replayed flag = Replayed.run("replay", "--events", "--no-detect", "-c", config.toString(), "--filter", "tcp port 80", mixed.toString())
+                .assertSucceeded();
+        assertThat(flag.conns()).hasSize(1);
+        assertThat(flag.connTo(80)).isNotNull();
+    }
+
     @Test
     void filesAreReplayedInOrderAsOneStream() throws Exception {
         List<byte[]> conn = new TcpTalk("10.0.0.1", 40000, "93.184.216.34", 80).established();

@@ -216,6 +216,11 @@ public final class DnsTracker implements TcpDnsStreams.MessageSink {
         lastStreamScan = nowNanos;
     }
 
+    /** After {@link #flush}, when packet time stepped back for good: the stream scan starts over from the next tick. */
+    public void restartClock() {
+        lastStreamScan = Long.MIN_VALUE;
+    }
+
     public int pendingCount() {
         return pending.size();
     }

@@ -27,6 +27,17 @@ public final class PacketPipeline implements FrameHandler {
     private long lastTs = Long.MIN_VALUE;
     private long timeRegressions;
     private LongConsumer ticker;
+    private final TimeGuard guard = new TimeGuard(new TimeGuard.Target() {
+        @Override
+        public void deliver(long tsNanos, int linkType, byte[] buf, int off, int capLen, int wireLen) {
+            track(tsNanos, linkType, buf, off, capLen, wireLen);
+        }
+
+        @Override
+        public void restartClock() {
+            restart();
+        }
+    });
 
     public PacketPipeline(FrameDecoder decoder, ConnTracker conns, DnsTracker dns) {
         this.decoder = decoder;
@@ -42,9 +53,14 @@ public final class PacketPipeline implements FrameHandler {
         this.ticker = ticker;
     }
 
+    /** Every frame passes the time guard first: a timestamp far from the running clock waits for confirmation. */
     @Override
     public void onFrame(long tsNanos, int linkType, byte[] buf, int off, int capLen, int wireLen) {
         frames++;
+        guard.onFrame(tsNanos, linkType, buf, off, capLen, wireLen);
+    }
+
+    private void track(long tsNanos, int linkType, byte[] buf, int off, int capLen, int wireLen) {
         if (tsNanos < lastTs) {
             timeRegressions++; // multi-queue capture or a spliced file: trackers tolerate it, we count it
         } else {
@@ -61,6 +77,7 @@ public final class PacketPipeline implements FrameHandler {
 
     @Override
     public void onIdle(long nowNanos) {
+        guard.onIdle(nowNanos);
         if (nowNanos >= nextExpiry) advance(nowNanos);
         else if (ticker != null) ticker.accept(Math.max(nowNanos, lastTs));
     }
@@ -84,8 +101,21 @@ public final class PacketPipeline implements FrameHandler {
         if (ticker != null) ticker.accept(nowNanos);
     }
 
+    /** A confirmed step back in time: open flows and queries end at the old time, then the clocks start over. */
+    private void restart() {
+        if (lastTs != Long.MIN_VALUE) {
+            conns.flush(lastTs);
+            dns.flush(lastTs);
+        }
+        conns.restartClock();
+        dns.restartClock();
+        lastTs = Long.MIN_VALUE;
+        nextExpiry = Long.MIN_VALUE;
+    }
+
     /** End of input (or shutdown): every open flow and pending query becomes an event. */
     public void finish(long nowNanos) {
+        guard.finish();
         long t = Math.max(nowNanos, lastTs == Long.MIN_VALUE ? nowNanos : lastTs);
         conns.flush(t);
         dns.flush(t);
@@ -105,13 +135,17 @@ public final class PacketPipeline implements FrameHandler {
     }
 
     /**
-     * Registers the per-packet path's metrics: {@code capture.frames}, {@code capture.time_regressions}, and
+     * Registers the per-packet path's metrics: {@code capture.frames}, {@code capture.time_regressions} (frames
+     * earlier than the one before), {@code capture.time_jumps} and {@code capture.time_restarts} (see
+     * {@link TimeGuard}), and
      * those of the decoder ({@code capture.decode.*}), the reassembler ({@code capture.fragments.*}) and the
      * trackers ({@code conn.*}, {@code dns.*}). All read the components' own counters: nothing per packet.
      */
     public void register(Metrics m) {
         m.count("capture.frames", () -> frames);
         m.count("capture.time_regressions", () -> timeRegressions);
+        m.count("capture.time_jumps", guard::jumps);
+        m.count("capture.time_restarts", guard::restarts);
         decoder.stats().register(m);
         decoder.reassembler().register(m);
         conns.register(m);

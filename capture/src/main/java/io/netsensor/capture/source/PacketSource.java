@@ -17,6 +17,11 @@ public interface PacketSource extends AutoCloseable {
     /** Frames the source itself could not read (truncated records, bad block lengths). */
     long sourceErrors();
 
+    /** Those errors by kind, with the first few places (capture files; libpcap fails on damage instead). */
+    default SourceDamage damage() {
+        return new SourceDamage();
+    }
+
     /** Frames the kernel or libpcap dropped, when known (live capture), else 0. */
     default long droppedByKernel() { return 0; }
 

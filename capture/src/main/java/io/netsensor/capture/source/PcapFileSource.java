@@ -1,5 +1,6 @@
 package io.netsensor.capture.source;
 
+import io.netsensor.capture.source.SourceDamage.Kind;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -12,15 +13,20 @@ import java.util.Arrays;
  * Written by hand rather than through libpcap because replaying files through pcap4j costs a JNA call
  * and several allocations per packet; live capture stays on pcap4j.
  *
- * <p>Each frame is copied into one reused buffer. A record cut short at the end of the file or a block
- * with an impossible length is counted in {@link #sourceErrors()} and ends the file quietly, as
- * tcpdump does; only a file that is not a capture at all fails {@link #open}.
+ * <p>Each frame is copied into one reused buffer of at most {@value #MAX_SNAPLEN} bytes: no length in the
+ * file (a header's snaplen, a record's or block's length) decides an allocation. Damage never ends the
+ * file quietly (tcpdump and tshark stop at it with an error; we read on, since everything after it is
+ * usually intact): a record larger than libpcap's maximum is skipped as libpcap refuses it, a record or block
+ * that contradicts itself is skipped up to the next one that reads (a pcapng block whose two length copies
+ * agree, two consecutive plausible classic record headers), a file cut short ends there. Each is counted by
+ * kind in {@link #damage()} with its byte offset and where reading resumed. Only a file that is not a
+ * capture at all fails {@link #open}.
  */
 public final class PcapFileSource implements PacketSource {
     private static final int PCAP_MICROS = 0xA1B2C3D4, PCAP_NANOS = 0xA1B23C4D;
     private static final int PCAPNG_SHB = 0x0A0D0D0A, PCAPNG_BOM = 0x1A2B3C4D;
     private static final int IDB = 1, PB = 2, SPB = 3, EPB = 6;
-    /** libpcap's largest snap length; a classic record may not exceed it (or the file's own snaplen). */
+    /** libpcap's largest snap length (MAXIMUM_SNAPLEN): no record may exceed it, whatever the file's header says. */
     private static final int MAX_SNAPLEN = 262_144;
     /** libpcap's largest pcapng block it will read. */
     private static final int MAX_BLOCK = 16 << 20;
@@ -32,21 +38,20 @@ public final class PcapFileSource implements PacketSource {
     private final Format format;
     private final boolean nanos;    // classic only
     private final int fileLinkType; // classic only
-    private final int fileSnapLen;  // classic only
 
     private volatile boolean stopped;
-    private long errors;
+    private final SourceDamage damage = new SourceDamage();
+    private long lastSeconds = -1; // classic only: the last good record's, for resynchronising
     private byte[] frame = new byte[65_536];
     private PcapNgInterface[] interfaces = new PcapNgInterface[4];
     private int interfaceCount;
 
-    private PcapFileSource(Path path, MappedFile file, Format format, boolean nanos, int linkType, int snapLen) {
+    private PcapFileSource(Path path, MappedFile file, Format format, boolean nanos, int linkType) {
         this.path = path;
         this.file = file;
         this.format = format;
         this.nanos = nanos;
         this.fileLinkType = linkType;
-        this.fileSnapLen = snapLen;
     }
 
     /**
@@ -81,7 +86,7 @@ public final class PcapFileSource implements PacketSource {
             if (bom != PCAPNG_BOM && bom != Integer.reverseBytes(PCAPNG_BOM)) {
                 throw notCapture(path, String.format("bad pcapng byte-order magic 0x%08x", bom));
             }
-            return new PcapFileSource(path, f, Format.PCAPNG, false, 0, 0);
+            return new PcapFileSource(path, f, Format.PCAPNG, false, 0);
         }
         ByteOrder order;
         if (magic == PCAP_MICROS || magic == PCAP_NANOS) {
@@ -96,9 +101,9 @@ public final class PcapFileSource implements PacketSource {
         f.order(order);
         int major = f.u16(4);
         if (major != 2) throw notCapture(path, "unsupported pcap version " + major + "." + f.u16(6));
-        int snapLen = f.i32(16);
+        // the header's snaplen (bytes 16-19) is not used: a record may never exceed MAX_SNAPLEN, whatever it says
         int linkType = f.i32(20) & 0x03FF_FFFF; // upper bits carry FCS length flags
-        return new PcapFileSource(path, f, Format.PCAP, magic == PCAP_NANOS, linkType, snapLen);
+        return new PcapFileSource(path, f, Format.PCAP, magic == PCAP_NANOS, linkType);
     }
 
     private static NotACaptureException notCapture(Path path, String reason) {
@@ -113,18 +118,39 @@ public final class PcapFileSource implements PacketSource {
     private long runPcap(FrameHandler handler) throws IOException {
         MappedFile f = file;
         long size = f.size();
-        long maxFrame = Math.max(MAX_SNAPLEN, fileSnapLen & 0xFFFF_FFFFL);
         long frames = 0;
         for (long pos = 24; pos < size && !stopped; ) {
-            if (!f.require(pos, 16)) return fail(frames);
+            if (!f.require(pos, 16)) {
+                damage(Kind.TRUNCATED, pos, "record header cut short (" + (size - pos) + " of 16 bytes)", -1);
+                break;
+            }
+            long capLen = f.u32(pos + 8);
+            if (capLen > MAX_SNAPLEN) {
+                // libpcap refuses such a record ("bigger than maximum of 262144"); a garbage header looks the
+                // same. Either way the next record is searched for, first where this one says it ends.
+                long next = resyncPcap(pos, pos + 16 + capLen);
+                damage(Kind.OVERSIZED, pos, "record of " + capLen + " bytes, larger than libpcap's maximum of "
+                        + MAX_SNAPLEN, next);
+                if (next < 0) break;
+                pos = next;
+                continue;
+            }
+            if (pos + 16 + capLen > size) {
+                long next = resyncPcap(pos, -1);
+                damage(next < 0 ? Kind.TRUNCATED : Kind.DAMAGED, pos, "record of " + capLen + " bytes, "
+                        + (size - pos - 16) + " left in the file", next);
+                if (next < 0) break;
+                pos = next;
+                continue;
+            }
+            f.require(pos, 16 + (int) capLen);
             long seconds = f.u32(pos);
             long frac = f.u32(pos + 4);
-            long capLen = f.u32(pos + 8);
             int wireLen = f.i32(pos + 12);
-            if (capLen > maxFrame || !f.require(pos + 16, (int) capLen)) return fail(frames);
             byte[] buf = frameBuffer((int) capLen);
             f.copy(pos + 16, buf, (int) capLen);
             long ts = seconds * 1_000_000_000L + (nanos ? frac : frac * 1000);
+            lastSeconds = seconds;
             handler.onFrame(ts, fileLinkType, buf, 0, (int) capLen, wireLen);
             frames++;
             pos += 16 + capLen;
@@ -132,49 +158,155 @@ public final class PcapFileSource implements PacketSource {
         return frames;
     }
 
+    /**
+     * Finds the next classic record after a damaged one at {@code bad}: at {@code hint} when that is one (the
+     * damaged record's own end), else the first offset after {@code bad} where a record header and the one
+     * after it (or the end of the file) are both plausible. Classic pcap has no sync marker, so two
+     * consecutive plausible headers are the evidence; random bytes pass one header check about once in 2^34.
+     *
+     * @return the offset to go on from, or -1 when nothing after {@code bad} reads
+     */
+    private long resyncPcap(long bad, long hint) throws IOException {
+        long size = file.size();
+        if (hint > bad && hint <= size - 16 && recordChainsAt(hint)) return hint;
+        for (long c = bad + 1; c <= size - 16 && !stopped; c++) {
+            if (recordChainsAt(c)) return c;
+        }
+        return -1;
+    }
+
+    /**
+     * A plausible header at {@code c} followed by another (or by the end of the file) when its time is within a
+     * day of the last good record's; a time further away needs two more plausible headers after it.
+     */
+    private boolean recordChainsAt(long c) throws IOException {
+        long end = plausibleRecordEnd(c);
+        if (end < 0) return false;
+        long seconds = file.u32(c);
+        if (lastSeconds < 0 || Math.abs(seconds - lastSeconds) <= 86_400) {
+            return end == file.size() || plausibleRecordEnd(end) >= 0;
+        }
+        long second = plausibleRecordEnd(end);
+        return second >= 0 && plausibleRecordEnd(second) >= 0;
+    }
+
+    /** The end of a record at {@code c} whose header is plausible and that fits in the file, else -1. */
+    private long plausibleRecordEnd(long c) throws IOException {
+        MappedFile f = file;
+        if (!f.require(c, 16)) return -1;
+        long frac = f.u32(c + 4), capLen = f.u32(c + 8), wireLen = f.u32(c + 12);
+        if (frac >= (nanos ? 1_000_000_000L : 1_000_000L)) return -1;
+        if (capLen > MAX_SNAPLEN || wireLen == 0 || wireLen < capLen || wireLen > MAX_BLOCK) return -1;
+        long end = c + 16 + capLen;
+        return end <= f.size() ? end : -1;
+    }
+
     private long runPcapNg(FrameHandler handler) throws IOException {
         MappedFile f = file;
         long size = f.size();
         long frames = 0;
         for (long pos = 0; pos < size && !stopped; ) {
-            if (!f.require(pos, 8)) return fail(frames);
-            int type = f.i32(pos);
-            if (type == PCAPNG_SHB && !startSection(pos)) return fail(frames);
-            long blockLen = f.u32(pos + 4);
-            if (blockLen < 12 || (blockLen & 3) != 0 || pos + blockLen > size) return fail(frames);
-            boolean packet = type == EPB || type == SPB || type == PB;
-            if (packet || type == IDB || type == PCAPNG_SHB) {
-                // blocks we parse are mapped whole; others are only skipped, whatever their size
-                if (blockLen > MAX_BLOCK || !f.require(pos, (int) blockLen)) return fail(frames);
-            } else if (!f.require(pos + blockLen - 4, 4)) {
-                return fail(frames);
+            if (!f.require(pos, 8)) {
+                damage(Kind.TRUNCATED, pos, "block header cut short (" + (size - pos) + " of 8 bytes)", -1);
+                break;
             }
-            if (f.u32(pos + blockLen - 4) != blockLen) return fail(frames);
-            if (type == IDB && !addInterface(pos, blockLen)) return fail(frames);
-            if (packet) {
-                int r = deliverPacket(type, pos, blockLen, handler);
-                if (r < 0) return fail(frames);
-                frames += r;
+            int type = f.i32(pos);
+            String bad = type == PCAPNG_SHB && !startSection(pos) ? "bad byte-order magic" : null;
+            long blockLen = f.u32(pos + 4);
+            if (bad == null) bad = framingProblem(pos, type, blockLen, size);
+            if (bad != null) {
+                long next = resyncPcapNg(pos);
+                boolean cut = next < 0 && pos + Math.max(blockLen, 12) > size;
+                damage(cut ? Kind.TRUNCATED : Kind.DAMAGED, pos, blockName(type) + ": " + bad, next);
+                if (next < 0) break;
+                pos = next;
+                continue;
+            }
+            // the block's framing holds: whatever is wrong inside it, reading goes on right after it
+            // an interface block is read whole (at most MAX_BLOCK): checking its trailing length may have moved the window
+            if (type == IDB && !(f.require(pos, (int) blockLen) && addInterface(pos, blockLen))) {
+                damage(Kind.DAMAGED, pos, blockName(type) + ": unreadable (link type, resolution or options)", pos + blockLen);
+            } else if (type == EPB || type == SPB || type == PB) {
+                frames += deliverPacket(type, pos, blockLen, handler);
             }
             pos += blockLen;
         }
         return frames;
     }
 
+    /** Why a block's length cannot be believed (null when it can): the leading and trailing copies must agree. */
+    private String framingProblem(long pos, int type, long blockLen, long size) throws IOException {
+        if (blockLen < 12 || (blockLen & 3) != 0) return "block total length " + blockLen + " (a multiple of 4, at least 12)";
+        if (pos + blockLen > size) return "block total length " + blockLen + " runs past the end of the file (" + (size - pos) + " bytes left)";
+        if ((type == IDB || type == PCAPNG_SHB) && blockLen > MAX_BLOCK) return "block of " + blockLen + " bytes, larger than 16 MiB";
+        if (!file.require(pos + blockLen - 4, 4)) return "unreadable";
+        long trailing = file.u32(pos + blockLen - 4);
+        if (trailing != blockLen) return "block total length " + blockLen + " is not repeated at the block's end (found " + trailing + ")";
+        return null;
+    }
+
+    /**
+     * The next block after a damaged one at {@code bad}: the first 4-byte aligned offset (every block length
+     * is a multiple of 4) holding a known block type whose leading and trailing lengths agree. A section
+     * header found this way starts a new section (its own byte order), as it would in order.
+     *
+     * @return the offset to go on from, or -1 when nothing after {@code bad} reads
+     */
+    private long resyncPcapNg(long bad) throws IOException {
+        MappedFile f = file;
+        long size = f.size();
+        ByteOrder order = f.order();
+        for (long c = bad + 4; c + 12 <= size && !stopped; c += 4) {
+            if (!f.require(c, 12)) return -1;
+            int type = f.i32(c);
+            if (type == PCAPNG_SHB) {
+                ByteOrder section = sectionOrder(c);
+                if (section == null) continue;
+                f.order(section);
+                boolean framed = framingProblem(c, type, f.u32(c + 4), size) == null;
+                f.order(order); // the main loop starts the section itself
+                if (framed) return c;
+            } else if (KNOWN_BLOCKS.contains(type) && framingProblem(c, type, f.u32(c + 4), size) == null) {
+                return c;
+            }
+        }
+        return -1;
+    }
+
+    /** Block types of the pcapng specification, the only ones a resync believes. */
+    private static final java.util.Set<Integer> KNOWN_BLOCKS =
+            java.util.Set.of(IDB, PB, SPB, 4, 5, EPB, 7, 8, 9, 0x0A, 0x0BAD, 0x40000BAD);
+
+    private static String blockName(int type) {
+        switch (type) {
+            case PCAPNG_SHB: return "section header block";
+            case IDB: return "interface description block";
+            case EPB: return "enhanced packet block";
+            case SPB: return "simple packet block";
+            case PB: return "packet block";
+            default: return String.format("block type 0x%08x", type);
+        }
+    }
+
     /** Sets the byte order of a new section and forgets the previous section's interfaces. */
     private boolean startSection(long pos) throws IOException {
-        if (!file.require(pos, 12)) return false;
-        file.order(ByteOrder.BIG_ENDIAN);
-        int bom = file.i32(pos + 8);
-        if (bom == PCAPNG_BOM) {
-            file.order(ByteOrder.BIG_ENDIAN);
-        } else if (bom == Integer.reverseBytes(PCAPNG_BOM)) {
-            file.order(ByteOrder.LITTLE_ENDIAN);
-        } else {
-            return false;
-        }
+        ByteOrder order = sectionOrder(pos);
+        if (order == null) return false;
+        file.order(order);
         interfaceCount = 0;
         return true;
+    }
+
+    /** The byte order a section header at {@code pos} declares, null when its byte-order magic is bad. */
+    private ByteOrder sectionOrder(long pos) throws IOException {
+        if (!file.require(pos, 12)) return null;
+        ByteOrder was = file.order();
+        file.order(ByteOrder.BIG_ENDIAN);
+        int bom = file.i32(pos + 8);
+        file.order(was);
+        if (bom == PCAPNG_BOM) return ByteOrder.BIG_ENDIAN;
+        if (bom == Integer.reverseBytes(PCAPNG_BOM)) return ByteOrder.LITTLE_ENDIAN;
+        return null;
     }
 
     private boolean addInterface(long pos, long blockLen) {
@@ -200,38 +332,51 @@ public final class PcapFileSource implements PacketSource {
         return true;
     }
 
-    /** @return 1 when a frame was delivered, -1 when the block is inconsistent */
-    private int deliverPacket(int type, long pos, long blockLen, FrameHandler handler) {
+    /** @return 1 when a frame was delivered, 0 when the block was skipped (counted as damage) */
+    private int deliverPacket(int type, long pos, long blockLen, FrameHandler handler) throws IOException {
         MappedFile f = file;
         int ifId;
         long ts = 0;
         long capLen, wireLen;
         long data;
         if (type == SPB) {
-            if (blockLen < 16 || interfaceCount == 0) return -1;
+            if (blockLen < 16 || interfaceCount == 0) return skipped(type, pos, blockLen, "no interface described before it");
             ifId = 0;
             // no timestamp in a simple packet block: 0, as libpcap reports
+            f.require(pos, 12);
             wireLen = f.u32(pos + 8);
             capLen = Math.min(wireLen, blockLen - 16);
             int snap = interfaces[0].snapLen;
             if (snap > 0) capLen = Math.min(capLen, snap);
             data = pos + 12;
         } else {
-            if (blockLen < 32) return -1;
+            if (blockLen < 32) return skipped(type, pos, blockLen, "block of " + blockLen + " bytes, shorter than its header");
+            f.require(pos, 28);
             ifId = type == PB ? f.u16(pos + 8) : f.i32(pos + 8);
             ts = (f.u32(pos + 12) << 32) | f.u32(pos + 16);
             capLen = f.u32(pos + 20);
             wireLen = f.u32(pos + 24);
             data = pos + 28;
-            if (capLen > blockLen - 32) return -1;
+            if (capLen > blockLen - 32) return skipped(type, pos, blockLen, "captured length " + capLen + " exceeds the block");
         }
-        if (ifId < 0 || ifId >= interfaceCount) return -1;
+        if (capLen > MAX_SNAPLEN) {
+            damage(Kind.OVERSIZED, pos, blockName(type) + ": packet of " + capLen + " bytes, larger than libpcap's maximum of "
+                    + MAX_SNAPLEN, pos + blockLen);
+            return 0;
+        }
+        if (ifId < 0 || ifId >= interfaceCount) return skipped(type, pos, blockLen, "interface " + ifId + " was never described");
         PcapNgInterface itf = interfaces[ifId];
         long tsNanos = type == SPB ? 0 : itf.toNanos(ts);
+        f.require(data, (int) capLen);
         byte[] buf = frameBuffer((int) capLen);
         f.copy(data, buf, (int) capLen);
         handler.onFrame(tsNanos, itf.linkType, buf, 0, (int) capLen, (int) Math.min(wireLen, Integer.MAX_VALUE));
         return 1;
+    }
+
+    private int skipped(int type, long pos, long blockLen, String why) {
+        damage(Kind.DAMAGED, pos, blockName(type) + ": " + why, pos + blockLen);
+        return 0;
     }
 
     /** The reused frame buffer, grown (rarely) to fit. */
@@ -240,9 +385,15 @@ public final class PcapFileSource implements PacketSource {
         return frame;
     }
 
-    private long fail(long frames) {
-        errors++;
-        return frames;
+    /** Counts a damaged place; describes it (offset, what, where reading resumed) while descriptions are kept. */
+    private void damage(Kind kind, long pos, String what, long resumedAt) {
+        if (!damage.describing()) {
+            damage.add(kind, null);
+            return;
+        }
+        String where = resumedAt < 0 ? "nothing readable after it (" + (file.size() - pos) + " bytes to the end of the file)"
+                : "resumed at byte " + resumedAt + " (" + (resumedAt - pos) + " bytes skipped)";
+        damage.add(kind, "byte " + pos + ": " + what + "; " + where);
     }
 
     @Override
@@ -252,7 +403,12 @@ public final class PcapFileSource implements PacketSource {
 
     @Override
     public long sourceErrors() {
-        return errors;
+        return damage.total();
+    }
+
+    @Override
+    public SourceDamage damage() {
+        return damage;
     }
 
     @Override

@@ -87,6 +87,25 @@ public final class PcapHandleSource implements PacketSource {
         }
     }
 
+    /**
+     * Why libpcap refuses the filter expression, or null when it compiles (for an Ethernet capture, the
+     * usual case; a link-specific filter on another link type is still refused when the capture opens).
+     * For `config check`, which must not need capture rights: compiled on a dead handle.
+     */
+    public static String filterProblem(String bpf) {
+        if (bpf == null || bpf.isBlank()) return null;
+        PcapHandle h = null;
+        try {
+            h = Pcaps.openDead(org.pcap4j.packet.namednumber.DataLinkType.EN10MB, 65_535);
+            h.compileFilter(bpf, BpfProgram.BpfCompileMode.OPTIMIZE, PcapHandle.PCAP_NETMASK_UNKNOWN).free();
+            return null;
+        } catch (PcapNativeException | NotOpenException e) {
+            return String.valueOf(e.getMessage());
+        } finally {
+            if (h != null) h.close();
+        }
+    }
+
     private static void applyFilter(PcapHandle h, String bpf) throws PcapNativeException, NotOpenException {
         if (bpf != null && !bpf.isBlank()) {
             try {

@@ -291,6 +291,11 @@ public final class ConnTracker {
         }
     }
 
+    /** After {@link #flush}, when packet time stepped back for good: the clock starts over from the next packet. */
+    public void restartClock() {
+        clock = Long.MIN_VALUE;
+    }
+
     private void end(int slot, ConnEvent.EndReason reason) {
         emit(slot, ConnEvent.Phase.END, reason);
         endedBy[reason.ordinal()]++;

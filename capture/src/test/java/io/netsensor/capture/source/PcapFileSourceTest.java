@@ -137,12 +137,13 @@ class PcapFileSourceTest {
             try (PcapFileSource src = PcapFileSource.open(file)) {
                 assertThat(readAll(src)).as("cut at %d", cut).hasSize(2);
                 assertThat(src.sourceErrors()).isEqualTo(1);
+                assertThat(src.damage().count(SourceDamage.Kind.TRUNCATED)).as("cut at %d", cut).isEqualTo(1);
             }
         }
     }
 
     @Test
-    void badPcapngBlockLengthIsCountedAndEndsTheFile() throws IOException {
+    void badPcapngBlockIsSkippedAndReadingResumesAtTheNextBlock() throws IOException {
         Path file = dir.resolve("bad.pcapng");
         try (PcapWriter w = PcapWriter.pcapng(file)) {
             w.addInterface(LinkTypes.ETHERNET);
@@ -151,22 +152,28 @@ class PcapFileSourceTest {
             w.write(0, T0, frame(2));
         }
         try (PcapFileSource src = PcapFileSource.open(file)) {
-            assertThat(readAll(src)).hasSize(1);
-            assertThat(src.sourceErrors()).isEqualTo(1);
+            assertThat(readAll(src)).extracting(Rec::data).containsExactly(frame(1), frame(2));
+            assertThat(src.damage().count(SourceDamage.Kind.DAMAGED)).isEqualTo(1);
+            assertThat(src.damage().described()).singleElement().asString()
+                    .contains("enhanced packet block: block total length 13").contains("8 bytes skipped");
         }
         Path unknownIf = dir.resolve("noif.pcapng");
         try (PcapWriter w = PcapWriter.pcapng(unknownIf)) {
             w.addInterface(LinkTypes.ETHERNET);
             w.write(0, T0, frame(1));
             w.write(0, T0, frame(1));
+            w.write(0, T0, frame(3));
         }
         byte[] bytes = Files.readAllBytes(unknownIf);
-        int secondEpb = bytes.length - (32 + ((frame(1).length + 3) & ~3));
+        int thirdEpb = bytes.length - (32 + ((frame(3).length + 3) & ~3));
+        int secondEpb = thirdEpb - (32 + ((frame(1).length + 3) & ~3));
         bytes[secondEpb + 8] = 3; // interface 3 was never described
         Files.write(unknownIf, bytes);
         try (PcapFileSource src = PcapFileSource.open(unknownIf)) {
-            assertThat(readAll(src)).hasSize(1);
+            assertThat(readAll(src)).extracting(Rec::data).containsExactly(frame(1), frame(3));
             assertThat(src.sourceErrors()).isEqualTo(1);
+            assertThat(src.damage().described()).singleElement().asString()
+                    .startsWith("byte " + secondEpb + ": enhanced packet block: interface 3 was never described");
         }
     }
 
@@ -210,6 +217,31 @@ class PcapFileSourceTest {
                 assertThat(a.get(i).data()).isEqualTo(b.get(i).data()).isEqualTo(frame(i));
             }
             assertThat(small.sourceErrors()).isZero();
+        }
+    }
+
+    @Test
+    void tinyMappingWindowsReadEveryBlockKindAlike() throws IOException {
+        Path file = dir.resolve("kinds.pcapng");
+        try (PcapWriter w = PcapWriter.pcapng(file)) {
+            int e = w.addInterface(LinkTypes.ETHERNET);
+            for (int i = 0; i < 20; i++) w.write(e, T0 + i, frame(i));
+            int r = w.addInterface(LinkTypes.RAW, 9, 0); // an interface block with options, after the window moved
+            w.otherBlock(4, 300);
+            w.write(r, T0 + 50, Frames.ipv6("::1", "::2").udp(3, 4).link(LinkTypes.RAW).build());
+            w.raw(new byte[] {6, 0, 0, 0, 13, 0, 0, 0}); // damage, then more packets
+            w.obsoletePacket(e, T0 + 60, frame(3));
+            w.simplePacket(frame(4));
+        }
+        try (PcapFileSource tiny = PcapFileSource.open(file, 16); PcapFileSource big = PcapFileSource.open(file)) {
+            List<Rec> a = readAll(tiny), b = readAll(big);
+            assertThat(a).hasSize(23).hasSameSizeAs(b);
+            for (int i = 0; i < a.size(); i++) {
+                assertThat(a.get(i).ts()).isEqualTo(b.get(i).ts());
+                assertThat(a.get(i).linkType()).isEqualTo(b.get(i).linkType());
+                assertThat(a.get(i).data()).isEqualTo(b.get(i).data());
+            }
+            assertThat(tiny.damage().described()).isEqualTo(big.damage().described()).hasSize(1);
         }
     }
 
