@@ -125,6 +125,7 @@ public final class SettingsLoader {
 
     private static void validate(Settings s, Where where) {
         range(where, "snaplen", s.snaplen, 64, 262_144);
+        if (s.captureBuffer < 1L << 20 || s.captureBuffer > 4L << 30) fail(where, "capture_buffer", "must be 1MiB to 4GiB");
         if (s.metrics.listen != null) listen(where, "metrics.listen", s.metrics.listen);
         if (s.logSummaryInterval.isNegative()) fail(where, "log_summary_interval", "must be 0 (off) or longer");
         // the flow table is preallocated: beyond 2^26 slots (~20 GiB) it is a typo, not a busy gateway

@@ -116,8 +116,8 @@ class SettingsLoaderTest {
     @Test
     void defaultsAreTheDocumentedOnes() {
         Settings s = SettingsLoader.defaults();
-        assertThat(s.conntrack.maxFlows).isEqualTo(65_536);
-        assertThat(s.dns.maxPending).isEqualTo(65_536);
+        assertThat(s.conntrack.maxFlows).isEqualTo(32_768);
+        assertThat(s.dns.maxPending).isEqualTo(8_192);
         assertThat(s.dns.timeout).isEqualTo(Duration.ofSeconds(10));
         assertThat(s.journal.maxBytes).isEqualTo(2L << 30);
         assertThat(s.journal.maxAge).isEqualTo(Duration.ofDays(7));
