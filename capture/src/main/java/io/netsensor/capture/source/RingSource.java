@@ -250,6 +250,7 @@ public final class RingSource implements LiveSource {
         }
         try {
             loop(handler);
+            drain(handler);
         } finally {
             synchronized (this) {
                 running = false;
@@ -270,16 +271,29 @@ public final class RingSource implements LiveSource {
                 readStatsEverySecond();
                 continue;
             }
-            int frames = map.getInt(base + 12);
-            int first = map.getInt(base + 16);
-            int used = Math.min(map.getInt(base + 20), BLOCK_BYTES);
-            map.get(base, block, 0, used);
-            INT.setRelease(map, base + 8, TP_STATUS_KERNEL); // the kernel may refill it while we decode our copy
-            current = (current + 1) % blocks;
-            deliver(handler, first, frames, used);
+            takeBlock(handler);
             handler.onIdle(System.currentTimeMillis() * 1_000_000L);
             readStatsEverySecond();
         }
+    }
+
+    /** After stop(): the blocks the kernel has already handed over are delivered too, not lost uncounted. */
+    private void drain(FrameHandler handler) {
+        for (int i = 0; i < blocks && !closed && (((int) INT.getAcquire(map, current * BLOCK_BYTES + 8)) & TP_STATUS_USER) != 0; i++) {
+            takeBlock(handler);
+        }
+    }
+
+    /** Copies the current block, gives it back to the kernel and delivers its frames. */
+    private void takeBlock(FrameHandler handler) {
+        int base = current * BLOCK_BYTES;
+        int frames = map.getInt(base + 12);
+        int first = map.getInt(base + 16);
+        int used = Math.min(map.getInt(base + 20), BLOCK_BYTES);
+        map.get(base, block, 0, used);
+        INT.setRelease(map, base + 8, TP_STATUS_KERNEL); // the kernel may refill it while we decode our copy
+        current = (current + 1) % blocks;
+        deliver(handler, first, frames, used);
     }
 
     /** Hands the block's frames to the handler, reading each tpacket3_hdr in our copy. */
