@@ -29,6 +29,14 @@ public final class Settings {
     public int snaplen = 65535;
     /** Capture in promiscuous mode (needed on a gateway's bridge or a SPAN port). */
     public boolean promiscuous = false;
+    /** How live capture reads the kernel: the TPACKET_V3 ring where it can (Linux, Ethernet), else libpcap. */
+    public CaptureSource captureSource = CaptureSource.AUTO;
+    /**
+     * The kernel's capture buffer (the TPACKET_V3 ring, whole 256 KiB blocks): it absorbs bursts while the agent
+     * is busy, and all of it is resident memory. 8 MiB holds ~70 ms at 1 Gbit/s.
+     */
+    @JsonDeserialize(using = Units.SizeDeserializer.class)
+    public long captureBuffer = 8L << 20;
     public String dataDir = "/var/lib/netsensor";
     /** The Prometheus endpoint and /health (off by default). */
     public MetricsEndpoint metrics = new MetricsEndpoint();
@@ -74,8 +82,11 @@ public final class Settings {
     }
 
     public static final class Conntrack {
-        /** ~314 bytes per flow slot, preallocated: 65536 slots = ~20 MiB. Raise on busy gateways. */
-        public int maxFlows = 65_536;
+        /**
+         * ~314 bytes per flow slot, preallocated: 32768 slots = ~10 MiB, sized for a server (flows open at once,
+         * closed ones linger tcp_close_delay). Raise on busy gateways, with the heap.
+         */
+        public int maxFlows = 32_768;
         /** Zeek's tcp_inactivity_timeout. */
         public Duration tcpInactivity = Duration.ofMinutes(5);
         /** Zeek's udp_inactivity_timeout. */
@@ -90,8 +101,12 @@ public final class Settings {
          * dns_session_timeout, and a stub resolver's whole budget (glibc: 5 s per try, 2 tries).
          */
         public Duration timeout = Duration.ofSeconds(10);
-        /** Queries awaiting a response; when full, the oldest is reported unanswered (and counted). */
-        public int maxPending = 65_536;
+        /**
+         * Queries awaiting a response, preallocated at ~1 KiB each (room for the longest escaped name): 8192 =
+         * ~8.5 MiB, a server's resolver traffic many times over (answered queries free their slot at once). When
+         * full, the oldest is reported unanswered (and counted).
+         */
+        public int maxPending = 8_192;
     }
 
     public static final class Telemetry {
@@ -185,6 +200,30 @@ public final class Settings {
         @Override
         public String configName() {
             return name;
+        }
+    }
+
+    /** capture_source (and run --capture-source). */
+    public enum CaptureSource implements Named {
+        /** The ring on Linux Ethernet-like interfaces, libpcap elsewhere (and for filters naming VLANs). */
+        @JsonProperty("auto") AUTO("auto"),
+        @JsonProperty("tpacket_v3") TPACKET_V3("tpacket_v3"),
+        @JsonProperty("libpcap") LIBPCAP("libpcap");
+
+        private final String name;
+
+        CaptureSource(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String configName() {
+            return name;
+        }
+
+        /** By its config name; the exception's message lists the names, for a command-line error. */
+        public static CaptureSource parse(String text) {
+            return byName(CaptureSource.class, text);
         }
     }
 

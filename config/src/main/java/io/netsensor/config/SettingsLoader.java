@@ -226,6 +226,7 @@ public final class SettingsLoader {
         Found f = new Found(where, problems);
         Settings s = settings;
         f.range("snaplen", s.snaplen, 64, 262_144);
+        if (s.captureBuffer < 1L << 20 || s.captureBuffer > 4L << 30) f.fail("capture_buffer", "must be 1MiB to 4GiB");
         if (s.metrics.listen != null) listen(f, "metrics.listen", s.metrics.listen);
         if (s.logSummaryInterval.isNegative()) f.fail("log_summary_interval", "must be 0 (off) or longer");
         // the flow table is preallocated: beyond 2^26 slots (~20 GiB) it is a typo, not a busy gateway

@@ -74,6 +74,8 @@ class SettingsLoaderTest {
         assertError("conntrack:\n  colour: 10\n", ":2:3: conntrack.colour: unknown key (expected one of max_flows,");
         assertError("conntrack:\n  max_flows: lots\n", ":2:14: conntrack.max_flows: 'lots' is not a whole number");
         assertError("conntrack:\n  max_flows: 8\n", ":2:14: conntrack.max_flows: must be between 16 and 67108864, not 8");
+        assertError("capture_source: pf_ring\n", ":1:17: capture_source: 'pf_ring' is not one of auto, tpacket_v3 or libpcap");
+        assertError("capture_buffer: 64KiB\n", ":1:17: capture_buffer: must be 1MiB to 4GiB");
         assertError("journal:\n  roll_cycle: weekly\n",
                 ":2:15: journal.roll_cycle: 'weekly' is not one of hourly, daily or five-minutely");
         assertError("journal:\n  max_age: forever\n", ":2:12: journal.max_age: not a duration: 'forever'");
@@ -98,6 +100,14 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void captureSourceAndBufferBind() throws Exception {
+        Settings s = SettingsLoader.load(write("capture_source: libpcap\ncapture_buffer: 16MiB\n"));
+        assertThat(s.captureSource).isEqualTo(Settings.CaptureSource.LIBPCAP);
+        assertThat(s.captureBuffer).isEqualTo(16L << 20);
+        assertThat(SettingsLoader.defaults().captureSource).isEqualTo(Settings.CaptureSource.AUTO);
+    }
+
+    @Test
     void durationsAndSizesAreParsedOnceAtLoad() throws Exception {
         Settings s = SettingsLoader.load(write("journal:\n  roll_cycle: five-minutely\n  max_bytes: 1000000\n  max_age: 0s\n"
                 + "conntrack:\n  tcp_inactivity: 90s\n  tcp_close_delay: 250ms\ndns:\n  timeout: 2s\n"
@@ -116,8 +126,8 @@ class SettingsLoaderTest {
     @Test
     void defaultsAreTheDocumentedOnes() {
         Settings s = SettingsLoader.defaults();
-        assertThat(s.conntrack.maxFlows).isEqualTo(65_536);
-        assertThat(s.dns.maxPending).isEqualTo(65_536);
+        assertThat(s.conntrack.maxFlows).isEqualTo(32_768);
+        assertThat(s.dns.maxPending).isEqualTo(8_192);
         assertThat(s.dns.timeout).isEqualTo(Duration.ofSeconds(10));
         assertThat(s.journal.maxBytes).isEqualTo(2L << 30);
         assertThat(s.journal.maxAge).isEqualTo(Duration.ofDays(7));

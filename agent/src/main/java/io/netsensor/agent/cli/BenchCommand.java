@@ -45,10 +45,21 @@ final class BenchCommand implements Callable<Integer> {
             "which looks it up with sock_diag; compares throughput with and without."})
     boolean attribution;
 
+    @Option(names = "--write", paramLabel = "PCAP",
+            description = "Only write the generated capture to PCAP and exit (the input of benchmarks/live-bench.sh).")
+    Path write;
+
     private long flowsInCapture;
 
     @Override
     public Integer call() throws Exception {
+        if (write != null) {
+            SyntheticCapture gen = new SyntheticCapture(42, sessionPackets);
+            long n = gen.write(write, packets);
+            System.out.printf("wrote %d packets in %d flows (%d MiB) of mixed TCP/UDP/DNS, IPv4/IPv6, VLAN to %s%n",
+                    n, gen.flows(), Files.size(write) >> 20, write);
+            return 0;
+        }
         Path dir = Files.createTempDirectory("netsensor-bench-");
         try {
             Path pcap = file;

@@ -16,7 +16,8 @@ import io.netsensor.sinks.SinkRunner;
 import io.netsensor.sinks.StdoutSink;
 import io.netsensor.sinks.file.StderrAlertSink;
 import io.netsensor.capture.source.DefaultRoute;
-import io.netsensor.capture.source.PcapHandleSource;
+import io.netsensor.capture.source.LiveSource;
+import io.netsensor.capture.source.LiveSources;
 import io.netsensor.config.Settings;
 import io.netsensor.config.Units;
 import io.netsensor.events.Attribution;
@@ -61,6 +62,10 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-D", "--list-interfaces"}, description = "List the interfaces libpcap can capture on, and exit (as tcpdump -D).")
     boolean listInterfaces;
 
+    @Option(names = "--capture-source", paramLabel = "SOURCE",
+            description = "How to read the kernel: auto (the TPACKET_V3 ring on Linux Ethernet interfaces, else libpcap), tpacket_v3 or libpcap (default: the config's capture_source, auto).")
+    String captureSource;
+
     @Option(names = "--no-attribution", description = "Do not attribute connections and DNS queries to local processes.")
     boolean noAttribution;
 
@@ -85,6 +90,13 @@ public final class RunCommand implements Callable<Integer> {
             if (pipeline.filter != null) s.bpf = pipeline.filter;
             if (snaplen != null) s.snaplen = snaplen;
             if (promiscuous) s.promiscuous = true;
+            if (captureSource != null) {
+                try {
+                    s.captureSource = Settings.CaptureSource.parse(captureSource);
+                } catch (IllegalArgumentException e) {
+                    throw new UserError("--capture-source: " + e.getMessage());
+                }
+            }
         };
         Settings settings = settingsOptions.load(flags, SettingsOptions::checkFilter, SinkFactory::check);
         List<SinkFactory.Spec> sinks = settingsOptions.sinks(settings, HostName.get());
@@ -99,7 +111,9 @@ public final class RunCommand implements Callable<Integer> {
         boolean detect = pipeline.detectNoting(settings, "run");
         PrintStream out = System.out;
 
-        PcapHandleSource source = PcapHandleSource.openLive(device, settings.snaplen, settings.promiscuous, bpf, dlt);
+        LiveSources.Opened opened = LiveSources.open(settings.captureSource, device, settings.snaplen, settings.promiscuous,
+                bpf, dlt, settings.captureBuffer);
+        LiveSource source = opened.source();
         CaptureThread[] capture = {null};
         CountDownLatch finished = new CountDownLatch(1);
         AttributionStart attribution = noAttribution ? null : AttributionStart.start();
@@ -110,6 +124,7 @@ public final class RunCommand implements Callable<Integer> {
             if (attribution != null) attribution.register(sensor.metrics);
             // read at the stop line only: pcap_stats from another thread while the capture loop runs is not a tested path
             sensor.metrics.count("capture.kernel_drops", source::droppedByKernel);
+            source.register(sensor.metrics);
             if (detection.detecting()) {
                 long rebuilt = detection.rebuild(settings.detectors.rebuildWindow);
                 if (rebuilt > 0) {
@@ -148,7 +163,9 @@ public final class RunCommand implements Callable<Integer> {
                     source.run(sensor.pipeline);
                     sensor.pipeline.finish(Math.max(System.currentTimeMillis() * 1_000_000L, sensor.pipeline.lastTimestamp()));
                 });
-                System.err.println("netsensor: capturing on " + device + (bpf.isBlank() ? "" : " with filter '" + bpf + "'")
+                System.err.println("netsensor: capturing on " + device + " through " + source.reader()
+                        + (opened.fallbackReason() == null ? "" : " (not the TPACKET_V3 ring: " + opened.fallbackReason() + ")")
+                        + (bpf.isBlank() ? "" : " with filter '" + bpf + "'")
                         + ", link type " + io.netsensor.capture.decode.LinkTypes.describe(source.linkType())
                         + ", journal " + sensor.journal.dir() + ", pid " + ProcessHandle.current().pid());
                 CaptureThread c = capture[0];

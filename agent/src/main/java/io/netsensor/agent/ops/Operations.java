@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netsensor.agent.DetectionLoop;
 import io.netsensor.agent.Sensor;
-import io.netsensor.capture.source.PcapHandleSource;
+import io.netsensor.capture.source.LiveSource;
 import io.netsensor.config.Settings;
 import io.netsensor.config.Units;
 import io.netsensor.events.Severity;
@@ -43,7 +43,7 @@ public final class Operations implements AutoCloseable {
 
     /** What the agent is made of, as `run` wired it. */
     public record Agent(Settings settings, String device, Path dataDir, Sensor sensor, DetectionLoop detection,
-                        List<SinkRunner> sinks, BooleanSupplier captureRunning, PcapHandleSource source) {}
+                        List<SinkRunner> sinks, BooleanSupplier captureRunning, LiveSource source) {}
 
     private final Agent a;
     private final Metrics m;
@@ -107,7 +107,7 @@ public final class Operations implements AutoCloseable {
     }
 
     private void register() {
-        PcapHandleSource src = a.source();
+        LiveSource src = a.source();
         if (src != null) {
             m.count("capture.pcap.received", src::receivedByKernel);
             m.count("capture.pcap.dropped", src::droppedForBuffer);
