@@ -20,16 +20,17 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(FrameDecoderFuzzTest DnsParserFuzzTest PcapFileFuzzTest JournalReaderFuzzTest SettingsLoaderFuzzTest)
 logs=target/fuzz-logs
 mkdir -p "$logs"
-# the reactor up to capture, so every module's classes are this checkout's (not another build's in ~/.m2)
-reactor=events,testkit,config,metrics,journal,capture
-mvn -B -o -q install -DskipTests -pl "$reactor" >"$logs/build.log" 2>&1 || { echo "build failed, see $logs/build.log" >&2; exit 1; }
+# each target runs in a reactor of its module and the modules it needs, so every class is this checkout's
+# (not another build's in ~/.m2); -Dtest selects the one target among them
+declare -A reactor=([capture]=events,testkit,config,metrics,journal,capture [journal]=events,testkit,metrics,journal
+                    [config]=events,testkit,config)
 printf '%-24s %12s %8s %10s %9s  %s\n' target inputs seconds inputs/s findings load
 for t in "${targets[@]}"; do
   m=${module[$t]:?unknown target $t}
   log="$logs/$t.log"
   before=$(find "$m/src/test/resources" -path "*${t}Inputs*" -name 'crash-*' 2>/dev/null | wc -l)
   rc=0
-  JAZZER_FUZZ=1 nice -n 10 mvn -B -o test -pl "$m" -Dtest="$t" -Dsurefire.failIfNoSpecifiedTests=false \
+  JAZZER_FUZZ=1 nice -n 10 mvn -B -o test -pl "${reactor[$m]}" -Dtest="$t" -Dsurefire.failIfNoSpecifiedTests=false \
       -Djazzer.max_duration="${secs}s" >"$log" 2>&1 || rc=$?
   after=$(find "$m/src/test/resources" -path "*${t}Inputs*" -name 'crash-*' 2>/dev/null | wc -l)
   done_line=$(grep -E '^Done [0-9]+ runs in [0-9]+ second' "$log" | tail -1 || true)
