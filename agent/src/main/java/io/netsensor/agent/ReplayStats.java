@@ -32,6 +32,11 @@ final class ReplayStats {
         err.printf("  dns: %d queries, %d responses, %d unanswered, %d responses without query%n",
                 m.value("dns.queries"), m.value("dns.responses"), m.value("dns.unanswered"),
                 m.value("dns.responses_without_query"));
+        // state held at its cap: what was pushed out to make room (a flood, or tables too small for the network)
+        err.printf("  evictions: connections %d, dns queries %d, dns tcp streams %d, fragments %d, detector state %d%n",
+                m.value("conn.flows_ended", "reason", "evicted"), m.value("dns.evictions"),
+                m.value("dns.tcp.stream_evictions"), m.value("capture.fragments.evicted"),
+                m.sum("detector.evictions") + m.sum("detector.dga.domain_evictions") + m.sum("detector.gate.evictions"));
         err.printf("  decode: decoded %d, not decoded %d %s, malformed %d %s%n",
                 DecodeStats.total(m, DecodeResult.Kind.DECODED), DecodeStats.total(m, DecodeResult.Kind.NOT_DECODED),
                 DecodeStats.byReason(m, DecodeResult.Kind.NOT_DECODED), DecodeStats.total(m, DecodeResult.Kind.MALFORMED),

@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.netsensor.testkit.fuzz.ScratchFile;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,12 +18,13 @@ import java.util.regex.Pattern;
  * with {@code JAZZER_FUZZ=1} (README, Fuzzing).
  */
 class SettingsLoaderFuzzTest {
-    private static final Path FILE = tempFile();
+    private static final ScratchFile SCRATCH = ScratchFile.create(".yml");
+    private static final Path FILE = SCRATCH.path();
     private static final Pattern WHERE = Pattern.compile(Pattern.quote(FILE.toString()) + "(?::(\\d+):(\\d+))?: (.+)");
 
     @FuzzTest
     void load(byte[] file) throws IOException {
-        Files.write(FILE, file); // bytes, not text: a file need not be valid UTF-8
+        SCRATCH.write(file); // bytes, not text: a file need not be valid UTF-8
         String yaml = new String(file, StandardCharsets.UTF_8);
         Settings s;
         try {
@@ -43,15 +43,5 @@ class SettingsLoaderFuzzTest {
         }
         assertThat(s).isNotNull();
         SettingsLoader.validated(s, "fuzz"); // what it returned is valid: checking it again passes
-    }
-
-    private static Path tempFile() {
-        try {
-            Path p = Files.createTempFile("netsensor-fuzz-", ".yml");
-            p.toFile().deleteOnExit();
-            return p;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -8,9 +8,8 @@ import io.netsensor.capture.decode.FragmentReassembler;
 import io.netsensor.capture.decode.FrameDecoder;
 import io.netsensor.capture.decode.DecodeStats;
 import io.netsensor.capture.decode.PacketView;
+import io.netsensor.testkit.fuzz.ScratchFile;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -24,13 +23,14 @@ import java.nio.file.Path;
 class PcapFileFuzzTest {
     /** Frames larger than this are libpcap's limit (the reader must never hand out more per record). */
     private static final int MAX_SNAPLEN = 262_144;
-    private static final Path FILE = tempFile();
+    private static final ScratchFile SCRATCH = ScratchFile.create(".pcap");
+    private static final Path FILE = SCRATCH.path();
 
     private final PacketView view = new PacketView();
 
     @FuzzTest
     void read(byte[] input) throws IOException {
-        Files.write(FILE, input);
+        SCRATCH.write(input);
         PcapFileSource src;
         try {
             src = PcapFileSource.open(FILE);
@@ -52,16 +52,6 @@ class PcapFileFuzzTest {
             assertThat(frames).as("frames returned = frames delivered").isEqualTo(delivered[0]);
             // damage ends the file or is skipped (resynchronising), counted either way; each takes bytes of the file
             assertThat(src.sourceErrors()).isBetween(0L, input.length / 4L + 1);
-        }
-    }
-
-    private static Path tempFile() {
-        try {
-            Path p = Files.createTempFile("netsensor-fuzz-", ".pcap");
-            p.toFile().deleteOnExit();
-            return p;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }
