@@ -10,8 +10,8 @@
 #
 # Floods: syn (SYN flood from random public sources to one server), dns-one (random names from one host),
 # dns-many (random names from 50,000 hosts), hosts (300,000 local hosts, each a SYN out and a DNS query,
-# round after round). Files go to a temporary directory, removed at the end. Takes the live-test lock
-# (benchmarks must not overlap live tests) and runs under nice.
+# round after round). Files go to a temporary directory, removed at the end. The replays hold the live-test
+# lock (benchmarks must not overlap live tests) and run under nice.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 packets=${1:-2000000}
@@ -24,16 +24,21 @@ cp="testkit/target/classes:events/target/classes:$(cat "$work/cp")"
 
 printf '%-9s %9s %8s %10s %8s %9s %12s %10s %8s %10s  %s\n' flood packets seconds packets/s rss_MiB anon_MiB \
     conn_evicted dns_evicted frag_ev det_state load
+sizes="$((packets / 4)) $packets"
+for kind in syn dns-one dns-many hosts; do # generated first: the live-test lock is held only for the replays
+  for n in $sizes; do java -cp "$cp" io.netsensor.testkit.pcap.Floods "$kind" "$work/$kind-$n.pcap" "$n"; done
+done
+exec 9>>/tmp/netsensor-live.lock
+flock 9 # the same lock as `flock /tmp/netsensor-live.lock CMD`
 for kind in syn dns-one dns-many hosts; do
-  for n in $((packets / 4)) "$packets"; do
+  for n in $sizes; do
     pcap="$work/$kind-$n.pcap"
-    java -cp "$cp" io.netsensor.testkit.pcap.Floods "$kind" "$pcap" "$n"
     err="$work/$kind-$n.err"
-    flock /tmp/netsensor-live.lock nice -n 5 /usr/bin/time -v ./netsensor replay "$pcap" >/dev/null 2>"$err" &
+    nice -n 5 /usr/bin/time -v ./netsensor replay "$pcap" >/dev/null 2>"$err" &
     timer=$!
     anon=0
     while kill -0 "$timer" 2>/dev/null; do # the launcher execs java: the child of time is the agent
-      for p in $(pgrep -P "$(pgrep -P "$timer" || true)" 2>/dev/null || true) $(pgrep -P "$timer" 2>/dev/null || true); do
+      for p in $(pgrep -P "$timer" 2>/dev/null || true); do
         a=$(awk '/^RssAnon:/{print $2}' "/proc/$p/status" 2>/dev/null || true)
         [ -n "$a" ] && [ "$a" -gt "$anon" ] && anon=$a
       done

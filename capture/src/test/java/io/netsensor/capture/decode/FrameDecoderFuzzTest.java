@@ -19,15 +19,20 @@ class FrameDecoderFuzzTest {
         LinkTypes.LOOP, 147};
     private static final int MAX_FRAMES = 8, MAX_LAYERS = 32;
 
+    private final FrameDecoder decoder = new FrameDecoder(new DecodeStats(), new FragmentReassembler(2, 1_000_000_000L),
+            FrameDecoder.DEFAULT_MAX_TUNNEL_DEPTH);
+    private final PacketView v = new PacketView();
+    private long inputTime = 1_700_000_000_000_000_000L;
+
     @FuzzTest
     void decode(byte[] input) {
         if (input.length == 0) return;
-        // one decoder per input, so a finding replays alone; few reassembly slots keep each run cheap
-        FrameDecoder decoder = new FrameDecoder(new DecodeStats(), new FragmentReassembler(2, 1_000_000_000L),
-                FrameDecoder.DEFAULT_MAX_TUNNEL_DEPTH);
         int linkType = LINK_TYPES[(input[0] & 0xFF) % LINK_TYPES.length];
-        PacketView v = new PacketView();
-        long ts = 1_700_000_000_000_000_000L;
+        // an hour after the last input: what that left in the reassembler has timed out, so each input decodes as
+        // on a fresh one (one decoder for all inputs: its 64 KiB reassembly buffers allocated per input would
+        // dominate the run)
+        inputTime += 3_600_000_000_000L;
+        long ts = inputTime;
         for (byte[] rec : FuzzRecords.split(input, 1, MAX_FRAMES)) {
             if (rec.length == 0) continue;
             int wireLen = rec.length - 1 + rec[0]; // a signed byte: shorter or longer than captured
