@@ -115,7 +115,7 @@ public final class SettingsLoader {
     }
 
     private static Problems problems(Where where) {
-        return (key, reason) -> new ConfigException(where.of(key) + ": " + key + ": " + reason);
+        return (key, reason) -> new ConfigException(where.of(key) + ": " + printable(key) + ": " + printable(reason));
     }
 
     /** Where a key's value is, as the prefix of an error ("file:line:column", or the origin without a file). */
@@ -176,7 +176,7 @@ public final class SettingsLoader {
     }
 
     private static void fail(Where where, String key, String reason) {
-        throw new ConfigException(where.of(key) + ": " + key + ": " + reason);
+        throw new ConfigException(where.of(key) + ": " + printable(key) + ": " + printable(reason));
     }
 
     private static String where(Path file, JsonLocation loc) {
@@ -235,7 +235,7 @@ public final class SettingsLoader {
             JsonLocation k = locateOrSection(text, key);
             if (k != null) at = k;
         }
-        return new ConfigException(where(file, at) + ": " + (key.isEmpty() ? "" : key + ": ") + reason(e), e);
+        return new ConfigException(where(file, at) + ": " + printable((key.isEmpty() ? "" : key + ": ") + reason(e)), e);
     }
 
     /** The reason in the file's terms (keys and YAML kinds), not Jackson's (classes). */
@@ -310,6 +310,30 @@ public final class SettingsLoader {
             }
         }
         return b.toString();
+    }
+
+    /**
+     * Keys and values quoted in an error as they are, but on one line: YAML lets a key or a value hold line
+     * breaks and other control characters (a plain scalar folded over an empty line, "\n" in a quoted one),
+     * which would break the one-line error; they are shown escaped, as in the YAML source.
+     */
+    static String printable(String s) {
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c != 0x7f && c != '\u2028' && c != '\u2029' && c != 0x85) {
+                if (b != null) b.append(c);
+                continue;
+            }
+            if (b == null) b = new StringBuilder(s.length() + 8).append(s, 0, i);
+            switch (c) {
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> b.append(String.format("\\u%04x", (int) c));
+            }
+        }
+        return b == null ? s : b.toString();
     }
 
     private static String oneLine(String s) {
