@@ -2,6 +2,10 @@ package io.netsensor.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netsensor.events.Alert;
+import io.netsensor.events.DetectorKind;
+import io.netsensor.events.ProcessInfo;
+import io.netsensor.events.Severity;
 import io.netsensor.events.TelemetryRow;
 import io.netsensor.events.codec.AlertCodec;
 import io.netsensor.events.codec.EventCodec;
@@ -30,7 +34,7 @@ class FuzzSeedsTest {
         byte[] conn = encode(b -> EventCodec.encode(GoldenRecords.connFinV6(), b));
         byte[] dns = encode(b -> EventCodec.encode(GoldenRecords.dnsCnameAaaaMx(), b));
         byte[] process = encode(b -> EventCodec.encode(GoldenRecords.curl(), b));
-        byte[] alert = encode(b -> AlertCodec.encode(JournalAlertTest.alert(7), b));
+        byte[] alert = encode(b -> AlertCodec.encode(alert(), b));
         byte[] telemetry = encode(b -> TelemetryCodec.encode(conn(), b));
         byte[] salvaged = SalvagedCodec.wrap(alert, 42);
         byte[] newer = conn.clone();
@@ -56,6 +60,38 @@ class FuzzSeedsTest {
         ByteBuffer b = ByteBuffer.allocate(AlertCodec.MAX_SIZE);
         int n = e.encode(b);
         return Arrays.copyOf(b.array(), n);
+    }
+
+    /** An alert with a process and nested evidence, in a fixed order (the seed must be the same every build). */
+    private static Alert alert() {
+        Alert.Draft d = new Alert.Draft();
+        d.detector = DetectorKind.values()[1];
+        d.severity = Severity.values()[2];
+        d.id = d.detector.label + "-1007";
+        d.score = 0.071;
+        d.hostIp = "10.0.0.7";
+        d.hostMac = "02-00-0A-00-00-05";
+        d.process = new ProcessInfo(217L, 4007, 1, 1000, TestEvents.timeOf(7) - 5, "proc7", "/usr/bin/proc7",
+                "proc --flag 7", "alice");
+        d.remoteIp = "198.51.100.7";
+        d.remotePort = 1031;
+        d.firstSeenNanos = TestEvents.timeOf(7) - 1_000_000;
+        d.lastSeenNanos = TestEvents.timeOf(7);
+        d.count = 7;
+        d.summary = "alert 7 \u00e9";
+        d.evidence.put("n", 7);
+        d.evidence.put("big", 7L << 40);
+        d.evidence.put("ratio", 1.0);
+        d.evidence.put("flag", true);
+        d.evidence.put("histogram", List.of(1, 5, 9, 2));
+        Map<String, Object> sample = new LinkedHashMap<>();
+        sample.put("domain", "x7.example");
+        sample.put("nxdomain", true);
+        Map<String, Object> sub = new LinkedHashMap<>();
+        sub.put("samples", List.of(sample));
+        sub.put("none", null);
+        d.evidence.put("sub", sub);
+        return d.build();
     }
 
     private static TelemetryRow conn() {
