@@ -212,7 +212,7 @@ public final class SettingsLoader {
     }
 
     private static Problems problems(Where where) {
-        return (key, reason) -> new ConfigException(where.of(key) + ": " + key + ": " + reason);
+        return (key, reason) -> new ConfigException(where.of(key) + ": " + printable(key) + ": " + printable(reason));
     }
 
     /** Where a key's value is, as the prefix of an error ("file:line:column", or the origin without a file). */
@@ -255,7 +255,7 @@ public final class SettingsLoader {
     /** The problems of one validation, each where its key is. */
     private record Found(Where where, List<String> problems) {
         void fail(String key, String reason) {
-            problems.add(where.of(key) + ": " + key + ": " + reason);
+            problems.add(where.of(key) + ": " + printable(key) + ": " + printable(reason));
         }
 
         void range(String key, long value, long min, long max) {
@@ -364,7 +364,7 @@ public final class SettingsLoader {
             JsonLocation k = locate(text, key, false); // Jackson points past the number
             if (k != null) at = k;
         }
-        return new ConfigException(where(file, at) + ": " + (key.isEmpty() ? "" : key + ": ") + reason(e), e);
+        return new ConfigException(where(file, at) + ": " + printable((key.isEmpty() ? "" : key + ": ") + reason(e)), e);
     }
 
     /**
@@ -480,6 +480,30 @@ public final class SettingsLoader {
             }
         }
         return b.toString();
+    }
+
+    /**
+     * Keys and values quoted in an error as they are, but on one line: YAML lets a key or a value hold line
+     * breaks and other control characters (a plain scalar folded over an empty line, "\n" in a quoted one),
+     * which would break the one-line error; they are shown escaped, as in the YAML source.
+     */
+    static String printable(String s) {
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x20 && c != 0x7f && c != '\u2028' && c != '\u2029' && c != 0x85) {
+                if (b != null) b.append(c);
+                continue;
+            }
+            if (b == null) b = new StringBuilder(s.length() + 8).append(s, 0, i);
+            switch (c) {
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> b.append(String.format("\\u%04x", (int) c));
+            }
+        }
+        return b == null ? s : b.toString();
     }
 
     private static String oneLine(String s) {

@@ -93,6 +93,14 @@ class SettingsLoaderTest {
         assertError("interface: eth0\n  bpf: x\n", ":2:6: not valid YAML: mapping values are not allowed here");
     }
 
+    @Test
+    void lineBreaksInAQuotedValueOrKeyStayOnTheErrorLine() throws Exception {
+        // found by SettingsLoaderFuzzTest: a plain value folded over an empty line keeps a line break
+        assertError("conntrack:\n  max_flows: 65536\n\n    ports\n", ":2:14: conntrack.max_flows: '65536\\nports' is not a whole number");
+        assertError("conntrack:\n  \"max\\tflows\\r\": 1\n", ":2:3: conntrack.max\\tflows\\r: unknown key");
+        assertError("home_net: [\"10.0.0.0/8\\u2028x\"]\n", ":1:12: home_net[0]: bad prefix length in CIDR: 10.0.0.0/8\\u2028x");
+    }
+
     private void assertError(String yaml, String expected) throws Exception {
         Path p = write(yaml);
         assertThatThrownBy(() -> SettingsLoader.load(p)).as(yaml).isInstanceOf(ConfigException.class)

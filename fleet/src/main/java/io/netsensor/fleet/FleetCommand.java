@@ -53,6 +53,12 @@ public final class FleetCommand implements Callable<Integer> {
             return 2;
         }
         FleetApp app = new FleetApp(cfg, bootstrap);
+        // SIGTERM/SIGINT (systemd stop, Ctrl-C) close the streams (their offsets and stores committed) and end
+        // the command normally, exit 0, as the agent does; sun.misc.Signal (jdk.unsupported) is the JDK's only way
+        // to handle a signal without the exit status of a shutdown hook (143/130). The hook stays for other exits.
+        for (String sig : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(sig), s -> new Thread(app::close, "fleet-stop").start());
+        }
         Thread hook = new Thread(app::close, "fleet-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         ScheduledExecutorService summary = Executors.newSingleThreadScheduledExecutor(r -> {
