@@ -16,6 +16,15 @@ public final class DetectorSettings {
     public C2Port c2Port = new C2Port();
     public Gate gate = new Gate();
     public AllowlistSettings allowlist = new AllowlistSettings();
+    /**
+     * Cloud platform endpoints every VM polls on a timer and talks to on odd ports (never C2, never a relay
+     * leg): Azure WireServer 168.63.129.16 (:80, :32526), the instance metadata service 169.254.169.254
+     * (AWS, Azure, GCP's metadata.google.internal, OpenStack), AWS's IPv6 IMDS fd00:ec2::254, the AWS ECS
+     * task metadata 169.254.170.2 and Amazon Time Sync 169.254.169.123. Connections to them reach no
+     * network detector (counted as detector.engine.infrastructure_events). DNS is not affected.
+     */
+    public List<String> knownInfrastructure = new ArrayList<>(List.of("168.63.129.16/32", "169.254.169.254/32",
+            "fd00:ec2::254/128", "169.254.170.2/32", "169.254.169.123/32"));
 
     public static DetectorSettings defaults() {
         return new DetectorSettings();
