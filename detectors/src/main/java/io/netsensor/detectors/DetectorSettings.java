@@ -69,6 +69,13 @@ public final class DetectorSettings {
         public double fastMinScore = 0.85;
         public int fastMinConnections = 24;
         public Duration fastMinDuration = Duration.ofMinutes(2);
+        /**
+         * Series slower than minPerHour (an implant sleeping an hour or more) alert too, at Low/Medium,
+         * when they are this regular with this many check-ins over this span (12 hourly check-ins: half a day).
+         */
+        public double slowMinScore = 0.85;
+        public int slowMinConnections = 12;
+        public Duration slowMinDuration = Duration.ofHours(6);
         /** Infrastructure polling that never alerts: NTP and DNS to the resolver ("udp/123", "53" = both). */
         public List<String> ignoredServices = new ArrayList<>(List.of("udp/123", "53"));
         /** Connections starting this close to the previous one are one beacon event (parallel connects). */
@@ -76,8 +83,11 @@ public final class DetectorSettings {
         /** Timestamps and sizes kept per series; regularity is judged over this many latest events. */
         public int ringSize = 128;
         public int maxKeys = 20_000;
-        /** A series idle this long is forgotten (>= the slowest interval of interest, 15 min at 4/h). */
-        public Duration idleExpiry = Duration.ofHours(1);
+        /**
+         * A series idle this long is forgotten (>= the slowest interval of interest: sleeps of up to ~2 h with
+         * jitter; the seed's 4/h floor alone would need 15 min).
+         */
+        public Duration idleExpiry = Duration.ofHours(3);
     }
 
     /** Seed query 3 (ORB relay) and atomic test 2. */

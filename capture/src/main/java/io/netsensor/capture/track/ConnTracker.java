@@ -134,7 +134,7 @@ public final class ConnTracker {
     }
 
     private void onPayload(int slot, PacketView v, boolean isOrig, long ts) {
-        if (isOrig && v.protocol == PROTO_TCP) names.onClientPayload(slot, v.buf, v.payloadOff, v.payloadLen);
+        if (isOrig && v.protocol == PROTO_TCP && v.buf != null) names.onClientPayload(slot, v.buf, v.payloadOff, v.payloadLen);
         if (isDnsPort(v.srcPort) || isDnsPort(v.dstPort)) return;
         if (bursts.endsOpenBurst(slot, ts)) {
             emitBurst(slot);

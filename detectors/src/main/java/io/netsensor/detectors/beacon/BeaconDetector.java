@@ -45,6 +45,7 @@ import java.util.Map;
  * <p>Check-ins are connection starts (END records) and bursts inside connections (BURST records, after
  * each flow's first), in one series per (local host or program, remote name or address, port, transport):
  * an implant that keeps one TLS session open and one that reconnects each time look the same here.
+ * A local UDP port that talks to many peers is a P2P socket, not a beacon ({@link LocalPortPeers}).
  * Cloud platform endpoints never reach it ({@link io.netsensor.detectors.DetectorSettings#knownInfrastructure}).
  *
  * <p>Memory per series: ~450 bytes (map entry, key, state, the last names and up to 8 remote addresses;
@@ -57,7 +58,7 @@ public final class BeaconDetector implements Detector {
     private static final int SAMPLE_INTERVALS = 10;
 
     private final DetectorSettings.Beacon cfg;
-    private final long minDurationNanos, fastMinDurationNanos, mergeNanos;
+    private final long minDurationNanos, fastMinDurationNanos, slowMinDurationNanos, mergeNanos;
     private final BitSet webPorts = new BitSet(65536);
     private final BitSet ignoredTcp = new BitSet(65536), ignoredUdp = new BitSet(65536);
     private final BoundedStates<PairKey, BeaconSeries> states;
@@ -67,22 +68,28 @@ public final class BeaconDetector implements Detector {
     private final long idleNanos;
     private ProcessLookup processes = id -> null;
     private boolean restartedKey;
+    /** Per local host and UDP port: the peers it talked to (P2P sockets are not beacons). */
+    private final BoundedStates<PairKey, LocalPortPeers> udpPorts;
+    private final PairKey portProbe = new PairKey();
+    private long p2pSkipped;
     private long burstUpdates, restarted, progressUpdates;
     private final Regularity regularity;
     private long watermark = Long.MIN_VALUE;
     private long updates, evaluations, alerts, disorderDropped;
-    private boolean fastPath;
+    private boolean fastPath, slowPath;
 
     public BeaconDetector(DetectorSettings.Beacon cfg) {
         if (cfg.ringSize < 8) throw new IllegalArgumentException("beacon ringSize must be >= 8");
         this.cfg = cfg;
         this.minDurationNanos = cfg.minDuration.toNanos();
         this.fastMinDurationNanos = cfg.fastMinDuration.toNanos();
+        this.slowMinDurationNanos = cfg.slowMinDuration.toNanos();
         this.mergeNanos = cfg.mergeWithin.toNanos();
         for (int p : cfg.webPorts) webPorts.set(p);
         for (String svc : cfg.ignoredServices) parseService(svc);
         this.states = new BoundedStates<>(cfg.maxKeys, cfg.idleExpiry.toNanos(), BeaconSeries::lastSeen);
         this.idleNanos = cfg.idleExpiry.toNanos();
+        this.udpPorts = new BoundedStates<>(cfg.maxKeys, cfg.idleExpiry.toNanos(), LocalPortPeers::lastSeen);
         this.regularity = new Regularity(cfg.ringSize);
     }
 
@@ -113,10 +120,13 @@ public final class BeaconDetector implements Detector {
     @Override
     public void onConn(ConnEvent e, AlertSink out) {
         if (e.phase != ConnEvent.Phase.END) return;
+        // a record from mid-connection is not a check-in: the bursts inside it are (BURST records)
+        if (!ConnView.startSeen(e)) return;
         if (!ConnView.localIsOriginator(e) || !ConnView.remoteIsExternal(e)) return;
         int port = e.respPort;
         if ((e.transport == Transport.UDP ? ignoredUdp : ignoredTcp).get(port & 0xFFFF)) return;
         long t = ConnView.time(e);
+        if (e.transport == Transport.UDP && p2p(e.origIpHi, e.origIpLo, e.origPort, e.respIpHi, e.respIpLo, e.respPort, t)) return;
         ConnView.local(e, probe.host);
         BeaconSeries s = series(out, t, e.respIpHi, e.respIpLo, port, e.transport, e.attribution, e.processEntityId, e.names);
         if (s == null) return;
@@ -135,6 +145,7 @@ public final class BeaconDetector implements Detector {
         if (ConnView.NON_ROUTABLE.contains(e.respIpHi, e.respIpLo)) return;
         int port = e.respPort;
         if ((e.transport == Transport.UDP ? ignoredUdp : ignoredTcp).get(port & 0xFFFF)) return;
+        if (e.transport == Transport.UDP && p2p(e.origIpHi, e.origIpLo, e.origPort, e.respIpHi, e.respIpLo, e.respPort, e.startNanos)) return;
         probe.host.set(e.origIpHi, e.origIpLo, e.origMac);
         BeaconSeries s = series(out, e.startNanos, e.respIpHi, e.respIpLo, port, e.transport, e.attribution, e.processEntityId, e.names);
         if (s == null) return;
@@ -148,6 +159,22 @@ public final class BeaconDetector implements Detector {
         s.flowStartNanos = e.flowStartNanos;
         s.flowBursts++;
         add(s, e.startNanos, Math.max(0, e.origBytes), out);
+    }
+
+    /** True when the local UDP port talks to so many peers that it is a P2P socket (see {@link LocalPortPeers}). */
+    private boolean p2p(long lHi, long lLo, int lPort, long rHi, long rLo, int rPort, long t) {
+        portProbe.host.set(lHi, lLo, 0);
+        portProbe.set(0, 0, lPort, Transport.UDP.ianaNumber);
+        LocalPortPeers peers = udpPorts.get(portProbe);
+        if (peers == null) {
+            peers = new LocalPortPeers();
+            udpPorts.put(portProbe.copy(), peers);
+        }
+        long h = (rHi * 0x9E3779B97F4A7C15L ^ rLo) * 0xC2B2AE3D27D4EB4FL ^ rPort;
+        boolean p2p = peers.add(h, t);
+        udpPorts.expire(t);
+        if (p2p) p2pSkipped++;
+        return p2p;
     }
 
     /**
@@ -230,6 +257,7 @@ public final class BeaconDetector implements Detector {
     private void progress(BeaconSeries s, AlertSink out) {
         if (s.n < 4) return;
         fastPath = s.fastPath;
+        slowPath = s.slowPath;
         regularity.evaluate(s);
         Alert.Draft a = draft(s, s.alerted, s.scoreNeeded);
         a.evidence.put(AlertGate.PROGRESS, true);
@@ -244,7 +272,6 @@ public final class BeaconDetector implements Detector {
             BeaconSeries s = en.getValue();
             if (s.alerted == null || s.connections <= s.alertedCount) continue;
             current = en.getKey();
-            fastPath = s.fastPath;
             progress(s, out);
         }
     }
@@ -259,12 +286,13 @@ public final class BeaconDetector implements Detector {
         if (s.n < 4) return;
         evaluations++;
         double score = regularity.evaluate(s);
-        double needed = fastPath ? cfg.fastMinScore : cfg.minScore;
+        double needed = fastPath ? cfg.fastMinScore : slowPath ? cfg.slowMinScore : cfg.minScore;
         if (webPorts.get(current.remotePort)) needed = Math.max(needed, cfg.webMinScore);
         if (score < needed) return;
         s.alerted = potential;
         s.scoreNeeded = needed;
         s.fastPath = fastPath;
+        s.slowPath = slowPath;
         alerts++;
         Alert.Draft a = draft(s, potential, needed);
         s.alertedCount = a.count;
@@ -279,14 +307,18 @@ public final class BeaconDetector implements Detector {
         long ev = s.events;
         long span = s.lastNanos - s.firstNanos;
         double perHour = span <= 0 ? Double.POSITIVE_INFINITY : ev * 3600e9 / span;
+        fastPath = slowPath = false;
         if (ev >= cfg.minConnections && span >= minDurationNanos && perHour >= cfg.minPerHour
                 && perHour <= cfg.maxPerHour) {
-            fastPath = false;
             return seedSeverity(ev, span / 60e9);
         }
         if (perHour > cfg.maxPerHour && ev >= cfg.fastMinConnections && span >= fastMinDurationNanos) {
             fastPath = true;
             return ev > 100 ? Severity.MEDIUM : Severity.LOW;
+        }
+        if (perHour < cfg.minPerHour && ev >= cfg.slowMinConnections && span >= slowMinDurationNanos) {
+            slowPath = true;
+            return ev > 20 ? Severity.MEDIUM : Severity.LOW;
         }
         return null;
     }
@@ -325,7 +357,7 @@ public final class BeaconDetector implements Detector {
         a.id = AlertIds.of(a);
         a.remoteIp = Ip.toString(s.remoteHi, s.remoteLo);
         ev.put("transport", transport);
-        ev.put("path", fastPath ? "fast_regular" : "seed");
+        ev.put("path", fastPath ? "fast_regular" : slowPath ? "slow_regular" : "seed");
         ev.put("pattern", inConnection ? "bursts_in_connection" : "connections");
         ev.put("connection_count", s.connections - s.bursts);
         ev.put("burst_count", s.bursts);
@@ -415,5 +447,6 @@ public final class BeaconDetector implements Detector {
         m.count("detector.beacon.burst_updates", () -> burstUpdates);
         m.count("detector.beacon.series_restarted", () -> restarted);
         m.count("detector.beacon.progress_updates", () -> progressUpdates);
+        m.count("detector.beacon.p2p_skipped", () -> p2pSkipped);
     }
 }

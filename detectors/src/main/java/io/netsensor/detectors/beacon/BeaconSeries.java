@@ -41,7 +41,7 @@ final class BeaconSeries {
     long episode;
     /** Score needed and path at the alert (for progress updates). */
     double scoreNeeded;
-    boolean fastPath;
+    boolean fastPath, slowPath;
     /** Count at the last alert that passed (a progress update follows when it has doubled). */
     long alertedCount;
 

@@ -11,13 +11,13 @@ import java.util.Arrays;
  *       the raw value is ±0.26 by chance alone, which otherwise decides whether a beacon alerts;</li>
  *   <li>interval dispersion: median absolute deviation relative to the median interval; robust to a
  *       missed beacon or a sleep gap, unlike the standard deviation; ±20 % uniform jitter gives 0.10,
- *       ±30 % 0.15, memoryless (Poisson) traffic ~0.7. Dispersion up to 0.10 costs nothing: implants
- *       are configured with such jitter precisely to look less regular, and benign traffic sits far
- *       above it, so penalising it only delays alerts on real beacons;</li>
+ *       ±30 % 0.15, ±50 % 0.25, memoryless (Poisson) traffic ~0.7. Dispersion up to 0.25 costs nothing:
+ *       implants are configured with jitter up to 50 % precisely to look less regular (Cobalt Strike,
+ *       Sliver, Mythic), and benign traffic sits far above it, so penalising it only hides real beacons;</li>
  *   <li>spread over time: connections counted in equal time buckets over the span; a beacon fills them
  *       evenly (coefficient of variation near 0), bursts leave most empty;</li>
- *   <li>concentration: the share of intervals within ±40 % of the median; a jittered beacon keeps nearly
- *       all (a missed beacon costs one), bursts mix second-long and minutes-long gaps;</li>
+ *   <li>concentration: the share of intervals within ±50 % of the median; a beacon with up to 50 % jitter
+ *       keeps nearly all (a missed beacon costs one), bursts mix second-long and minutes-long gaps;</li>
  *   <li>size regularity: skew (beyond chance, as above) and relative MAD of the bytes the local side sent.</li>
  * </ul>
  * Each sub-score is 0..1 (1 = regular); the score is their weighted mean. One instance owns scratch arrays
@@ -27,9 +27,9 @@ final class Regularity {
     static final int HISTOGRAM_BUCKETS = 10;
     /** Relative MAD up to which the dispersion sub-score is 1, and at which it reaches 0 (memoryless
      *  traffic sits above the cutoff). */
-    static final double MAD_FREE = 0.10, MAD_CUTOFF = 0.6;
+    static final double MAD_FREE = 0.25, MAD_CUTOFF = 0.7;
     static final double W_MAD = 0.25, W_SKEW = 0.15, W_SPREAD = 0.20, W_SIZE = 0.15, W_CONCENTRATION = 0.25;
-    static final double CONCENTRATION_BAND = 0.4;
+    static final double CONCENTRATION_BAND = 0.5;
     /** Standard error of the Bowley skewness of n samples of a symmetric (uniform) distribution, times sqrt(n). */
     static final double SKEW_NOISE = 1.4;
 
