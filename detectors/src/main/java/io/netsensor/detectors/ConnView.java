@@ -78,7 +78,7 @@ public final class ConnView {
      * connection that idled out and went on, gives records without one; their check-ins are its bursts.
      */
     public static boolean startSeen(ConnEvent e) {
-        if (e.transport != Transport.TCP) return true;
+        if (e.transport != Transport.TCP || e.historyLen == 0) return true; // no history: nothing says otherwise
         for (int i = 0; i < e.historyLen; i++) {
             byte c = e.history[i];
             if (c == 'S' || c == 's' || c == 'H' || c == 'h') return true;
