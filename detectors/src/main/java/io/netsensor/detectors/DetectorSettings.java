@@ -76,8 +76,11 @@ public final class DetectorSettings {
         public double slowMinScore = 0.85;
         public int slowMinConnections = 12;
         public Duration slowMinDuration = Duration.ofHours(6);
-        /** Infrastructure polling that never alerts: NTP and DNS to the resolver ("udp/123", "53" = both). */
-        public List<String> ignoredServices = new ArrayList<>(List.of("udp/123", "53"));
+        /**
+         * Infrastructure polling that never alerts: NTP, DNS to the resolver ("udp/123", "53" = both), and DHCP
+         * lease renewals (udp/67 to the server, DHCPv6 udp/547), periodic by design (a lease's T1 timer).
+         */
+        public List<String> ignoredServices = new ArrayList<>(List.of("udp/123", "53", "udp/67", "udp/547"));
         /** Connections starting this close to the previous one are one beacon event (parallel connects). */
         public Duration mergeWithin = Duration.ofSeconds(1);
         /** Timestamps and sizes kept per series; regularity is judged over this many latest events. */
