@@ -62,7 +62,10 @@ public final class Settings {
     }
 
     public static final class Conntrack {
-        /** ~314 bytes per flow slot, preallocated: 65536 slots = ~20 MiB. Raise on busy gateways. */
+        /**
+         * ~415 bytes per flow slot, preallocated (~314 for tracking, ~100 for bursts and names), plus 2.4 MiB
+         * for the resolved-names table: 65536 slots = ~29 MiB. Raise on busy gateways.
+         */
         public int maxFlows = 65_536;
         /** Zeek's tcp_inactivity_timeout. */
         public Duration tcpInactivity = Duration.ofMinutes(5);
