@@ -263,6 +263,7 @@ public final class BeaconDetector implements Detector {
         a.evidence.put(AlertGate.PROGRESS, true);
         s.alertedCount = a.count;
         progressUpdates++;
+        alerts++; // an alert raised like any other (detector.alerts counts before the gate)
         out.onAlert(a.build());
     }
 
