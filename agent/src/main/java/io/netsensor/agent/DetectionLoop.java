@@ -132,6 +132,7 @@ public final class DetectionLoop implements EventHandler, AutoCloseable {
                 alertWriter.register(metrics, "detect");
                 EventPump.drain(reader, this, producerDone);
                 if (rollups != null) rollups.finish(); // the open interval, at the end of input or on shutdown
+                if (engine != null) engine.finish(); // open alerts brought up to date (a beacon's final count)
             } catch (Throwable t) {
                 failure.set(t);
             } finally {
@@ -195,6 +196,12 @@ public final class DetectionLoop implements EventHandler, AutoCloseable {
             rollups.onDns(event);
         }
         if (engine != null) engine.onDns(event);
+    }
+
+    @Override
+    public void onBurst(io.netsensor.events.BurstEvent event) {
+        applyPendingAllowlist();
+        if (engine != null) engine.onBurst(event);
     }
 
     @Override

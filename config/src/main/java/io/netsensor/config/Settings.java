@@ -83,8 +83,9 @@ public final class Settings {
 
     public static final class Conntrack {
         /**
-         * ~314 bytes per flow slot, preallocated: 32768 slots = ~10 MiB, sized for a server (flows open at once,
-         * closed ones linger tcp_close_delay). Raise on busy gateways, with the heap.
+         * ~415 bytes per flow slot, preallocated (~314 for tracking, ~100 for bursts and names), plus 2.4 MiB
+         * for the resolved-names table: 32768 slots = ~16 MiB, sized for a server (flows open at once, closed
+         * ones linger tcp_close_delay). Raise on busy gateways, with the heap.
          */
         public int maxFlows = 32_768;
         /** Zeek's tcp_inactivity_timeout. */

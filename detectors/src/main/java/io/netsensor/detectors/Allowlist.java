@@ -59,6 +59,13 @@ public final class Allowlist {
         return !cidrs.isEmpty() && cidrs.contains(ConnView.remoteHi(e), ConnView.remoteLo(e));
     }
 
+    /** As {@link #allowsConn} for a burst inside a connection. */
+    public boolean allowsBurst(io.netsensor.events.BurstEvent e) {
+        boolean localOrig = e.direction != io.netsensor.events.Direction.INBOUND;
+        if (ports.get((localOrig ? e.respPort : e.origPort) & 0xFFFF)) return true;
+        return !cidrs.isEmpty() && (localOrig ? cidrs.contains(e.respIpHi, e.respIpLo) : cidrs.contains(e.origIpHi, e.origIpLo));
+    }
+
     /** True when the query name is an allowlisted domain or below one (case-insensitive). */
     public boolean allowsDns(DnsEvent e) {
         int len = e.qnameLen;

@@ -58,12 +58,19 @@ public final class BoundedStates<K, V> {
 
     /** Drops states idle for longer than the idle time, as of event time {@code nowNanos}. */
     public void expire(long nowNanos) {
+        expire(nowNanos, null);
+    }
+
+    /** As {@link #expire(long)}, telling {@code beforeRemove} (when not null) about each key before it goes. */
+    public void expire(long nowNanos, java.util.function.BiConsumer<K, V> beforeRemove) {
         if (nowNanos < nextSweepNanos) return;
         nextSweepNanos = nowNanos + sweepEveryNanos;
         long cutoff = nowNanos - idleNanos;
-        Iterator<V> it = map.values().iterator();
+        Iterator<Map.Entry<K, V>> it = map.entrySet().iterator();
         while (it.hasNext()) {
-            if (lastSeen.applyAsLong(it.next()) >= cutoff) break; // LRU order: the rest are newer
+            Map.Entry<K, V> e = it.next();
+            if (lastSeen.applyAsLong(e.getValue()) >= cutoff) break; // LRU order: the rest are newer
+            if (beforeRemove != null) beforeRemove.accept(e.getKey(), e.getValue());
             it.remove();
             expirations++;
         }

@@ -72,6 +72,20 @@ public final class ConnView {
         return e.phase == ConnEvent.Phase.OPEN || e.state.outcome() == ConnState.Outcome.ESTABLISHED;
     }
 
+    /**
+     * Whether the record covers the connection's start: UDP always (its first datagram is its start); TCP
+     * when a handshake packet was seen (history S, s, H or h). A capture that starts mid-connection, or a
+     * connection that idled out and went on, gives records without one; their check-ins are its bursts.
+     */
+    public static boolean startSeen(ConnEvent e) {
+        if (e.transport != Transport.TCP || e.historyLen == 0) return true; // no history: nothing says otherwise
+        for (int i = 0; i < e.historyLen; i++) {
+            byte c = e.history[i];
+            if (c == 'S' || c == 's' || c == 'H' || c == 'h') return true;
+        }
+        return false;
+    }
+
     /** Start of the connection, the time detectors count it at. */
     public static long time(ConnEvent e) {
         return e.startNanos != 0 ? e.startNanos : e.endNanos;

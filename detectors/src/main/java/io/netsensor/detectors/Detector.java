@@ -16,6 +16,15 @@ public interface Detector {
 
     default void onDns(DnsEvent event, AlertSink out) {}
 
+    /** A request/response burst inside a connection. */
+    default void onBurst(io.netsensor.events.BurstEvent event, AlertSink out) {}
+
+    /** Process details by entity id, for detectors that group by executable (set before the first event). */
+    default void setProcessLookup(io.netsensor.events.ProcessLookup lookup) {}
+
+    /** End of input (a replay's end, or shutdown): a detector may bring its open alerts up to date. */
+    default void finish(AlertSink out) {}
+
     /**
      * Registers the detector's metrics: the common ones ({@code detector.keys}, {@code detector.evictions},
      * {@code detector.expirations}, {@code detector.alerts}, tagged {@code detector=<label>}, see

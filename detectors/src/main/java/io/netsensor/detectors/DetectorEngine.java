@@ -29,7 +29,10 @@ public final class DetectorEngine implements EventHandler {
     private final AlertGate gate;
     private final AlertSink downstream;
     private final AlertSink gated = this::route;
-    private long connEvents, dnsEvents, allowlistedEvents, allowlistedAlerts;
+    private long connEvents, dnsEvents, burstEvents, allowlistedEvents, allowlistedAlerts;
+    private io.netsensor.events.BurstEvent currentBurst;
+    private io.netsensor.events.IpRanges infrastructure = io.netsensor.events.IpRanges.of();
+    private long infrastructureEvents;
     private ProcessLookup processes = id -> null;
     /** The record being handled: alerts it raises about its local endpoint get its process. */
     private ConnEvent currentConn;
@@ -51,12 +54,54 @@ public final class DetectorEngine implements EventHandler {
         if (s.fanout.enabled) list.add(new FanoutDetector(s.fanout));
         if (s.c2Port.enabled) list.add(new C2PortDetector(s.c2Port));
         list.addAll(List.of(extra));
-        return new DetectorEngine(list, new Allowlist(s.allowlist), new AlertGate(s.gate), sink);
+        DetectorEngine engine = new DetectorEngine(list, new Allowlist(s.allowlist), new AlertGate(s.gate), sink);
+        engine.setKnownInfrastructure(io.netsensor.events.IpRanges.of(s.knownInfrastructure));
+        return engine;
+    }
+
+    /** Remote addresses of cloud platform services whose connections no detector sees ({@link DetectorSettings#knownInfrastructure}). */
+    public void setKnownInfrastructure(io.netsensor.events.IpRanges ranges) {
+        this.infrastructure = ranges;
     }
 
     /** Sets where alerts' process details come from (default: none, alerts carry pid and start only). */
     public void setProcessLookup(ProcessLookup lookup) {
         this.processes = lookup;
+        for (Detector d : detectors) d.setProcessLookup(lookup);
+    }
+
+    @Override
+    public void onBurst(io.netsensor.events.BurstEvent event) {
+        burstEvents++;
+        if (allowlist.allowsBurst(event)) {
+            allowlistedEvents++;
+            return;
+        }
+        boolean localOrig = event.direction != io.netsensor.events.Direction.INBOUND;
+        if (infrastructure.contains(localOrig ? event.respIpHi : event.origIpHi, localOrig ? event.respIpLo : event.origIpLo)) {
+            infrastructureEvents++;
+            return;
+        }
+        currentBurst = event;
+        for (int i = 0; i < detectors.length; i++) {
+            try {
+                detectors[i].onBurst(event, gated);
+            } catch (RuntimeException e) {
+                errors[i]++;
+            }
+        }
+        currentBurst = null;
+    }
+
+    /** End of input: detectors bring their open alerts up to date (see {@link Detector#finish}). */
+    public void finish() {
+        for (int i = 0; i < detectors.length; i++) {
+            try {
+                detectors[i].finish(gated);
+            } catch (RuntimeException e) {
+                errors[i]++;
+            }
+        }
     }
 
     @Override
@@ -64,6 +109,10 @@ public final class DetectorEngine implements EventHandler {
         connEvents++;
         if (allowlist.allowsConn(event)) {
             allowlistedEvents++;
+            return;
+        }
+        if (infrastructure.contains(ConnView.remoteHi(event), ConnView.remoteLo(event))) {
+            infrastructureEvents++;
             return;
         }
         currentConn = event;
@@ -138,6 +187,13 @@ public final class DetectorEngine implements EventHandler {
             pid = e.pid;
             start = e.processStartNanos;
             entity = e.processEntityId;
+        } else if (currentBurst != null && currentBurst.attribution == Attribution.RESOLVED) {
+            io.netsensor.events.BurstEvent e = currentBurst;
+            boolean orig = e.direction != io.netsensor.events.Direction.INBOUND;
+            localIp = orig ? Ip.toString(e.origIpHi, e.origIpLo) : Ip.toString(e.respIpHi, e.respIpLo);
+            pid = e.pid;
+            start = e.processStartNanos;
+            entity = e.processEntityId;
         } else if (currentDns != null && currentDns.attribution == Attribution.RESOLVED) {
             DnsEvent e = currentDns;
             localIp = Ip.toString(e.clientIpHi, e.clientIpLo);
@@ -166,6 +222,8 @@ public final class DetectorEngine implements EventHandler {
     public void register(Metrics m) {
         m.count("detector.engine.conn_events", () -> connEvents);
         m.count("detector.engine.dns_events", () -> dnsEvents);
+        m.count("detector.engine.burst_events", () -> burstEvents);
+        m.count("detector.engine.infrastructure_events", () -> infrastructureEvents);
         m.count("detector.engine.allowlisted_events", () -> allowlistedEvents);
         m.count("detector.engine.allowlisted_alerts", () -> allowlistedAlerts);
         m.count("detector.gate.passed", gate::passed);

@@ -16,6 +16,15 @@ public final class DetectorSettings {
     public C2Port c2Port = new C2Port();
     public Gate gate = new Gate();
     public AllowlistSettings allowlist = new AllowlistSettings();
+    /**
+     * Cloud platform endpoints every VM polls on a timer and talks to on odd ports (never C2, never a relay
+     * leg): Azure WireServer 168.63.129.16 (:80, :32526), the instance metadata service 169.254.169.254
+     * (AWS, Azure, GCP's metadata.google.internal, OpenStack), AWS's IPv6 IMDS fd00:ec2::254, the AWS ECS
+     * task metadata 169.254.170.2 and Amazon Time Sync 169.254.169.123. Connections to them reach no
+     * network detector (counted as detector.engine.infrastructure_events). DNS is not affected.
+     */
+    public List<String> knownInfrastructure = new ArrayList<>(List.of("168.63.129.16/32", "169.254.169.254/32",
+            "fd00:ec2::254/128", "169.254.170.2/32", "169.254.169.123/32"));
 
     public static DetectorSettings defaults() {
         return new DetectorSettings();
@@ -60,15 +69,28 @@ public final class DetectorSettings {
         public double fastMinScore = 0.85;
         public int fastMinConnections = 24;
         public Duration fastMinDuration = Duration.ofMinutes(2);
-        /** Infrastructure polling that never alerts: NTP and DNS to the resolver ("udp/123", "53" = both). */
-        public List<String> ignoredServices = new ArrayList<>(List.of("udp/123", "53"));
+        /**
+         * Series slower than minPerHour (an implant sleeping an hour or more) alert too, at Low/Medium,
+         * when they are this regular with this many check-ins over this span (12 hourly check-ins: half a day).
+         */
+        public double slowMinScore = 0.85;
+        public int slowMinConnections = 12;
+        public Duration slowMinDuration = Duration.ofHours(6);
+        /**
+         * Infrastructure polling that never alerts: NTP, DNS to the resolver ("udp/123", "53" = both), and DHCP
+         * lease renewals (udp/67 to the server, DHCPv6 udp/547), periodic by design (a lease's T1 timer).
+         */
+        public List<String> ignoredServices = new ArrayList<>(List.of("udp/123", "53", "udp/67", "udp/547"));
         /** Connections starting this close to the previous one are one beacon event (parallel connects). */
         public Duration mergeWithin = Duration.ofSeconds(1);
         /** Timestamps and sizes kept per series; regularity is judged over this many latest events. */
         public int ringSize = 128;
         public int maxKeys = 20_000;
-        /** A series idle this long is forgotten (>= the slowest interval of interest, 15 min at 4/h). */
-        public Duration idleExpiry = Duration.ofHours(1);
+        /**
+         * A series idle this long is forgotten (>= the slowest interval of interest: sleeps of up to ~2 h with
+         * jitter; the seed's 4/h floor alone would need 15 min).
+         */
+        public Duration idleExpiry = Duration.ofHours(3);
     }
 
     /** Seed query 3 (ORB relay) and atomic test 2. */

@@ -57,7 +57,9 @@ public final class HostKey {
         long h = ipHi * 0x9E3779B97F4A7C15L ^ ipLo;
         h = h * 0x9E3779B97F4A7C15L ^ mac;
         h = h * 0x9E3779B97F4A7C15L ^ (pid ^ processStartNanos);
-        // executable is not hashed: same pid+start implies same executable, and hashing a String costs.
+        // executable is hashed only without a pid (a series keyed by program): same pid+start implies the same
+        // executable, and String.hashCode is cached, so this costs a field read.
+        if (pid == 0 && executable != null) h = h * 0x9E3779B97F4A7C15L ^ executable.hashCode();
         return (int) (h ^ (h >>> 32));
     }
 

@@ -10,19 +10,25 @@ public final class PairKey {
     public int remotePort;
     /** IANA protocol number (6 TCP, 17 UDP), so tcp/53 and udp/53 are distinct series. */
     public int protocol;
+    /**
+     * The remote's name when the series is keyed by name rather than address (then remoteHi/Lo are 0): a C2
+     * name that rotates its addresses stays one series. Null: keyed by address.
+     */
+    public String name;
 
     public PairKey set(long remoteHi, long remoteLo, int remotePort, int protocol) {
         this.remoteHi = remoteHi;
         this.remoteLo = remoteLo;
         this.remotePort = remotePort;
         this.protocol = protocol;
+        this.name = null;
         return this;
     }
 
     public PairKey copy() {
         PairKey k = new PairKey();
         k.host.copyFrom(host);
-        k.remoteHi = remoteHi; k.remoteLo = remoteLo; k.remotePort = remotePort; k.protocol = protocol;
+        k.remoteHi = remoteHi; k.remoteLo = remoteLo; k.remotePort = remotePort; k.protocol = protocol; k.name = name;
         return k;
     }
 
@@ -31,7 +37,7 @@ public final class PairKey {
         if (!(o instanceof PairKey)) return false;
         PairKey k = (PairKey) o;
         return remoteHi == k.remoteHi && remoteLo == k.remoteLo && remotePort == k.remotePort
-                && protocol == k.protocol && host.sameAs(k.host);
+                && protocol == k.protocol && host.sameAs(k.host) && java.util.Objects.equals(name, k.name);
     }
 
     @Override
@@ -39,6 +45,7 @@ public final class PairKey {
         long h = host.hash() * 0x9E3779B97F4A7C15L ^ remoteHi;
         h = h * 0x9E3779B97F4A7C15L ^ remoteLo;
         h = h * 0x9E3779B97F4A7C15L ^ ((long) remotePort << 8 | protocol);
+        if (name != null) h = h * 0x9E3779B97F4A7C15L ^ name.hashCode();
         h ^= h >>> 29;
         return (int) (h ^ (h >>> 32));
     }
@@ -49,6 +56,6 @@ public final class PairKey {
 
     @Override
     public String toString() {
-        return host + " -> " + remoteIpText() + ":" + remotePort;
+        return host + " -> " + (name != null ? name : remoteIpText()) + ":" + remotePort;
     }
 }

@@ -77,6 +77,13 @@ public final class ConnEvent {
     public int pid;
     public long processStartNanos, processEntityId;
     public Attribution attribution = Attribution.UNKNOWN;
+    /**
+     * What the connection was to by name (ASCII/UTF-8, first {@code *Len} bytes significant, 0 = unknown):
+     * the DNS name the local host resolved for the remote address (ECS destination.domain), the TLS SNI of
+     * the client's ClientHello (tls.client.server_name), and for cleartext HTTP the Host header
+     * (url.domain) and User-Agent (user_agent.original). Journaled in the CONN names section (version 3).
+     */
+    public final ConnNames names = new ConnNames();
 
     public String historyString() {
         return new String(history, 0, historyLen, java.nio.charset.StandardCharsets.US_ASCII);
@@ -107,6 +114,7 @@ public final class ConnEvent {
         pid = 0;
         processStartNanos = processEntityId = 0;
         attribution = Attribution.UNKNOWN;
+        names.clear();
     }
 
     public void copyFrom(ConnEvent o) {
@@ -122,6 +130,7 @@ public final class ConnEvent {
         vlan = o.vlan; innerVlan = o.innerVlan; origMac = o.origMac; respMac = o.respMac;
         pid = o.pid; processStartNanos = o.processStartNanos; processEntityId = o.processEntityId;
         attribution = o.attribution;
+        names.copyFrom(o.names);
     }
 
     @Override

@@ -9,6 +9,9 @@ public interface EventHandler {
 
     void onDns(DnsEvent event);
 
+    /** A request/response exchange inside a connection (BURST records); default: ignored. */
+    default void onBurst(BurstEvent event) {}
+
     /** A process that owns sockets of later (or, for deferred records, nearby) records; once per process. */
     default void onProcess(ProcessEvent event) {}
 

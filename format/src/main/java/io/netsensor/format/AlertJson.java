@@ -83,6 +83,27 @@ public final class AlertJson {
                 gen.writeObjectFieldStart("destination");
                 if (a.remoteIp != null) gen.writeStringField("ip", a.remoteIp);
                 if (a.remotePort != null) gen.writeNumberField("port", a.remotePort);
+                Object domain = a.evidence.get("destination_domain");
+                if (domain == null) domain = a.evidence.get("remote_name");
+                if (domain != null) gen.writeStringField("domain", domain.toString());
+                gen.writeEndObject();
+            }
+            Object sni = a.evidence.get("tls_server_name"), host = a.evidence.get("http_host"), ua = a.evidence.get("user_agent");
+            if (sni != null) {
+                gen.writeObjectFieldStart("tls");
+                gen.writeObjectFieldStart("client");
+                gen.writeStringField("server_name", sni.toString());
+                gen.writeEndObject();
+                gen.writeEndObject();
+            }
+            if (host != null) {
+                gen.writeObjectFieldStart("url");
+                gen.writeStringField("domain", host.toString());
+                gen.writeEndObject();
+            }
+            if (ua != null) {
+                gen.writeObjectFieldStart("user_agent");
+                gen.writeStringField("original", ua.toString());
                 gen.writeEndObject();
             }
             gen.writeObjectFieldStart("related");

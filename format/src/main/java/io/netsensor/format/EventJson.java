@@ -109,8 +109,10 @@ public final class EventJson implements AutoCloseable {
                 }
             }
             gen.writeEndObject();
-            endpoint("source", e.origIpHi, e.origIpLo, e.origPort, e.origMac, e.origPkts, e.origIpBytes);
-            endpoint("destination", e.respIpHi, e.respIpLo, e.respPort, e.respMac, e.respPkts, e.respIpBytes);
+            endpoint("source", e.origIpHi, e.origIpLo, e.origPort, e.origMac, e.origPkts, e.origIpBytes, null);
+            endpoint("destination", e.respIpHi, e.respIpLo, e.respPort, e.respMac, e.respPkts, e.respIpBytes,
+                    e.names.text(io.netsensor.events.ConnNames.DNS));
+            names(e.names);
             gen.writeObjectFieldStart("netsensor");
             gen.writeStringField("flow_id", Long.toUnsignedString(e.flowId, 16));
             gen.writeStringField("phase", e.phase.name().toLowerCase());
@@ -130,9 +132,33 @@ public final class EventJson implements AutoCloseable {
         }
     }
 
-    private void endpoint(String name, long hi, long lo, int port, long mac, long pkts, long bytes) throws IOException {
+    /** ECS tls.client.server_name, url.domain and user_agent.original of a connection's names, when known. */
+    private void names(io.netsensor.events.ConnNames n) throws IOException {
+        String sni = n.text(io.netsensor.events.ConnNames.SNI), host = n.text(io.netsensor.events.ConnNames.HTTP_HOST),
+                ua = n.text(io.netsensor.events.ConnNames.USER_AGENT);
+        if (sni != null) {
+            gen.writeObjectFieldStart("tls");
+            gen.writeObjectFieldStart("client");
+            gen.writeStringField("server_name", sni);
+            gen.writeEndObject();
+            gen.writeEndObject();
+        }
+        if (host != null) {
+            gen.writeObjectFieldStart("url");
+            gen.writeStringField("domain", host);
+            gen.writeEndObject();
+        }
+        if (ua != null) {
+            gen.writeObjectFieldStart("user_agent");
+            gen.writeStringField("original", ua);
+            gen.writeEndObject();
+        }
+    }
+
+    private void endpoint(String name, long hi, long lo, int port, long mac, long pkts, long bytes, String domain) throws IOException {
         gen.writeObjectFieldStart(name);
         gen.writeStringField("ip", Ip.toString(hi, lo));
+        if (domain != null) gen.writeStringField("domain", domain);
         gen.writeNumberField("port", port);
         if (mac != 0) gen.writeStringField("mac", Mac.toString(mac));
         gen.writeNumberField("packets", pkts);

@@ -44,6 +44,8 @@ public final class JournalReader implements AutoCloseable {
     private final byte[] scratch = new byte[Math.max(EventCodec.MAX_RECORD_SIZE, io.netsensor.events.codec.AlertCodec.MAX_SIZE)];
     private final ByteBuffer record = ByteBuffer.wrap(scratch);
     private final ConnEvent conn = new ConnEvent();
+    private final io.netsensor.events.BurstEvent burst = new io.netsensor.events.BurstEvent();
+    private long bursts;
     private final DnsEvent dns = new DnsEvent();
     private final ProcessEvent process = new ProcessEvent();
     private long conns, dnses, processes, alerts, telemetry, unknownTypes, damaged, skipped;
@@ -383,6 +385,13 @@ public final class JournalReader implements AutoCloseable {
             } else {
                 damaged++;
             }
+        } else if (type == EventType.BURST) {
+            if (EventCodec.decode(record, burst)) {
+                bursts++;
+                handler.onBurst(burst);
+            } else {
+                damaged++;
+            }
         } else if (type == EventType.DNS) {
             if (EventCodec.decode(record, dns)) {
                 dnses++;
@@ -540,6 +549,11 @@ public final class JournalReader implements AutoCloseable {
     /** Name of a durable reader, null for an anonymous one. */
     public String name() {
         return name;
+    }
+
+    /** BURST records delivered. */
+    public long bursts() {
+        return bursts;
     }
 
     public long conns() {

@@ -26,7 +26,7 @@ public final class JournalWriter implements EventHandler, AutoCloseable {
     private final ByteBuffer alertBuf = ByteBuffer.wrap(alertScratch);
     private final Bytes<byte[]> alertDocument = Bytes.wrapForRead(alertScratch);
     private ExcerptAppender appender;
-    private long appended, rejected, conns, dnses, processes, alerts, telemetry;
+    private long appended, rejected, conns, dnses, processes, alerts, telemetry, bursts;
     private boolean closed;
 
     JournalWriter(ChronicleQueue queue) {
@@ -43,6 +43,17 @@ public final class JournalWriter implements EventHandler, AutoCloseable {
     public void onDns(DnsEvent event) {
         encodeBuf.clear();
         if (append(EventCodec.encode(event, encodeBuf))) dnses++;
+    }
+
+    @Override
+    public void onBurst(io.netsensor.events.BurstEvent event) {
+        encodeBuf.clear();
+        if (append(EventCodec.encode(event, encodeBuf))) bursts++;
+    }
+
+    /** BURST records appended. */
+    public long bursts() {
+        return bursts;
     }
 
     @Override

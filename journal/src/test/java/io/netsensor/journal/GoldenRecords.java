@@ -386,9 +386,18 @@ final class GoldenRecords {
                 .add("history=" + hex(e.history, 0, e.historyLen)).add("historyLen=" + e.historyLen)
                 .add("vlan=" + e.vlan).add("innerVlan=" + e.innerVlan).add("origMac=" + e.origMac).add("respMac=" + e.respMac)
                 .add("pid=" + e.pid).add("processStartNanos=" + e.processStartNanos)
-                .add("processEntityId=" + e.processEntityId).add("attribution=" + e.attribution);
+                .add("processEntityId=" + e.processEntityId).add("attribution=" + e.attribution)
+                .add("names=" + names(e.names));
         return j + " # " + Ip.toString(e.origIpHi, e.origIpLo) + " -> " + Ip.toString(e.respIpHi, e.respIpLo)
                 + " " + e.historyString();
+    }
+
+    /** DNS|SNI|Host|User-Agent as text, "-" for none (records before version 3 have none). */
+    private static String names(io.netsensor.events.ConnNames n) {
+        if (n.isEmpty()) return "-";
+        StringJoiner j = new StringJoiner("|");
+        for (int i = 0; i < io.netsensor.events.ConnNames.COUNT; i++) j.add(n.text(i) == null ? "" : n.text(i));
+        return j.toString();
     }
 
     static String dump(DnsEvent e) {

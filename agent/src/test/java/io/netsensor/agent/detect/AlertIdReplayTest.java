@@ -36,9 +36,18 @@ class AlertIdReplayTest {
 
         Map<String, List<String>> severitiesById = new LinkedHashMap<>();
         Map<String, String> detectorById = new LinkedHashMap<>();
+        Map<String, List<Long>> progressCounts = new LinkedHashMap<>();
         for (JsonNode a : alerts) {
             String id = a.at("/netsensor/alert_id").asText();
             assertThat(id).startsWith(a.at("/rule/id").asText() + "-");
+            detectorById.put(id, a.at("/rule/id").asText());
+            if (a.at("/netsensor/evidence").path("progress_update").asBoolean()) {
+                // a progress update restates a step at the same severity with a larger count
+                progressCounts.computeIfAbsent(id, k -> new ArrayList<>()).add(a.at("/netsensor/count").asLong());
+                assertThat(severitiesById.get(id)).as("a progress update follows a step").isNotEmpty();
+                assertThat(a.at("/netsensor/severity").asText()).isEqualTo(severitiesById.get(id).get(severitiesById.get(id).size() - 1));
+                continue;
+            }
             severitiesById.computeIfAbsent(id, k -> new ArrayList<>()).add(a.at("/netsensor/severity").asText());
             detectorById.put(id, a.at("/rule/id").asText());
         }
@@ -56,6 +65,10 @@ class AlertIdReplayTest {
                 .isGreaterThan(fan.get(0).at("/netsensor/evidence").path("unique_external_ips").asInt());
         List<JsonNode> beacons = Replays.of(alerts, "beacon");
         assertThat(beacons).extracting(b -> b.at("/destination/ip").asText()).containsOnly(LongBeacon.C2);
+        // only the beacon restates itself as it runs on, and its last word is its final count (every check-in)
+        assertThat(progressCounts.keySet()).allSatisfy(id -> assertThat(detectorById.get(id)).isEqualTo("beacon"));
+        progressCounts.values().forEach(c -> assertThat(c).isSorted());
+        assertThat(beacons.get(beacons.size() - 1).at("/netsensor/count").asLong()).isGreaterThanOrEqualTo(LongBeacon.CHECKINS);
         assertThat(beacons.get(beacons.size() - 1).at("/netsensor/count").asLong()).isGreaterThan(beacons.get(0).at("/netsensor/count").asLong());
     }
 

@@ -186,6 +186,21 @@ public final class AttributingHandler implements EventHandler, FlowStartListener
         emit(e);
     }
 
+    /**
+     * A burst comes long after its flow's first packet, so its socket's lookup has finished: it is filled
+     * and passed on at once, never held.
+     */
+    @Override
+    public void onBurst(io.netsensor.events.BurstEvent e) {
+        e.attribution = lookup(e.transport, e.origIpHi, e.origIpLo, e.origPort, e.respIpHi, e.respIpLo, e.respPort, e.flowStartNanos, true);
+        ProcessInfo p = e.attribution == Attribution.RESOLVED ? source.process() : null;
+        e.pid = p == null ? 0 : p.pid;
+        e.processStartNanos = p == null ? 0 : p.startNanos;
+        e.processEntityId = p == null ? 0 : p.entityId;
+        if (p != null && !journaled.contains(e.processEntityId)) journalProcess(p, e.processEntityId, e.endNanos);
+        out.onBurst(e);
+    }
+
     private void emit(ConnEvent e) {
         if (e.attribution == Attribution.PENDING) {
             e.attribution = fill(e, true);

@@ -171,7 +171,15 @@ public final class DnsTracker implements TcpDnsStreams.MessageSink {
             ev.queryCount = 0;
             ev.clientMac = toGroup ? v.srcMac : v.dstMac;
         }
+        if (resolvedNames != null) resolvedNames.learn(ev);
         out.onDns(ev);
+    }
+
+    private io.netsensor.capture.names.ResolvedNames resolvedNames;
+
+    /** Where answers are recorded so connections know the name their host resolved (call before the first packet). */
+    public void setResolvedNames(io.netsensor.capture.names.ResolvedNames names) {
+        this.resolvedNames = names;
     }
 
     private void reportUnanswered(int s) {

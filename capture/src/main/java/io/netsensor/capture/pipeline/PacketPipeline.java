@@ -43,6 +43,7 @@ public final class PacketPipeline implements FrameHandler {
         this.decoder = decoder;
         this.conns = conns;
         this.dns = dns;
+        dns.setResolvedNames(conns.resolvedNames()); // connections learn their names from the answers
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.netsensor.capture.track;
 
 import io.netsensor.capture.decode.PacketView;
+import io.netsensor.capture.names.ResolvedNames;
+import io.netsensor.events.BurstEvent;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.ConnState;
 import io.netsensor.events.Direction;
@@ -25,6 +27,11 @@ import io.netsensor.metrics.Metrics;
  * (1 min idle), UDP DNS (10 s idle: Zeek's DNS analyzer shortens the connection's inactivity timeout to
  * dns_session_timeout, so a resolver port reused after a pause is a new connection), and fixed deadlines (unanswered SYN 5 s after the first SYN; close/reset linger 5 s).
  * Timestamps that go backwards never move a flow's clock back, so durations never turn negative.
+ *
+ * <p>Inside each flow it also tracks request/response bursts ({@link FlowBursts}; a {@link BurstEvent}
+ * per burst after the flow's first, except on DNS ports) and the flow's names ({@link FlowNames}: the DNS
+ * name resolved for the remote address, the TLS SNI, HTTP Host and User-Agent), which CONN and BURST
+ * records carry.
  */
 public final class ConnTracker {
     private static final int TCP_ACTIVE = 0, TCP_HANDSHAKE = 1, UDP = 2, DEADLINE = 3, UDP_DNS = 4, LISTS = 5;
@@ -37,6 +44,11 @@ public final class ConnTracker {
     private final FlowHistory history;
     private final TcpFlows tcp;
     private final ConnEvent event = new ConnEvent();
+    private final BurstEvent burst = new BurstEvent();
+    private final FlowBursts bursts;
+    private final FlowNames names;
+    /** Entries of the resolved-names table (~300 bytes each). */
+    static final int RESOLVED_NAMES = 8192;
     private FlowStartListener flowStarts = FlowStartListener.NONE;
 
     // per-flow state beyond the key, indexed by slot
@@ -50,7 +62,7 @@ public final class ConnTracker {
     private long flowCounter;
 
     // stats
-    private long created, opened, ignored, reused;
+    private long created, opened, ignored, reused, burstsEmitted;
     private final long[] endedBy = new long[ConnEvent.EndReason.values().length];
 
     public ConnTracker(ConnTrackerSettings settings, Locality locality, EventHandler out) {
@@ -67,6 +79,13 @@ public final class ConnTracker {
         origMac = new long[n]; respMac = new long[n];
         origPkts = new long[n]; respPkts = new long[n]; origIpBytes = new long[n]; respIpBytes = new long[n];
         origUdpBytes = new long[n]; respUdpBytes = new long[n];
+        bursts = new FlowBursts(n);
+        names = new FlowNames(n, Math.max(256, n / 16), new ResolvedNames(RESOLVED_NAMES));
+    }
+
+    /** Where DNS answers teach which host resolved which name for which address. */
+    public ResolvedNames resolvedNames() {
+        return names.resolved();
     }
 
     /** Sets who is told about each new flow (process attribution); call before the first packet. */
@@ -111,6 +130,53 @@ public final class ConnTracker {
         boolean isOrig = srcIsA == origIsA[slot];
         count(slot, v, isOrig);
         if (proto == PROTO_TCP) onTcp(slot, v, isOrig, ts); else onUdp(slot, v, isOrig, ts);
+        if (v.payloadWireLen > 0) onPayload(slot, v, isOrig, ts);
+    }
+
+    private void onPayload(int slot, PacketView v, boolean isOrig, long ts) {
+        if (isOrig && v.protocol == PROTO_TCP && v.buf != null) names.onClientPayload(slot, v.buf, v.payloadOff, v.payloadLen);
+        if (isDnsPort(v.srcPort) || isDnsPort(v.dstPort)) return;
+        if (bursts.endsOpenBurst(slot, ts)) {
+            emitBurst(slot);
+            bursts.close(slot);
+        }
+        bursts.add(slot, isOrig, v.payloadWireLen, ts);
+    }
+
+    private void emitBurst(int slot) {
+        FlowBursts b = bursts;
+        if (b.index[slot] == 1 && b.startSeen[slot]) return; // the connection record stands for it
+        BurstEvent e = burst;
+        boolean aIsOrig = origIsA[slot];
+        e.flowId = flowId[slot];
+        e.flowStartNanos = startNs[slot];
+        e.startNanos = b.start[slot];
+        e.endNanos = b.end[slot];
+        e.gapNanos = b.gapBefore[slot];
+        e.transport = table.proto(slot) == PROTO_TCP ? Transport.TCP : Transport.UDP;
+        e.origIpHi = aIsOrig ? table.aHi(slot) : table.bHi(slot);
+        e.origIpLo = aIsOrig ? table.aLo(slot) : table.bLo(slot);
+        e.origPort = aIsOrig ? table.aPort(slot) : table.bPort(slot);
+        e.respIpHi = aIsOrig ? table.bHi(slot) : table.aHi(slot);
+        e.respIpLo = aIsOrig ? table.bLo(slot) : table.aLo(slot);
+        e.respPort = aIsOrig ? table.bPort(slot) : table.aPort(slot);
+        e.direction = Direction.of(locality.isLocal(e.origIpHi, e.origIpLo), locality.isLocal(e.respIpHi, e.respIpLo));
+        e.origMac = origMac[slot];
+        e.respMac = respMac[slot];
+        e.vlan = table.vlan(slot);
+        e.innerVlan = table.innerVlan(slot);
+        e.origBytes = b.origBytes[slot];
+        e.respBytes = b.respBytes[slot];
+        e.origPkts = b.origPkts[slot];
+        e.respPkts = b.respPkts[slot];
+        e.index = b.index[slot];
+        e.flags = (b.index[slot] == 1 ? BurstEvent.FIRST_IN_FLOW : 0) | (b.startSeen[slot] ? BurstEvent.FLOW_START_SEEN : 0);
+        e.pid = 0;
+        e.processStartNanos = e.processEntityId = 0;
+        e.attribution = io.netsensor.events.Attribution.UNKNOWN;
+        names.copyTo(slot, e.names);
+        burstsEmitted++;
+        out.onBurst(e);
     }
 
     private static int compare(long hi1, long lo1, int p1, long hi2, long lo2, int p2) {
@@ -133,6 +199,12 @@ public final class ConnTracker {
         origUdpBytes[slot] = respUdpBytes[slot] = 0;
         history.clear(slot);
         tcp.clear(slot);
+        bursts.clear(slot, v.protocol == PROTO_UDP || (v.tcpFlags & PacketView.SYN) != 0);
+        if (flip) {
+            names.start(slot, v.dstHi, v.dstLo, v.srcHi, v.srcLo, ts);
+        } else {
+            names.start(slot, v.srcHi, v.srcLo, v.dstHi, v.dstLo, ts);
+        }
         if (flip) history.mark(slot, '^');
         created++;
         if (flip) {
@@ -297,8 +369,13 @@ public final class ConnTracker {
     }
 
     private void end(int slot, ConnEvent.EndReason reason) {
+        if (bursts.open[slot]) {
+            emitBurst(slot);
+            bursts.close(slot);
+        }
         emit(slot, ConnEvent.Phase.END, reason);
         endedBy[reason.ordinal()]++;
+        names.release(slot);
         table.remove(slot);
     }
 
@@ -337,6 +414,7 @@ public final class ConnTracker {
         e.innerVlan = table.innerVlan(slot);
         e.origMac = origMac[slot];
         e.respMac = respMac[slot];
+        names.copyTo(slot, e.names);
         out.onConn(e);
     }
 
@@ -362,6 +440,11 @@ public final class ConnTracker {
         m.count("conn.flows_opened", () -> opened);
         m.count("conn.flows_reused", () -> reused);
         m.count("conn.packets_ignored", () -> ignored);
+        m.count("conn.bursts", () -> burstsEmitted);
+        m.count("conn.names.sni", names::snis);
+        m.count("conn.names.http", names::hosts);
+        m.count("conn.names.pool_full", names::poolFull);
+        m.count("conn.names.dns_learned", () -> names.resolved().learned());
         for (ConnEvent.EndReason r : ConnEvent.EndReason.values()) {
             if (r == ConnEvent.EndReason.OPEN) continue;
             int i = r.ordinal();

@@ -11,8 +11,17 @@ import io.netsensor.detectors.DetectorSettings;
 import io.netsensor.detectors.PairKey;
 import io.netsensor.events.Severity;
 import io.netsensor.metrics.Metrics;
+import io.netsensor.events.Attribution;
+import io.netsensor.events.BurstEvent;
 import io.netsensor.events.ConnEvent;
+import io.netsensor.events.ConnNames;
+import io.netsensor.events.Direction;
+import io.netsensor.events.Ip;
+import io.netsensor.events.IpRanges;
+import io.netsensor.events.ProcessInfo;
+import io.netsensor.events.ProcessLookup;
 import io.netsensor.events.Transport;
+import io.netsensor.detectors.AlertGate;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
@@ -33,33 +42,54 @@ import java.util.Map;
  * once) or after {@code clamp(events/4, 8, ringSize)} further events (the score may have improved), so
  * irregular series cost one evaluation per ring's worth of events and alerted series none.
  *
- * <p>Memory per series: ~200 bytes (map entry, key, state) plus 12 bytes per kept event; the ring
- * starts at 8 slots and doubles up to {@code ringSize} (128 by default: ~1.8 KB at most). With the
- * default 20 000 series cap, at most ~36 MB, typically far less since most series stay short.
+ * <p>Check-ins are connection starts (END records) and bursts inside connections (BURST records, after
+ * each flow's first), in one series per (local host or program, remote name or address, port, transport):
+ * an implant that keeps one TLS session open and one that reconnects each time look the same here.
+ * A local UDP port that talks to many peers is a P2P socket, not a beacon ({@link LocalPortPeers}).
+ * Cloud platform endpoints never reach it ({@link io.netsensor.detectors.DetectorSettings#knownInfrastructure}).
+ *
+ * <p>Memory per series: ~450 bytes (map entry, key, state, the last names and up to 8 remote addresses;
+ * name strings are shared with nothing else, ~100 bytes more when a series has all four) plus 12 bytes
+ * per kept event; the ring starts at 8 slots and doubles up to {@code ringSize} (128 by default: ~2.1 KB
+ * at most). With the default 20 000 series cap, at most ~45 MB, typically far less since most series
+ * stay short.
  */
 public final class BeaconDetector implements Detector {
     private static final int SAMPLE_INTERVALS = 10;
 
     private final DetectorSettings.Beacon cfg;
-    private final long minDurationNanos, fastMinDurationNanos, mergeNanos;
+    private final long minDurationNanos, fastMinDurationNanos, slowMinDurationNanos, mergeNanos;
     private final BitSet webPorts = new BitSet(65536);
     private final BitSet ignoredTcp = new BitSet(65536), ignoredUdp = new BitSet(65536);
     private final BoundedStates<PairKey, BeaconSeries> states;
     private final PairKey probe = new PairKey();
+    /** The key of the series being updated or reported. */
+    private PairKey current = probe;
+    private final long idleNanos;
+    private ProcessLookup processes = id -> null;
+    private boolean restartedKey;
+    /** Per local host and UDP port: the peers it talked to (P2P sockets are not beacons). */
+    private final BoundedStates<PairKey, LocalPortPeers> udpPorts;
+    private final PairKey portProbe = new PairKey();
+    private long p2pSkipped;
+    private long burstUpdates, restarted, progressUpdates;
     private final Regularity regularity;
     private long watermark = Long.MIN_VALUE;
     private long updates, evaluations, alerts, disorderDropped;
-    private boolean fastPath;
+    private boolean fastPath, slowPath;
 
     public BeaconDetector(DetectorSettings.Beacon cfg) {
         if (cfg.ringSize < 8) throw new IllegalArgumentException("beacon ringSize must be >= 8");
         this.cfg = cfg;
         this.minDurationNanos = cfg.minDuration.toNanos();
         this.fastMinDurationNanos = cfg.fastMinDuration.toNanos();
+        this.slowMinDurationNanos = cfg.slowMinDuration.toNanos();
         this.mergeNanos = cfg.mergeWithin.toNanos();
         for (int p : cfg.webPorts) webPorts.set(p);
         for (String svc : cfg.ignoredServices) parseService(svc);
         this.states = new BoundedStates<>(cfg.maxKeys, cfg.idleExpiry.toNanos(), BeaconSeries::lastSeen);
+        this.idleNanos = cfg.idleExpiry.toNanos();
+        this.udpPorts = new BoundedStates<>(cfg.maxKeys, cfg.idleExpiry.toNanos(), LocalPortPeers::lastSeen);
         this.regularity = new Regularity(cfg.ringSize);
     }
 
@@ -83,26 +113,168 @@ public final class BeaconDetector implements Detector {
     }
 
     @Override
+    public void setProcessLookup(ProcessLookup lookup) {
+        this.processes = lookup == null ? id -> null : lookup;
+    }
+
+    @Override
     public void onConn(ConnEvent e, AlertSink out) {
         if (e.phase != ConnEvent.Phase.END) return;
+        // a record from mid-connection is not a check-in: the bursts inside it are (BURST records)
+        if (!ConnView.startSeen(e)) return;
         if (!ConnView.localIsOriginator(e) || !ConnView.remoteIsExternal(e)) return;
         int port = e.respPort;
         if ((e.transport == Transport.UDP ? ignoredUdp : ignoredTcp).get(port & 0xFFFF)) return;
         long t = ConnView.time(e);
-        if (t > watermark) watermark = t;
+        if (e.transport == Transport.UDP && p2p(e.origIpHi, e.origIpLo, e.origPort, e.respIpHi, e.respIpLo, e.respPort, t)) return;
         ConnView.local(e, probe.host);
-        probe.set(e.respIpHi, e.respIpLo, port, e.transport.ianaNumber);
+        BeaconSeries s = series(out, t, e.respIpHi, e.respIpLo, port, e.transport, e.attribution, e.processEntityId, e.names);
+        if (s == null) return;
+        int size = (int) Math.min(Integer.MAX_VALUE, Math.max(0, e.origBytes));
+        add(s, t, size, out);
+    }
+
+    /**
+     * A burst inside a connection is a check-in like a connection start. A flow's first burst is skipped
+     * when the flow's start was seen: its connection record already counts it.
+     */
+    @Override
+    public void onBurst(BurstEvent e, AlertSink out) {
+        if (e.firstInFlow() && e.flowStartSeen()) return;
+        if (e.direction == Direction.INBOUND || e.direction == Direction.INTERNAL) return;
+        if (ConnView.NON_ROUTABLE.contains(e.respIpHi, e.respIpLo)) return;
+        int port = e.respPort;
+        if ((e.transport == Transport.UDP ? ignoredUdp : ignoredTcp).get(port & 0xFFFF)) return;
+        if (e.transport == Transport.UDP && p2p(e.origIpHi, e.origIpLo, e.origPort, e.respIpHi, e.respIpLo, e.respPort, e.startNanos)) return;
+        probe.host.set(e.origIpHi, e.origIpLo, e.origMac);
+        BeaconSeries s = series(out, e.startNanos, e.respIpHi, e.respIpLo, port, e.transport, e.attribution, e.processEntityId, e.names);
+        if (s == null) return;
+        burstUpdates++;
+        s.bursts++;
+        s.burstRespBytes += Math.max(0, e.respBytes);
+        if (s.flowId != e.flowId) {
+            s.flowId = e.flowId;
+            s.flowBursts = 0;
+        }
+        s.flowStartNanos = e.flowStartNanos;
+        s.flowBursts++;
+        add(s, e.startNanos, Math.max(0, e.origBytes), out);
+    }
+
+    /** True when the local UDP port talks to so many peers that it is a P2P socket (see {@link LocalPortPeers}). */
+    private boolean p2p(long lHi, long lLo, int lPort, long rHi, long rLo, int rPort, long t) {
+        portProbe.host.set(lHi, lLo, 0);
+        portProbe.set(0, 0, lPort, Transport.UDP.ianaNumber);
+        LocalPortPeers peers = udpPorts.get(portProbe);
+        if (peers == null) {
+            peers = new LocalPortPeers();
+            udpPorts.put(portProbe.copy(), peers);
+        }
+        long h = (rHi * 0x9E3779B97F4A7C15L ^ rLo) * 0xC2B2AE3D27D4EB4FL ^ rPort;
+        boolean p2p = peers.add(h, t);
+        udpPorts.expire(t);
+        if (p2p) p2pSkipped++;
+        return p2p;
+    }
+
+    /**
+     * The series of this check-in (made when new, restarted when it went quiet for longer than the idle
+     * expiry, as if it had expired): keyed by the local host, or by its program when attribution names one
+     * (a scheduler that starts a new process per check-in is one series), and by the remote's name when
+     * the connection has one (a C2 name rotating its addresses is one series), else its address.
+     */
+    private BeaconSeries series(AlertSink out, long t, long remoteHi, long remoteLo, int port, Transport transport,
+                                Attribution attribution, long entityId, ConnNames names) {
+        if (t > watermark) watermark = t;
+        sink = out;
+        probe.host.setProcess(0, 0, null);
+        if (attribution == Attribution.RESOLVED) {
+            ProcessInfo p = processes.find(entityId);
+            if (p != null && p.executable != null) probe.host.setProcess(0, 0, p.executable);
+        }
+        String name = names.serverName();
+        probe.set(name != null ? 0 : remoteHi, name != null ? 0 : remoteLo, port, transport.ianaNumber);
+        probe.name = name;
         BeaconSeries s = states.get(probe);
+        if (s != null && t - s.lastNanos > idleNanos && s.events > 0) {
+            ended(probe, s);
+            states.remove(probe);
+            restarted++;
+            restartedKey = true;
+            s = null;
+        }
+        boolean again = s == null && restartedKey;
+        restartedKey = false;
         if (s == null) {
             s = new BeaconSeries(cfg.ringSize);
+            s.episode = again ? t : 0;
             states.put(probe.copy(), s);
         }
         updates++;
-        int size = (int) Math.min(Integer.MAX_VALUE, Math.max(0, e.origBytes));
+        s.address(remoteHi, remoteLo);
+        String v;
+        if ((v = names.text(ConnNames.DNS)) != null) s.dnsName = v;
+        if ((v = names.text(ConnNames.SNI)) != null) s.sni = v;
+        if ((v = names.text(ConnNames.HTTP_HOST)) != null) s.httpHost = v;
+        if ((v = names.text(ConnNames.USER_AGENT)) != null) s.userAgent = v;
+        current = probe;
+        return s;
+    }
+
+    private void add(BeaconSeries s, long t, int size, AlertSink out) {
         long dropped = s.disorderDropped;
-        if (s.add(t, size, mergeNanos)) maybeEvaluate(s, out);
+        if (s.add(t, size, mergeNanos)) {
+            maybeEvaluate(s, out);
+            maybeProgress(s, out);
+        }
         disorderDropped += s.disorderDropped - dropped;
-        states.expire(watermark);
+        sink = out;
+        states.expire(watermark, ended);
+    }
+
+    /** Where a series that ends states its final count (the sink of the event being handled). */
+    private AlertSink sink;
+    private final java.util.function.BiConsumer<PairKey, BeaconSeries> ended = this::ended;
+
+    /** A series went quiet: an alerted one states how far it got. */
+    private void ended(PairKey key, BeaconSeries s) {
+        if (s.alerted == null || s.connections <= s.alertedCount || sink == null) return;
+        PairKey was = current;
+        current = key;
+        progress(s, sink);
+        current = was;
+    }
+
+    /**
+     * An alerted series that keeps going is re-stated (same id and severity, marked as progress) each time
+     * its count doubles and at the end of input, so its alert tells how long it really ran.
+     */
+    private void maybeProgress(BeaconSeries s, AlertSink out) {
+        if (s.alerted == null || s.connections < 2 * s.alertedCount) return;
+        progress(s, out);
+    }
+
+    private void progress(BeaconSeries s, AlertSink out) {
+        if (s.n < 4) return;
+        fastPath = s.fastPath;
+        slowPath = s.slowPath;
+        regularity.evaluate(s);
+        Alert.Draft a = draft(s, s.alerted, s.scoreNeeded);
+        a.evidence.put(AlertGate.PROGRESS, true);
+        s.alertedCount = a.count;
+        progressUpdates++;
+        alerts++; // an alert raised like any other (detector.alerts counts before the gate)
+        out.onAlert(a.build());
+    }
+
+    @Override
+    public void finish(AlertSink out) {
+        for (Map.Entry<PairKey, BeaconSeries> en : states.entries()) { // progress() does not touch the map
+            BeaconSeries s = en.getValue();
+            if (s.alerted == null || s.connections <= s.alertedCount) continue;
+            current = en.getKey();
+            progress(s, out);
+        }
     }
 
     private void maybeEvaluate(BeaconSeries s, AlertSink out) {
@@ -115,12 +287,17 @@ public final class BeaconDetector implements Detector {
         if (s.n < 4) return;
         evaluations++;
         double score = regularity.evaluate(s);
-        double needed = fastPath ? cfg.fastMinScore : cfg.minScore;
-        if (webPorts.get(probe.remotePort)) needed = Math.max(needed, cfg.webMinScore);
+        double needed = fastPath ? cfg.fastMinScore : slowPath ? cfg.slowMinScore : cfg.minScore;
+        if (webPorts.get(current.remotePort)) needed = Math.max(needed, cfg.webMinScore);
         if (score < needed) return;
         s.alerted = potential;
+        s.scoreNeeded = needed;
+        s.fastPath = fastPath;
+        s.slowPath = slowPath;
         alerts++;
-        out.onAlert(alert(s, potential, needed));
+        Alert.Draft a = draft(s, potential, needed);
+        s.alertedCount = a.count;
+        out.onAlert(a.build());
     }
 
     /**
@@ -131,14 +308,18 @@ public final class BeaconDetector implements Detector {
         long ev = s.events;
         long span = s.lastNanos - s.firstNanos;
         double perHour = span <= 0 ? Double.POSITIVE_INFINITY : ev * 3600e9 / span;
+        fastPath = slowPath = false;
         if (ev >= cfg.minConnections && span >= minDurationNanos && perHour >= cfg.minPerHour
                 && perHour <= cfg.maxPerHour) {
-            fastPath = false;
             return seedSeverity(ev, span / 60e9);
         }
         if (perHour > cfg.maxPerHour && ev >= cfg.fastMinConnections && span >= fastMinDurationNanos) {
             fastPath = true;
             return ev > 100 ? Severity.MEDIUM : Severity.LOW;
+        }
+        if (perHour < cfg.minPerHour && ev >= cfg.slowMinConnections && span >= slowMinDurationNanos) {
+            slowPath = true;
+            return ev > 20 ? Severity.MEDIUM : Severity.LOW;
         }
         return null;
     }
@@ -151,27 +332,36 @@ public final class BeaconDetector implements Detector {
         return Severity.LOW;
     }
 
-    private Alert alert(BeaconSeries s, Severity sev, double needed) {
+    private Alert.Draft draft(BeaconSeries s, Severity sev, double needed) {
         Regularity r = regularity;
+        PairKey k = current;
         Alert.Draft a = new Alert.Draft();
         a.detector = DetectorKind.BEACON;
         a.severity = sev;
         a.score = r.score;
-        a.hostIp = probe.host.ipText();
-        a.hostMac = probe.host.macText();
-        a.remoteIp = probe.remoteIpText();
-        a.remotePort = probe.remotePort;
+        a.hostIp = k.host.ipText();
+        a.hostMac = k.host.macText();
         a.firstSeenNanos = s.firstNanos;
         a.lastSeenNanos = s.lastNanos;
-        a.count = s.connections;
-        String transport = probe.protocol == Transport.UDP.ianaNumber ? "udp" : "tcp";
+        a.count = s.connections; // check-ins: connection starts and bursts
+        a.remotePort = k.remotePort;
+        String transport = k.protocol == Transport.UDP.ianaNumber ? "udp" : "tcp";
         double durMin = s.durationMinutes();
         double perHour = durMin > 0 ? s.events * 60.0 / durMin : 0;
+        boolean inConnection = s.bursts * 2 > s.connections;
         Map<String, Object> ev = a.evidence;
-        ev.put(AlertIds.SUBJECT, transport);
+        // the id: host, program, remote name or address, port, transport (not the latest address of a name)
+        // a series that started again after going quiet is a new finding, with its own id
+        ev.put(AlertIds.SUBJECT, transport + (k.name != null ? " " + k.name : "") + (k.host.executable != null ? " " + k.host.executable : "")
+                + (s.episode != 0 ? " since " + s.episode : ""));
+        a.remoteIp = k.remoteIpText();
+        a.id = AlertIds.of(a);
+        a.remoteIp = Ip.toString(s.remoteHi, s.remoteLo);
         ev.put("transport", transport);
-        ev.put("path", fastPath ? "fast_regular" : "seed");
-        ev.put("connection_count", s.connections);
+        ev.put("path", fastPath ? "fast_regular" : slowPath ? "slow_regular" : "seed");
+        ev.put("pattern", inConnection ? "bursts_in_connection" : "connections");
+        ev.put("connection_count", s.connections - s.bursts);
+        ev.put("burst_count", s.bursts);
         ev.put("beacon_events", s.events);
         ev.put("duration_minutes", round(durMin, 2));
         ev.put("connections_per_hour", round(perHour, 1));
@@ -187,6 +377,7 @@ public final class BeaconDetector implements Detector {
         ev.put("size_median_bytes", r.medianSize);
         ev.put("size_mad_bytes", r.madSize);
         ev.put("size_skew", round(r.sizeSkew, 3));
+        if (s.bursts > 0) ev.put("burst_response_bytes_mean", s.burstRespBytes / s.bursts);
         Map<String, Object> sub = new LinkedHashMap<>();
         sub.put("interval_skew", round(r.skewScore, 3));
         sub.put("interval_dispersion", round(r.madScore, 3));
@@ -195,10 +386,38 @@ public final class BeaconDetector implements Detector {
         ev.put("sub_scores", sub);
         ev.put("score_threshold", needed);
         ev.put("samples", r.n);
+        if (k.name != null) ev.put("remote_name", k.name);
+        if (s.dnsName != null) ev.put("destination_domain", s.dnsName);
+        if (s.sni != null) ev.put("tls_server_name", s.sni);
+        if (s.httpHost != null) ev.put("http_host", s.httpHost);
+        if (s.userAgent != null) ev.put("user_agent", s.userAgent);
+        List<String> addrs = new ArrayList<>(s.addresses);
+        for (int i = 0; i < s.addresses; i++) addrs.add(Ip.toString(s.addressHi[i], s.addressLo[i]));
+        ev.put("remote_addresses", addrs);
+        if (s.addresses == BeaconSeries.MAX_ADDRESSES) ev.put("remote_addresses_truncated", true);
+        if (k.host.executable != null) ev.put("series_executable", k.host.executable);
+        if (s.bursts > 0) {
+            Map<String, Object> conn = new LinkedHashMap<>();
+            conn.put("flow_id", Long.toHexString(s.flowId));
+            conn.put("start", java.time.Instant.ofEpochSecond(0, s.flowStartNanos).toString());
+            conn.put("open_minutes", round((s.lastNanos - s.flowStartNanos) / 60e9, 2));
+            conn.put("bursts", s.flowBursts);
+            ev.put("connection", conn);
+        }
+        String what = inConnection ? "check-ins inside one connection" : transport + " connections";
+        String to = k.name != null ? k.name + ":" + k.remotePort + (s.addresses > 1 ? " (" + s.addresses + (s.addresses == BeaconSeries.MAX_ADDRESSES ? "+" : "") + " addresses)" : "")
+                : a.remoteIp + ":" + k.remotePort;
         a.summary = String.format(java.util.Locale.ROOT,
-                "periodic %s connections every ~%s (jitter %.0f %%) to %s:%d, %d in %.0f min",
-                transport, human(r.medianInterval), 100 * r.relMad, a.remoteIp, a.remotePort, s.connections, durMin);
-        return a.build();
+                "periodic %s every ~%s (jitter %.0f %%) to %s, %d in %s%s",
+                what, human(r.medianInterval), 100 * r.relMad, to, a.count, humanSpan(s.lastNanos - s.firstNanos),
+                inConnection ? ", " + transport + " connection open " + humanSpan(s.lastNanos - s.flowStartNanos) : "");
+        return a;
+    }
+
+    private static String humanSpan(long nanos) {
+        double min = nanos / 60e9;
+        if (min < 120) return String.format(java.util.Locale.ROOT, "%.0f min", min);
+        return String.format(java.util.Locale.ROOT, "%.1f h", min / 60);
     }
 
     private static List<Double> sampleIntervals(Regularity r) {
@@ -226,5 +445,9 @@ public final class BeaconDetector implements Detector {
         m.count("detector.beacon.updates", () -> updates);
         m.count("detector.beacon.evaluations", () -> evaluations);
         m.count("detector.beacon.disorder_dropped", () -> disorderDropped);
+        m.count("detector.beacon.burst_updates", () -> burstUpdates);
+        m.count("detector.beacon.series_restarted", () -> restarted);
+        m.count("detector.beacon.progress_updates", () -> progressUpdates);
+        m.count("detector.beacon.p2p_skipped", () -> p2pSkipped);
     }
 }

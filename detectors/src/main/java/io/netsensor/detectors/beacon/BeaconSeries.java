@@ -20,9 +20,41 @@ final class BeaconSeries {
     int start, n;
 
     long firstNanos = Long.MAX_VALUE, lastNanos = Long.MIN_VALUE;
-    /** Beacon events (after merging) and raw connections. */
+    /** Beacon events (after merging) and raw check-ins (connections and bursts, before merging). */
     long events, connections;
     long disorderDropped;
+
+    /** Of the events: bursts inside connections (the rest are connection starts). */
+    long bursts;
+    /** Remote payload bytes answered in the bursts, for the evidence. */
+    long burstRespBytes;
+    /** The connection the latest burst lived in: its id, start, and bursts seen in it. */
+    long flowId, flowStartNanos;
+    long flowBursts;
+    /** The names last seen (DNS, SNI, HTTP Host, User-Agent), the latest remote address, and how many addresses. */
+    String dnsName, sni, httpHost, userAgent;
+    long remoteHi, remoteLo;
+    final long[] addressLo = new long[MAX_ADDRESSES], addressHi = new long[MAX_ADDRESSES];
+    int addresses;
+    static final int MAX_ADDRESSES = 8;
+    /** Start of the series when it began again after its key went quiet (0: the key's first series). */
+    long episode;
+    /** Score needed and path at the alert (for progress updates). */
+    double scoreNeeded;
+    boolean fastPath, slowPath;
+    /** Count at the last alert that passed (a progress update follows when it has doubled). */
+    long alertedCount;
+
+    /** Notes the remote address (up to MAX_ADDRESSES distinct ones are remembered). */
+    void address(long hi, long lo) {
+        remoteHi = hi;
+        remoteLo = lo;
+        for (int i = 0; i < addresses; i++) if (addressLo[i] == lo && addressHi[i] == hi) return;
+        if (addresses == MAX_ADDRESSES) return; // the evidence then says "at least"
+        addressHi[addresses] = hi;
+        addressLo[addresses] = lo;
+        addresses++;
+    }
 
     /** Highest severity alerted for this series, null when none. */
     Severity alerted;

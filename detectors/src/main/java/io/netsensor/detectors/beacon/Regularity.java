@@ -11,13 +11,13 @@ import java.util.Arrays;
  *       the raw value is ±0.26 by chance alone, which otherwise decides whether a beacon alerts;</li>
  *   <li>interval dispersion: median absolute deviation relative to the median interval; robust to a
  *       missed beacon or a sleep gap, unlike the standard deviation; ±20 % uniform jitter gives 0.10,
- *       ±30 % 0.15, memoryless (Poisson) traffic ~0.7. Dispersion up to 0.10 costs nothing: implants
- *       are configured with such jitter precisely to look less regular, and benign traffic sits far
- *       above it, so penalising it only delays alerts on real beacons;</li>
+ *       ±30 % 0.15, ±50 % 0.25, memoryless (Poisson) traffic ~0.7. Dispersion up to 0.10 costs nothing,
+ *       up to 0.25 when the gaps have no long tail ({@link #MAD_FREE_BOUNDED}): implants are configured
+ *       with such jitter precisely to look less regular, and benign traffic sits far above it;</li>
  *   <li>spread over time: connections counted in equal time buckets over the span; a beacon fills them
  *       evenly (coefficient of variation near 0), bursts leave most empty;</li>
- *   <li>concentration: the share of intervals within ±40 % of the median; a jittered beacon keeps nearly
- *       all (a missed beacon costs one), bursts mix second-long and minutes-long gaps;</li>
+ *   <li>concentration: the share of intervals within ±40 % (bounded gaps: ±50 %) of the median; a jittered
+ *       beacon keeps nearly all (a missed beacon costs one), bursts mix second-long and minutes-long gaps;</li>
  *   <li>size regularity: skew (beyond chance, as above) and relative MAD of the bytes the local side sent.</li>
  * </ul>
  * Each sub-score is 0..1 (1 = regular); the score is their weighted mean. One instance owns scratch arrays
@@ -28,6 +28,13 @@ final class Regularity {
     /** Relative MAD up to which the dispersion sub-score is 1, and at which it reaches 0 (memoryless
      *  traffic sits above the cutoff). */
     static final double MAD_FREE = 0.10, MAD_CUTOFF = 0.6;
+    /**
+     * A beacon's sleep is drawn from a bounded range (sleep x (1 +- jitter)), so its gaps never run far past
+     * the median, while human idle times have a long tail. When at most {@link #LONG_GAP_SHARE} of the gaps
+     * exceed {@link #LONG_GAP} x the median, dispersion up to {@link #MAD_FREE_BOUNDED} (±50 % uniform jitter,
+     * as Cobalt Strike, Sliver and Mythic allow) costs nothing and the concentration band widens to ±50 %.
+     */
+    static final double MAD_FREE_BOUNDED = 0.25, LONG_GAP = 3.0, LONG_GAP_SHARE = 0.05, CONCENTRATION_BAND_BOUNDED = 0.5;
     static final double W_MAD = 0.25, W_SKEW = 0.15, W_SPREAD = 0.20, W_SIZE = 0.15, W_CONCENTRATION = 0.25;
     static final double CONCENTRATION_BAND = 0.4;
     /** Standard error of the Bowley skewness of n samples of a symmetric (uniform) distribution, times sqrt(n). */
@@ -42,6 +49,8 @@ final class Regularity {
     double skew, relMad, spreadCv;
     long medianSize, madSize;
     double sizeSkew;
+    /** Whether the gaps stayed within a bounded range (no long tail), see {@link #MAD_FREE_BOUNDED}. */
+    boolean bounded;
     double skewScore, madScore, spreadScore, sizeScore, concentrationScore, score;
     /** Intervals in buckets of 0.2 x median from 0 to 2 x median (the last one takes longer gaps). */
     final int[] histogram = new int[HISTOGRAM_BUCKETS];
@@ -74,13 +83,17 @@ final class Regularity {
         sizeSkew = bowley(sizes, n);
         madSize = mad(sizes, n, medianSize);
 
+        int longGaps = 0;
+        for (int i = 0; i < m; i++) if (intervals[i] > LONG_GAP * medianInterval) longGaps++;
+        bounded = longGaps <= LONG_GAP_SHARE * m;
+        double free = bounded ? MAD_FREE_BOUNDED : MAD_FREE, band = bounded ? CONCENTRATION_BAND_BOUNDED : CONCENTRATION_BAND;
         skewScore = 1 - Math.min(1, excess(skew, m));
-        madScore = 1 - Math.min(1, Math.max(0, relMad - MAD_FREE) / (MAD_CUTOFF - MAD_FREE));
+        madScore = 1 - Math.min(1, Math.max(0, relMad - free) / (MAD_CUTOFF - free));
         spreadScore = 1 - Math.min(1, spreadCv);
         // 32 bytes of absolute slack: small beacons vary by a few bytes (ids, timestamps) and are still regular
         double sizeMadScore = 1 - Math.min(1, madSize / (32 + 0.25 * medianSize));
         sizeScore = 0.5 * (1 - Math.min(1, excess(sizeSkew, n))) + 0.5 * sizeMadScore;
-        long lo = (long) (medianInterval * (1 - CONCENTRATION_BAND)), hi = (long) (medianInterval * (1 + CONCENTRATION_BAND));
+        long lo = (long) (medianInterval * (1 - band)), hi = (long) (medianInterval * (1 + band));
         int inBand = 0;
         for (int i = 0; i < m; i++) if (intervals[i] >= lo && intervals[i] <= hi) inBand++;
         concentrationScore = (double) inBand / m;

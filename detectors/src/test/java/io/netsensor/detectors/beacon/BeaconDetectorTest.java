@@ -66,9 +66,14 @@ class BeaconDetectorTest {
     @Test
     void jitteredBeaconAlertsWithRisingSeverityOnlyAsThresholdsAreCrossed() {
         List<ConnEvent> events = periodic(C2, 8443, 60 * SEC, 0.30, 150, 42);
-        List<Alert> alerts = run(detector(), events);
+        List<Alert> all = run(detector(), events);
+        List<Alert> alerts = all.stream().filter(a -> !a.evidence.containsKey(io.netsensor.detectors.AlertGate.PROGRESS)).toList();
 
         assertThat(alerts).extracting(a -> a.severity).containsExactly(Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL);
+        // between steps, progress updates restate the same id at the same severity once the count doubled
+        assertThat(all).allSatisfy(a -> assertThat(a.id).isEqualTo(all.get(0).id));
+        assertThat(all.stream().filter(a -> a.evidence.containsKey(io.netsensor.detectors.AlertGate.PROGRESS)))
+                .allSatisfy(a -> assertThat(a.severity).isIn(Severity.MEDIUM, Severity.HIGH, Severity.CRITICAL));
         Alert first = alerts.get(0);
         assertThat(first.score).isGreaterThanOrEqualTo(0.70);
         // raised at the first connection whose span reaches the seed's 30 minutes, not later
@@ -131,11 +136,13 @@ class BeaconDetectorTest {
 
     @Test
     void webPortsNeedStricterRegularity() {
-        // a tight beacon to 443 alerts; browser bursts and a loosely jittered poller to 443 do not
+        // a tight beacon to 443 alerts, and so does one with 50 % jitter (implants are configured with that
+        // much precisely to slip under stricter scores); browser bursts to 443 do not
         assertThat(run(detector(), periodic(C2, 443, 60 * SEC, 0.05, 60, 3))).isNotEmpty();
         assertThat(run(detector(), bursty(C2, 443, 3 * HOUR, 3))).isEmpty();
-        List<ConnEvent> loose = periodic(C2, 443, 60 * SEC, 0.50, 60, 3);
-        assertThat(run(detector(), loose)).isEmpty();
+        for (long seed = 1; seed <= 10; seed++) {
+            assertThat(run(detector(), periodic(C2, 443, 60 * SEC, 0.50, 60, seed))).as("seed %d", seed).isNotEmpty();
+        }
         assertThat(run(detector(), periodic(C2, 8443, 60 * SEC, 0.50, 60, 3))).isNotEmpty();
     }
 
@@ -247,7 +254,7 @@ class BeaconDetectorTest {
         BeaconDetector d = detector();
         CollectingSink sink = new CollectingSink();
         d.onConn(Conns.out(HOST, C2, 9001).at(T0).build(), sink);
-        d.onConn(Conns.out(HOST, C2, 9002).at(T0 + 3 * HOUR).build(), sink);
+        d.onConn(Conns.out(HOST, C2, 9002).at(T0 + 4 * HOUR).build(), sink); // idle expiry: 3 h
         assertThat(Registered.value(d, "detector.keys{detector=beacon}")).isEqualTo(1);
         assertThat(Registered.value(d, "detector.expirations{detector=beacon}")).isEqualTo(1);
     }

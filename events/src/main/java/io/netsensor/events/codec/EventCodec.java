@@ -1,6 +1,8 @@
 package io.netsensor.events.codec;
 
 import io.netsensor.events.Attribution;
+import io.netsensor.events.BurstEvent;
+import io.netsensor.events.ConnNames;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.ConnState;
 import io.netsensor.events.Direction;
@@ -45,6 +47,25 @@ import java.nio.ByteOrder;
  *  152 32 bytes history (ASCII, first historyLen significant, rest 0)
  *  184 i64 processEntityId      192 i64 processStartNanos
  *  200 i32 pid                  204 u8 attribution (code)        205 3 bytes reserved, 0
+ *  version 3 only, the names section ({@link io.netsensor.events.ConnNames}) right after byte 208:
+ *  208 u8 dnsNameLen  209 u8 sniLen  210 u8 httpHostLen  211 u8 userAgentLen
+ *  212 dnsName, sni, httpHost, userAgent bytes (UTF-8), back to back
+ * </pre>
+ * A CONN record is written as version 3 exactly when the connection has a name (so records without one are
+ * byte for byte what version 2 wrote); readers accept both. A reader older than version 3 skips a version-3
+ * CONN record as a record of unknown type from a newer writer.
+ *
+ * <h2>BURST (type 7), {@link #BURST_FIXED_SIZE} = 164 + names bytes</h2>
+ * A request/response exchange inside a connection ({@link io.netsensor.events.BurstEvent}); header time: endNanos.
+ * <pre>
+ *   16 i64 flowId        24 i64 startNanos    32 i64 endNanos      40 i64 flowStartNanos
+ *   48 i64 origIpHi      56 i64 origIpLo      64 i64 respIpHi      72 i64 respIpLo
+ *   80 i64 origMac       88 i64 respMac       96 i64 gapNanos (-1: first burst)
+ *  104 i32 origBytes    108 i32 respBytes    112 i32 origPkts     116 i32 respPkts    120 i32 index
+ *  124 u16 origPort     126 u16 respPort     128 u16 vlan         130 u16 innerVlan
+ *  132  u8 transport (IANA)  133 u8 direction (code)  134 u8 flags (1 first in flow, 2 flow start seen)  135 u8 reserved
+ *  136 attribution section (24 bytes, as CONN's)
+ *  160 names section, as CONN version 3's (4 length bytes, then the names)
  * </pre>
  *
  * <h2>DNS (type 2), 133 + qname + answers bytes, at most {@link #DNS_MAX_SIZE}</h2>
@@ -107,6 +128,8 @@ public final class EventCodec {
     static final int V1 = 1;
     /** PROCESS records with a container section; every other type is {@link #LAYOUT_VERSION}. */
     public static final int PROCESS_CONTAINER_VERSION = 3;
+    /** CONN records with a names section; the same number as PROCESS's container version. */
+    public static final int CONN_NAMES_VERSION = 3;
 
     // ---- header, all records ----
     public static final int HEADER_VERSION_OFFSET = 0;
@@ -163,6 +186,41 @@ public final class EventCodec {
     public static final int CONN_ATTRIBUTION_OFFSET = CONN_ATTRIBUTION_SECTION_OFFSET + ATTRIBUTION_CODE_OFFSET;
     public static final int CONN_SIZE = CONN_ATTRIBUTION_SECTION_OFFSET + ATTRIBUTION_SECTION_SIZE;
     static final int CONN_SIZE_V1 = CONN_ATTRIBUTION_SECTION_OFFSET;
+    /** Version 3: the names section, 4 length bytes (ConnNames order) then the bytes. */
+    public static final int CONN_NAMES_SECTION_OFFSET = CONN_SIZE;
+    public static final int NAMES_LENGTHS_SIZE = ConnNames.COUNT;
+    static final int NAMES_MAX_SIZE = NAMES_LENGTHS_SIZE + ConnNames.COUNT * ConnNames.MAX;
+    public static final int CONN_MAX_SIZE = CONN_NAMES_SECTION_OFFSET + NAMES_MAX_SIZE;
+
+    // ---- BURST ----
+    public static final int BURST_FLOW_ID_OFFSET = 16;
+    public static final int BURST_START_NANOS_OFFSET = 24;
+    public static final int BURST_END_NANOS_OFFSET = 32;
+    public static final int BURST_FLOW_START_NANOS_OFFSET = 40;
+    public static final int BURST_ORIG_IP_HI_OFFSET = 48;
+    public static final int BURST_ORIG_IP_LO_OFFSET = 56;
+    public static final int BURST_RESP_IP_HI_OFFSET = 64;
+    public static final int BURST_RESP_IP_LO_OFFSET = 72;
+    public static final int BURST_ORIG_MAC_OFFSET = 80;
+    public static final int BURST_RESP_MAC_OFFSET = 88;
+    public static final int BURST_GAP_NANOS_OFFSET = 96;
+    public static final int BURST_ORIG_BYTES_OFFSET = 104;
+    public static final int BURST_RESP_BYTES_OFFSET = 108;
+    public static final int BURST_ORIG_PKTS_OFFSET = 112;
+    public static final int BURST_RESP_PKTS_OFFSET = 116;
+    public static final int BURST_INDEX_OFFSET = 120;
+    public static final int BURST_ORIG_PORT_OFFSET = 124;
+    public static final int BURST_RESP_PORT_OFFSET = 126;
+    public static final int BURST_VLAN_OFFSET = 128;
+    public static final int BURST_INNER_VLAN_OFFSET = 130;
+    public static final int BURST_TRANSPORT_OFFSET = 132;
+    public static final int BURST_DIRECTION_OFFSET = 133;
+    public static final int BURST_FLAGS_OFFSET = 134;
+    public static final int BURST_RESERVED_OFFSET = 135;
+    public static final int BURST_ATTRIBUTION_SECTION_OFFSET = 136;
+    public static final int BURST_NAMES_SECTION_OFFSET = BURST_ATTRIBUTION_SECTION_OFFSET + ATTRIBUTION_SECTION_SIZE;
+    public static final int BURST_FIXED_SIZE = BURST_NAMES_SECTION_OFFSET + NAMES_LENGTHS_SIZE;
+    public static final int BURST_MAX_SIZE = BURST_NAMES_SECTION_OFFSET + NAMES_MAX_SIZE;
 
     // ---- DNS ----
     public static final int DNS_TS_NANOS_OFFSET = 16;
@@ -234,7 +292,7 @@ public final class EventCodec {
             + ProcessEvent.MAX_EXECUTABLE + ProcessEvent.MAX_COMMAND_LINE + CONTAINER_SECTION_FIXED + ProcessEvent.MAX_CONTAINER_ID;
 
     /** Largest record this layout version produces: size buffers with it. */
-    public static final int MAX_RECORD_SIZE = Math.max(Math.max(CONN_SIZE, DNS_MAX_SIZE), PROCESS_MAX_SIZE);
+    public static final int MAX_RECORD_SIZE = Math.max(Math.max(Math.max(CONN_MAX_SIZE, DNS_MAX_SIZE), PROCESS_MAX_SIZE), BURST_MAX_SIZE);
 
     private EventCodec() {}
 
@@ -245,7 +303,7 @@ public final class EventCodec {
         int version = buf.get(p + HEADER_VERSION_OFFSET) & 0xFF;
         EventType t = EventType.ofCode(buf.get(p + HEADER_TYPE_OFFSET) & 0xFF);
         if (version == LAYOUT_VERSION) return t;
-        if (version == PROCESS_CONTAINER_VERSION) return t == EventType.PROCESS ? t : EventType.UNKNOWN;
+        if (version == PROCESS_CONTAINER_VERSION) return t == EventType.PROCESS || t == EventType.CONN ? t : EventType.UNKNOWN;
         return version == V1 && (t == EventType.CONN || t == EventType.DNS) ? t : EventType.UNKNOWN;
     }
 
@@ -270,13 +328,15 @@ public final class EventCodec {
      * @return bytes written, or -1 (buffer unchanged) when it does not fit or the event is invalid
      */
     public static int encode(ConnEvent e, ByteBuffer buf) {
-        if (buf.remaining() < CONN_SIZE || e.phase == null || e.endReason == null || e.transport == null
+        boolean named = !e.names.isEmpty();
+        int size = named ? CONN_NAMES_SECTION_OFFSET + namesSize(e.names) : CONN_SIZE;
+        if (buf.remaining() < size || e.phase == null || e.endReason == null || e.transport == null
                 || e.direction == null || e.state == null || e.attribution == null || e.historyLen < 0 || e.historyLen > ConnEvent.MAX_HISTORY) {
             return -1;
         }
         int p = buf.position();
         buf.order(ByteOrder.LITTLE_ENDIAN);
-        putHeader(buf, p, EventType.CONN, CONN_SIZE, e.endNanos);
+        putHeader(buf, p, named ? CONN_NAMES_VERSION : LAYOUT_VERSION, EventType.CONN, size, e.endNanos);
         buf.putLong(p + CONN_FLOW_ID_OFFSET, e.flowId);
         buf.putLong(p + CONN_START_NANOS_OFFSET, e.startNanos);
         buf.putLong(p + CONN_END_NANOS_OFFSET, e.endNanos);
@@ -306,8 +366,9 @@ public final class EventCodec {
         buf.put(p + CONN_HISTORY_OFFSET, e.history, 0, e.historyLen);
         for (int i = e.historyLen; i < ConnEvent.MAX_HISTORY; i++) buf.put(p + CONN_HISTORY_OFFSET + i, (byte) 0);
         putAttribution(buf, p + CONN_ATTRIBUTION_SECTION_OFFSET, e.processEntityId, e.processStartNanos, e.pid, e.attribution);
-        buf.position(p + CONN_SIZE);
-        return CONN_SIZE;
+        if (named) putNames(buf, p + CONN_NAMES_SECTION_OFFSET, e.names);
+        buf.position(p + size);
+        return size;
     }
 
     /**
@@ -318,8 +379,13 @@ public final class EventCodec {
     public static boolean decode(ByteBuffer buf, ConnEvent e) {
         if (peekType(buf) != EventType.CONN) return false;
         int p = buf.position();
-        boolean v1 = (buf.get(p + HEADER_VERSION_OFFSET) & 0xFF) == V1;
+        int version = buf.get(p + HEADER_VERSION_OFFSET) & 0xFF;
+        boolean v1 = version == V1, named = version == CONN_NAMES_VERSION;
         int size = v1 ? CONN_SIZE_V1 : CONN_SIZE;
+        if (named) {
+            if (buf.remaining() < CONN_NAMES_SECTION_OFFSET + NAMES_LENGTHS_SIZE) return false;
+            size = CONN_NAMES_SECTION_OFFSET + namesSize(buf, p + CONN_NAMES_SECTION_OFFSET);
+        }
         if (peekLength(buf) != size || buf.remaining() < size) return false;
         ConnEvent.Phase phase = ConnEvent.Phase.ofCode(buf.get(p + CONN_PHASE_OFFSET) & 0xFF);
         ConnEvent.EndReason reason = ConnEvent.EndReason.ofCode(buf.get(p + CONN_END_REASON_OFFSET) & 0xFF);
@@ -367,8 +433,133 @@ public final class EventCodec {
             e.pid = buf.getInt(p + CONN_PID_OFFSET);
             e.attribution = attribution(buf.get(p + CONN_ATTRIBUTION_OFFSET) & 0xFF);
         }
+        if (named) getNames(buf, p + CONN_NAMES_SECTION_OFFSET, e.names); else e.names.clear();
         buf.position(p + size);
         return true;
+    }
+
+    /** Encoded size of a BURST event. */
+    public static int encodedSize(BurstEvent e) {
+        return BURST_NAMES_SECTION_OFFSET + namesSize(e.names);
+    }
+
+    /**
+     * Encodes at the buffer's position and advances it.
+     *
+     * @return bytes written, or -1 (buffer unchanged) when it does not fit or the event is invalid
+     */
+    public static int encode(BurstEvent e, ByteBuffer buf) {
+        int size = encodedSize(e);
+        if (buf.remaining() < size || e.transport == null || e.direction == null || e.attribution == null) return -1;
+        int p = buf.position();
+        buf.order(ByteOrder.LITTLE_ENDIAN);
+        putHeader(buf, p, EventType.BURST, size, e.endNanos);
+        buf.putLong(p + BURST_FLOW_ID_OFFSET, e.flowId);
+        buf.putLong(p + BURST_START_NANOS_OFFSET, e.startNanos);
+        buf.putLong(p + BURST_END_NANOS_OFFSET, e.endNanos);
+        buf.putLong(p + BURST_FLOW_START_NANOS_OFFSET, e.flowStartNanos);
+        buf.putLong(p + BURST_ORIG_IP_HI_OFFSET, e.origIpHi);
+        buf.putLong(p + BURST_ORIG_IP_LO_OFFSET, e.origIpLo);
+        buf.putLong(p + BURST_RESP_IP_HI_OFFSET, e.respIpHi);
+        buf.putLong(p + BURST_RESP_IP_LO_OFFSET, e.respIpLo);
+        buf.putLong(p + BURST_ORIG_MAC_OFFSET, e.origMac);
+        buf.putLong(p + BURST_RESP_MAC_OFFSET, e.respMac);
+        buf.putLong(p + BURST_GAP_NANOS_OFFSET, e.gapNanos);
+        buf.putInt(p + BURST_ORIG_BYTES_OFFSET, e.origBytes);
+        buf.putInt(p + BURST_RESP_BYTES_OFFSET, e.respBytes);
+        buf.putInt(p + BURST_ORIG_PKTS_OFFSET, e.origPkts);
+        buf.putInt(p + BURST_RESP_PKTS_OFFSET, e.respPkts);
+        buf.putInt(p + BURST_INDEX_OFFSET, e.index);
+        buf.putShort(p + BURST_ORIG_PORT_OFFSET, (short) e.origPort);
+        buf.putShort(p + BURST_RESP_PORT_OFFSET, (short) e.respPort);
+        buf.putShort(p + BURST_VLAN_OFFSET, (short) e.vlan);
+        buf.putShort(p + BURST_INNER_VLAN_OFFSET, (short) e.innerVlan);
+        buf.put(p + BURST_TRANSPORT_OFFSET, (byte) e.transport.ianaNumber);
+        buf.put(p + BURST_DIRECTION_OFFSET, (byte) e.direction.code);
+        buf.put(p + BURST_FLAGS_OFFSET, (byte) e.flags);
+        buf.put(p + BURST_RESERVED_OFFSET, (byte) 0);
+        putAttribution(buf, p + BURST_ATTRIBUTION_SECTION_OFFSET, e.processEntityId, e.processStartNanos, e.pid, e.attribution);
+        putNames(buf, p + BURST_NAMES_SECTION_OFFSET, e.names);
+        buf.position(p + size);
+        return size;
+    }
+
+    /**
+     * Decodes the BURST record at the buffer's position into {@code e} and advances past it.
+     *
+     * @return false (position unchanged) when the record is not a valid BURST record of this version
+     */
+    public static boolean decode(ByteBuffer buf, BurstEvent e) {
+        if (peekType(buf) != EventType.BURST || buf.remaining() < BURST_FIXED_SIZE) return false;
+        int p = buf.position();
+        int size = BURST_NAMES_SECTION_OFFSET + namesSize(buf, p + BURST_NAMES_SECTION_OFFSET);
+        if (peekLength(buf) != size || buf.remaining() < size) return false;
+        Transport transport = Transport.ofIana(buf.get(p + BURST_TRANSPORT_OFFSET) & 0xFF);
+        Direction dir = Direction.ofCode(buf.get(p + BURST_DIRECTION_OFFSET) & 0xFF);
+        if (transport == null || dir == null) return false;
+        e.flowId = buf.getLong(p + BURST_FLOW_ID_OFFSET);
+        e.startNanos = buf.getLong(p + BURST_START_NANOS_OFFSET);
+        e.endNanos = buf.getLong(p + BURST_END_NANOS_OFFSET);
+        e.flowStartNanos = buf.getLong(p + BURST_FLOW_START_NANOS_OFFSET);
+        e.origIpHi = buf.getLong(p + BURST_ORIG_IP_HI_OFFSET);
+        e.origIpLo = buf.getLong(p + BURST_ORIG_IP_LO_OFFSET);
+        e.respIpHi = buf.getLong(p + BURST_RESP_IP_HI_OFFSET);
+        e.respIpLo = buf.getLong(p + BURST_RESP_IP_LO_OFFSET);
+        e.origMac = buf.getLong(p + BURST_ORIG_MAC_OFFSET);
+        e.respMac = buf.getLong(p + BURST_RESP_MAC_OFFSET);
+        e.gapNanos = buf.getLong(p + BURST_GAP_NANOS_OFFSET);
+        e.origBytes = buf.getInt(p + BURST_ORIG_BYTES_OFFSET);
+        e.respBytes = buf.getInt(p + BURST_RESP_BYTES_OFFSET);
+        e.origPkts = buf.getInt(p + BURST_ORIG_PKTS_OFFSET);
+        e.respPkts = buf.getInt(p + BURST_RESP_PKTS_OFFSET);
+        e.index = buf.getInt(p + BURST_INDEX_OFFSET);
+        e.origPort = buf.getShort(p + BURST_ORIG_PORT_OFFSET) & 0xFFFF;
+        e.respPort = buf.getShort(p + BURST_RESP_PORT_OFFSET) & 0xFFFF;
+        e.vlan = buf.getShort(p + BURST_VLAN_OFFSET) & 0xFFFF;
+        e.innerVlan = buf.getShort(p + BURST_INNER_VLAN_OFFSET) & 0xFFFF;
+        e.transport = transport;
+        e.direction = dir;
+        e.flags = buf.get(p + BURST_FLAGS_OFFSET) & 0xFF;
+        e.processEntityId = buf.getLong(p + BURST_ATTRIBUTION_SECTION_OFFSET + ATTRIBUTION_ENTITY_ID_OFFSET);
+        e.processStartNanos = buf.getLong(p + BURST_ATTRIBUTION_SECTION_OFFSET + ATTRIBUTION_START_NANOS_OFFSET);
+        e.pid = buf.getInt(p + BURST_ATTRIBUTION_SECTION_OFFSET + ATTRIBUTION_PID_OFFSET);
+        e.attribution = attribution(buf.get(p + BURST_ATTRIBUTION_SECTION_OFFSET + ATTRIBUTION_CODE_OFFSET) & 0xFF);
+        getNames(buf, p + BURST_NAMES_SECTION_OFFSET, e.names);
+        buf.position(p + size);
+        return true;
+    }
+
+    private static int namesSize(ConnNames n) {
+        int size = NAMES_LENGTHS_SIZE;
+        for (int i = 0; i < ConnNames.COUNT; i++) size += n.length(i);
+        return size;
+    }
+
+    /** Size of the names section at {@code at}, from its length bytes (the caller checked they are there). */
+    private static int namesSize(ByteBuffer buf, int at) {
+        int size = NAMES_LENGTHS_SIZE;
+        for (int i = 0; i < ConnNames.COUNT; i++) size += buf.get(at + i) & 0xFF;
+        return size;
+    }
+
+    private static void putNames(ByteBuffer buf, int at, ConnNames n) {
+        int w = at + NAMES_LENGTHS_SIZE;
+        for (int i = 0; i < ConnNames.COUNT; i++) {
+            int len = n.length(i);
+            buf.put(at + i, (byte) len);
+            buf.put(w, n.bytes(i), 0, len);
+            w += len;
+        }
+    }
+
+    private static void getNames(ByteBuffer buf, int at, ConnNames n) {
+        int r = at + NAMES_LENGTHS_SIZE;
+        for (int i = 0; i < ConnNames.COUNT; i++) {
+            int len = buf.get(at + i) & 0xFF;
+            buf.get(r, n.bytes(i), 0, len);
+            n.set(i, n.bytes(i), 0, len);
+            r += len;
+        }
     }
 
     /** Encoded size of a DNS event, or -1 when its lengths are out of range. */

@@ -16,7 +16,9 @@ public enum EventType {
     /** A row of summarized telemetry ({@link io.netsensor.events.TelemetryRow}, {@link TelemetryCodec}). */
     TELEMETRY(5),
     /** An ALERT record copied forward by retention before its cycle was deleted ({@link SalvagedCodec}). */
-    SALVAGED(6);
+    SALVAGED(6),
+    /** A request/response exchange inside a connection ({@link io.netsensor.events.BurstEvent}). */
+    BURST(7);
 
     public final int code;
 
@@ -32,6 +34,7 @@ public enum EventType {
             case 4: return PROCESS;
             case 5: return TELEMETRY;
             case 6: return SALVAGED;
+            case 7: return BURST;
             default: return UNKNOWN;
         }
     }

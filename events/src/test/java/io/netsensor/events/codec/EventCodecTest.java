@@ -108,8 +108,8 @@ class EventCodecTest {
         b = ByteBuffer.wrap(java.util.Arrays.copyOf(buf.array(), c + 8)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         b.putInt(EventCodec.H_LENGTH, c + 8);
         assertThat(EventCodec.decode(b, new ProcessEvent())).isFalse();
-        // version 3 is for PROCESS records only
-        b.put(EventCodec.H_TYPE, (byte) EventType.CONN.code);
+        // version 3 is for PROCESS (container section) and CONN (names section) records only
+        b.put(EventCodec.H_TYPE, (byte) EventType.DNS.code);
         assertThat(EventCodec.peekType(b)).isEqualTo(EventType.UNKNOWN);
     }
 
@@ -263,6 +263,75 @@ class EventCodecTest {
     }
 
     @Test
+    void connWithoutNamesIsTheVersion2RecordAndWithNamesVersion3() {
+        ConnEvent in = EventFixtures.fullConn();
+        ByteBuffer buf = ByteBuffer.allocate(EventCodec.MAX_RECORD_SIZE);
+        assertThat(EventCodec.encode(in, buf)).isEqualTo(EventCodec.CONN_SIZE);
+        assertThat(buf.get(EventCodec.H_VERSION)).isEqualTo((byte) EventCodec.LAYOUT_VERSION);
+
+        in.names.set(io.netsensor.events.ConnNames.DNS, "c2.example.net");
+        in.names.set(io.netsensor.events.ConnNames.SNI, "cdn.example.org");
+        in.names.set(io.netsensor.events.ConnNames.USER_AGENT, "Mozilla/5.0 (Windows NT 10.0)");
+        buf.clear();
+        int n = EventCodec.encode(in, buf);
+        assertThat(n).isEqualTo(EventCodec.CONN_SIZE + 4 + 14 + 15 + 29);
+        assertThat(buf.get(EventCodec.H_VERSION)).isEqualTo((byte) EventCodec.CONN_NAMES_VERSION);
+        buf.flip();
+        ConnEvent out = new ConnEvent();
+        assertThat(EventCodec.decode(buf, out)).isTrue();
+        assertThat(out.names.text(io.netsensor.events.ConnNames.DNS)).isEqualTo("c2.example.net");
+        assertThat(out.names.text(io.netsensor.events.ConnNames.SNI)).isEqualTo("cdn.example.org");
+        assertThat(out.names.text(io.netsensor.events.ConnNames.HTTP_HOST)).isNull();
+        assertThat(out.names.text(io.netsensor.events.ConnNames.USER_AGENT)).isEqualTo("Mozilla/5.0 (Windows NT 10.0)");
+        assertThat(out.flowId).isEqualTo(in.flowId);
+        assertThat(out.historyString()).isEqualTo(in.historyString());
+        // a names length pointing past the record: damaged
+        ByteBuffer b = ByteBuffer.wrap(java.util.Arrays.copyOf(buf.array(), n)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put(EventCodec.CONN_NAMES_SECTION_OFFSET, (byte) 200);
+        assertThat(EventCodec.decode(b, new ConnEvent())).isFalse();
+    }
+
+    @Test
+    void burstRecordsRoundTrip() {
+        io.netsensor.events.BurstEvent in = new io.netsensor.events.BurstEvent();
+        in.flowId = 0x1234_5678_9ABCL;
+        in.flowStartNanos = 1_000;
+        in.startNanos = 5_000_000_000L;
+        in.endNanos = 5_200_000_000L;
+        in.gapNanos = 4_900_000_000L;
+        in.transport = io.netsensor.events.Transport.UDP;
+        in.origIpLo = 0xFFFF_0A00_0005L;
+        in.respIpHi = 0x2001_0db8_0000_0000L;
+        in.respIpLo = 7;
+        in.origPort = 40000;
+        in.respPort = 8443;
+        in.direction = io.netsensor.events.Direction.OUTBOUND;
+        in.origBytes = 310;
+        in.respBytes = 4096;
+        in.origPkts = 2;
+        in.respPkts = 4;
+        in.index = 17;
+        in.flags = io.netsensor.events.BurstEvent.FLOW_START_SEEN;
+        in.pid = 42;
+        in.attribution = io.netsensor.events.Attribution.RESOLVED;
+        in.names.set(io.netsensor.events.ConnNames.HTTP_HOST, "updates.example.com");
+        ByteBuffer buf = ByteBuffer.allocate(EventCodec.MAX_RECORD_SIZE);
+        int n = EventCodec.encode(in, buf);
+        assertThat(n).isEqualTo(EventCodec.BURST_FIXED_SIZE + 19);
+        buf.flip();
+        assertThat(EventCodec.peekType(buf)).isEqualTo(EventType.BURST);
+        io.netsensor.events.BurstEvent out = new io.netsensor.events.BurstEvent();
+        assertThat(EventCodec.decode(buf, out)).isTrue();
+        assertThat(out).usingRecursiveComparison().ignoringFields("names").isEqualTo(in);
+        assertThat(out.names.text(io.netsensor.events.ConnNames.HTTP_HOST)).isEqualTo("updates.example.com");
+        assertThat(out.firstInFlow()).isFalse();
+        assertThat(out.flowStartSeen()).isTrue();
+        // a CONN decoder does not take it
+        buf.flip();
+        assertThat(EventCodec.decode(buf, new ConnEvent())).isFalse();
+    }
+
+    @Test
     void reservedTypeCodesAreStable() {
         assertThat(EventType.ofCode(1)).isEqualTo(EventType.CONN);
         assertThat(EventType.ofCode(2)).isEqualTo(EventType.DNS);
@@ -270,15 +339,17 @@ class EventCodecTest {
         assertThat(EventType.ofCode(4)).isEqualTo(EventType.PROCESS);
         assertThat(EventType.ofCode(5)).isEqualTo(EventType.TELEMETRY);
         assertThat(EventType.ofCode(6)).isEqualTo(EventType.SALVAGED);
-        assertThat(EventType.ofCode(7)).isEqualTo(EventType.UNKNOWN);
+        assertThat(EventType.ofCode(7)).isEqualTo(EventType.BURST);
+        assertThat(EventType.ofCode(8)).isEqualTo(EventType.UNKNOWN);
     }
 
     @Test
     void encodeAndDecodeDoNotAllocate() {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         ConnEvent c = EventFixtures.fullConn(), c2 = new ConnEvent();
+        c.names.set(io.netsensor.events.ConnNames.SNI, "beacon.example.net"); // the version-3 layout too
         DnsEvent d = EventFixtures.fullDns(), d2 = new DnsEvent();
-        ByteBuffer direct = ByteBuffer.allocateDirect(EventCodec.MAX_RECORD_SIZE * 2);
+        ByteBuffer direct = ByteBuffer.allocateDirect(EventCodec.MAX_RECORD_SIZE * 3);
         roundTrips(c, c2, d, d2, direct, 20_000); // warm up
         long before = mx.getCurrentThreadAllocatedBytes();
         roundTrips(c, c2, d, d2, direct, 100_000);
@@ -286,14 +357,20 @@ class EventCodecTest {
         assertThat(allocated).as("bytes allocated by 200k encode/decode pairs").isLessThan(10_000);
     }
 
+    private static final io.netsensor.events.BurstEvent BURST = new io.netsensor.events.BurstEvent(),
+            BURST_OUT = new io.netsensor.events.BurstEvent();
+
     private static void roundTrips(ConnEvent c, ConnEvent c2, DnsEvent d, DnsEvent d2, ByteBuffer b, int n) {
         for (int i = 0; i < n; i++) {
             b.clear();
             c.flowId = i;
             EventCodec.encode(c, b);
             EventCodec.encode(d, b);
+            BURST.flowId = i;
+            EventCodec.encode(BURST, b);
             b.flip();
             if (!EventCodec.decode(b, c2) || !EventCodec.decode(b, d2) || c2.flowId != i) throw new AssertionError();
+            if (!EventCodec.decode(b, BURST_OUT) || BURST_OUT.flowId != i) throw new AssertionError();
         }
     }
 

@@ -97,6 +97,87 @@ public final class Traffic {
         return this;
     }
 
+    /**
+     * A long-lived TCP connection from client to server, IPv4 or IPv6 by the addresses' form, for
+     * exchanges inside it ({@link Session#exchange}); with {@code handshake} false the capture starts
+     * mid-connection (no SYN: the first packet is the first exchange's request).
+     */
+    public Session tcpOpen(double seconds, String client, String server, int port, boolean handshake) {
+        Session s = new Session(client, ephemeral(), server, port, true);
+        if (handshake) {
+            long t = Times.at(seconds);
+            add(t, client, server, s.frame(true).flags(SYN).seq(s.c - 1).build());
+            add(t + RTT, server, client, s.frame(false).flags(SYN | ACK).seq(s.s - 1).ack(s.c).build());
+            add(t + RTT + 1000, client, server, s.frame(true).flags(ACK).seq(s.c).ack(s.s).build());
+        }
+        return s;
+    }
+
+    /** A UDP socket of the client (one local port) talking to one server port: exchanges are datagrams. */
+    public Session udpSocket(String client, int clientPort, String server, int port) {
+        return new Session(client, clientPort, server, port, false);
+    }
+
+    /** One connection (or UDP socket) carrying request/response exchanges at given times. */
+    public final class Session {
+        private final String client, server;
+        private final int clientPort, port;
+        private final boolean tcp, v6;
+        private long c = 100_001, s = 900_001;
+
+        private Session(String client, int clientPort, String server, int port, boolean tcp) {
+            this.client = client;
+            this.clientPort = clientPort;
+            this.server = server;
+            this.port = port;
+            this.tcp = tcp;
+            this.v6 = client.indexOf(':') >= 0;
+        }
+
+        private Frames frame(boolean fromClient) {
+            Frames f = fromClient ? (v6 ? Frames.ipv6(client, server) : Frames.ipv4(client, server))
+                    : (v6 ? Frames.ipv6(server, client) : Frames.ipv4(server, client));
+            return tcp ? f.tcp(fromClient ? clientPort : port, fromClient ? port : clientPort)
+                    : f.udp(fromClient ? clientPort : port, fromClient ? port : clientPort);
+        }
+
+        /** The client sends {@code request} at {@code seconds}, the server answers {@code received} bytes (0: none). */
+        public Session exchange(double seconds, byte[] request, int received) {
+            long t = Times.at(seconds);
+            if (tcp) {
+                add(t, client, server, frame(true).flags(PSH | ACK).seq(c).ack(s).payload(request).build());
+                c += request.length;
+                if (received > 0) {
+                    add(t + RTT, server, client, frame(false).flags(PSH | ACK).seq(s).ack(c).payload(new byte[received]).build());
+                    s += received;
+                }
+                add(t + 2 * RTT, client, server, frame(true).flags(ACK).seq(c).ack(s).build());
+            } else {
+                add(t, client, server, frame(true).payload(request).build());
+                if (received > 0) add(t + RTT, server, client, frame(false).payload(new byte[received]).build());
+            }
+            return this;
+        }
+
+        public Session exchange(double seconds, int sent, int received) {
+            return exchange(seconds, new byte[sent], received);
+        }
+
+        /** Closes the TCP connection (FIN both ways) at {@code seconds}. */
+        public Session close(double seconds) {
+            if (!tcp) return this;
+            long t = Times.at(seconds);
+            add(t, client, server, frame(true).flags(FIN | ACK).seq(c).ack(s).build());
+            add(t + RTT, server, client, frame(false).flags(FIN | ACK).seq(s).ack(c + 1).build());
+            add(t + RTT + 1000, client, server, frame(true).flags(ACK).seq(c + 1).ack(s + 1).build());
+            return this;
+        }
+
+        public Traffic traffic() {
+            return Traffic.this;
+        }
+    }
+
     /** A connection attempt the server refuses (SYN, RST-ACK). */
     public Traffic tcpRefused(double seconds, String client, String server, int port) {
         long t = Times.at(seconds);
