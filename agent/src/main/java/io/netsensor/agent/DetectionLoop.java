@@ -200,7 +200,7 @@ public final class DetectionLoop implements EventHandler, AutoCloseable {
 
     @Override
     public void onBurst(io.netsensor.events.BurstEvent event) {
-        applyPendingAllowlist();
+        applyPendingReload();
         if (engine != null) engine.onBurst(event);
     }
 
