@@ -47,7 +47,7 @@ public final class JournalReader implements AutoCloseable {
     private final DnsEvent dns = new DnsEvent();
     private final ProcessEvent process = new ProcessEvent();
     private long conns, dnses, processes, alerts, telemetry, unknownTypes, damaged, skipped;
-    private long salvagedSkipped, salvagedDelivered, lostToRetention;
+    private long salvagedSkipped, salvagedDelivered, lostToRetention, mappedFaults;
     private final DeletedCycles deleted;
     private final JournalDamage damage;
     private final long graceNanos;
@@ -96,11 +96,25 @@ public final class JournalReader implements AutoCloseable {
      * decoded (a sink that forwards only alerts does not pay for decoding every connection).
      */
     public int poll(EventHandler handler, int max, int typeMask) {
+        try {
+            return pollDocuments(handler, max, typeMask);
+        } catch (InternalError e) {
+            mappedFaults++; // a fault reported late, past readingDocument: the end for now, as above
+            return 0;
+        }
+    }
+
+    private int pollDocuments(EventHandler handler, int max, int typeMask) {
         int n = 0;
         while (n < max) {
             DocumentContext dc;
             try {
                 dc = tailer.readingDocument();
+            } catch (InternalError e) {
+                // SIGBUS: the page at the tail cannot be backed (a full tmpfs faults even on reading a hole).
+                // Nothing is there to read: the end for now; looked at again on the next poll.
+                mappedFaults++;
+                break;
             } catch (RuntimeException e) {
                 // Chronicle could not read what is there (a garbled header): treated as an unreadable document
                 if (skipDamage(true)) continue;
@@ -366,6 +380,20 @@ public final class JournalReader implements AutoCloseable {
         return lostToRetention;
     }
 
+    /**
+     * Decodes one record that is not in the journal (kept by a {@link RecordRing} while the disk was full) and
+     * hands it to the handler, as {@link #poll} would; on this reader's thread.
+     */
+    void deliver(byte[] bytes, int length, EventHandler handler) {
+        if (length > scratch.length) {
+            damaged++;
+            return;
+        }
+        System.arraycopy(bytes, 0, scratch, 0, length);
+        record.clear().limit(length);
+        dispatch(handler);
+    }
+
     private boolean load(Bytes<?> bytes) {
         long len = bytes.readRemaining();
         if (len > scratch.length) return false;
@@ -617,6 +645,11 @@ public final class JournalReader implements AutoCloseable {
     /** Index of the last damaged point this reader skipped, -1 for none. */
     public long damagedAt() {
         return damagedAt;
+    }
+
+    /** Reads that faulted on a mapped page (a full file system), each taken as the end for now. */
+    public long mappedFaults() {
+        return mappedFaults;
     }
 
     /** Documents that failed to decode, skipped. */

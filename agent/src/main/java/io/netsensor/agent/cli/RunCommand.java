@@ -91,6 +91,13 @@ public final class RunCommand implements Callable<Integer> {
         // Before the capture opens: a journal that cannot be written is reported now, in one line, rather
         // than by Chronicle after capture has started.
         Sensor.checkWritableJournal(dir);
+        // and before the capture opens too: a second writer on this data dir fails at once, naming the first
+        try (io.netsensor.journal.WriterLock lock = io.netsensor.journal.WriterLock.acquire(dir)) {
+            return capture(settings, sinks, dir, dlt);
+        }
+    }
+
+    private int capture(Settings settings, List<SinkFactory.Spec> sinks, Path dir, int dlt) throws Exception {
         String device = settings.captureInterface != null ? settings.captureInterface
                 : DefaultRoute.interfaceName().orElseThrow(() -> new UserError(
                         "no default route to pick an interface from; pass --interface IF"));
