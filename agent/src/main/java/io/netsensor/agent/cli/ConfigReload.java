@@ -11,15 +11,44 @@ import sun.misc.Signal;
  * A bad file is reported and the previous settings stay in force.
  */
 final class ConfigReload {
+    private static volatile DetectionLoop target;
+    private static volatile boolean started, installed;
+
     private ConfigReload() {}
 
-    static void onHangup(SettingsOptions options, DetectionLoop detection) {
+    /**
+     * Installs the SIGHUP handler first thing in `run` (the JVM's default for HUP is to die without a flush):
+     * a HUP before the detectors exist says so and changes nothing, since the settings are being read anyway.
+     * SIGUSR1/SIGUSR2 likewise until the agent's own handlers replace these.
+     */
+    static void installEarly(SettingsOptions options) {
+        installed = true;
         try {
             // sun.misc.Signal (jdk.unsupported) is the JDK's only way to handle SIGHUP; no library offers more.
-            Signal.handle(new Signal("HUP"), sig -> reload(options, detection));
+            Signal.handle(new Signal("HUP"), sig -> {
+                if (started) {
+                    reload(options, target);
+                } else {
+                    System.err.println("netsensor: SIGHUP during start-up: nothing to reload yet (the config is being read now)");
+                }
+            });
         } catch (IllegalArgumentException e) {
             System.err.println("netsensor: SIGHUP reload unavailable here: " + e.getMessage());
         }
+        for (String name : new String[] {"USR1", "USR2"}) {
+            try {
+                Signal.handle(new Signal(name), sig -> System.err.println("netsensor: SIG" + sig.getName() + " during start-up: ignored"));
+            } catch (IllegalArgumentException e) {
+                // kept by the VM here: its default stays
+            }
+        }
+    }
+
+    /** From now on SIGHUP reloads the allowlist into these detectors. */
+    static void onHangup(SettingsOptions options, DetectionLoop detection) {
+        if (!installed) installEarly(options);
+        target = detection;
+        started = true;
     }
 
     private static void reload(SettingsOptions options, DetectionLoop detection) {

@@ -75,6 +75,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (io.netsensor.agent.Main.standalone()) ConfigReload.installEarly(settingsOptions); // first: a HUP at any moment is safe
         if (listInterfaces) return InterfacesCommand.print(System.out);
         int dlt = linkType == null ? -1 : io.netsensor.capture.decode.LinkTypes.byName(linkType);
         if (linkType != null && dlt < 0) {
@@ -166,6 +167,10 @@ public final class RunCommand implements Callable<Integer> {
             out.flush();
             Metrics m = sensor.metrics;
             for (String line : ops.stopReport(DecodeStats.summary(m), attributionSummary(m))) System.err.println(line);
+            if (sensor.journal.space().unjournaled() > 0) {
+                System.err.println("netsensor: journal: " + sensor.journal.space().unjournaled()
+                        + " record(s) not journaled this run: the disk was full (" + sensor.journal.space().episodes() + " time(s))");
+            }
             ops.finish(); // the status file: stopped, with the final counts
             System.err.flush();
         } finally {
