@@ -1,6 +1,5 @@
 package io.netsensor.agent;
 
-import io.netsensor.journal.IdleBackoff;
 import io.netsensor.journal.JournalReader;
 import io.netsensor.journal.RecordRing;
 import io.netsensor.events.EventHandler;
@@ -24,8 +23,8 @@ public final class EventPump {
      */
     public static long drain(JournalReader reader, RecordRing overflow, EventHandler handler, BooleanSupplier producerDone) {
         long total = 0;
-        IdleBackoff idle = new IdleBackoff();
-        while (true) {
+        try (io.netsensor.journal.IdleBackoff idle = reader.idleStrategy()) {
+          while (true) {
             boolean doneBefore = producerDone.getAsBoolean();
             int n = reader.poll(handler, 4096);
             if (n == 0 && overflow != null) n = overflow.drain(reader, handler, 4096);
@@ -36,6 +35,7 @@ public final class EventPump {
             }
             if (doneBefore) return total; // the producer had finished before this empty poll: nothing is left
             idle.idle();
+          }
         }
     }
 }

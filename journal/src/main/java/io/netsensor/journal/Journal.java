@@ -36,6 +36,8 @@ public final class Journal implements AutoCloseable {
     private final JournalDamage damage;
     private final long damageGraceNanos;
     private final SpaceGuard space;
+    /** Wakes this process's parked tailers when one of its writers appends. */
+    private final AppendSignal appended = new AppendSignal();
     /** What the capture writer could not journal while the disk was full, for the detection thread (4 MiB, allocated on first use). */
     private final RecordRing overflow = new RecordRing(4 << 20);
 
@@ -70,7 +72,7 @@ public final class Journal implements AutoCloseable {
 
     /** A writer for the single appending thread; create it on that thread. */
     public JournalWriter writer() {
-        return new JournalWriter(queue, space);
+        return new JournalWriter(queue, space, appended);
     }
 
     /** Records a full disk kept out of the journal, handed from the capture writer to detection. */
@@ -85,7 +87,7 @@ public final class Journal implements AutoCloseable {
 
     /** A non-durable reader positioned at the start of the journal. */
     public JournalReader reader() {
-        return new JournalReader(queue, queue.createTailer(), null, deleted, damage, damageGraceNanos);
+        return new JournalReader(queue, queue.createTailer(), null, deleted, damage, damageGraceNanos).wakeWith(appended);
     }
 
     /**
@@ -94,7 +96,7 @@ public final class Journal implements AutoCloseable {
      * start of the journal.
      */
     public JournalReader reader(String name) {
-        return new JournalReader(queue, queue.createTailer(name), name, deleted, damage, damageGraceNanos);
+        return new JournalReader(queue, queue.createTailer(name), name, deleted, damage, damageGraceNanos).wakeWith(appended);
     }
 
     /**

@@ -50,6 +50,7 @@ public final class JournalReader implements AutoCloseable {
     private long salvagedSkipped, salvagedDelivered, lostToRetention, mappedFaults;
     private final DeletedCycles deleted;
     private final JournalDamage damage;
+    private AppendSignal appended;
     private final long graceNanos;
     /** Where the reader found no document, since when, its last damage check; records skipped as damaged. */
     private long stuckAt = NOT_STUCK, stuckSince, lastCheck, skippedDamaged, damagedAt = -1;
@@ -77,6 +78,19 @@ public final class JournalReader implements AutoCloseable {
         this.name = name;
         this.deleted = deleted;
         if (name != null && damage != null) resumeAfterQuarantine();
+    }
+
+    JournalReader wakeWith(AppendSignal signal) {
+        this.appended = signal;
+        return this;
+    }
+
+    /**
+     * How the calling thread should wait after an empty poll: a backoff to a park of a few ms, woken early when a
+     * writer of this process appends. Create it on the polling thread; close it when done.
+     */
+    public IdleBackoff idleStrategy() {
+        return new IdleBackoff(appended);
     }
 
     /**

@@ -41,13 +41,17 @@ public final class JournalWriter implements EventHandler, AutoCloseable {
     private final java.util.ArrayDeque<byte[]> heldAlerts = new java.util.ArrayDeque<>();
     static final int MAX_HELD_ALERTS = 10_000;
 
+    /** Wakes the parked tailers of this process after an append, or null. */
+    private final AppendSignal signal;
+
     JournalWriter(ChronicleQueue queue) {
-        this(queue, null);
+        this(queue, null, null);
     }
 
-    JournalWriter(ChronicleQueue queue, SpaceGuard space) {
+    JournalWriter(ChronicleQueue queue, SpaceGuard space, AppendSignal signal) {
         this.queue = queue;
         this.space = space;
+        this.signal = signal;
     }
 
     /**
@@ -201,6 +205,7 @@ public final class JournalWriter implements EventHandler, AutoCloseable {
         doc.readPositionRemaining(0, length);
         appender.writeBytes(doc);
         appended++;
+        if (signal != null) signal.appended();
     }
 
     /**

@@ -166,7 +166,7 @@ public final class SinkRunner implements AutoCloseable {
 
     private void loop() {
         try {
-            io.netsensor.journal.IdleBackoff idle = new io.netsensor.journal.IdleBackoff();
+            io.netsensor.journal.IdleBackoff idle = reader.idleStrategy();
             committed = reader.index();
             flushedTo = committed;
             while (true) {
@@ -203,6 +203,7 @@ public final class SinkRunner implements AutoCloseable {
                 caughtUpAtNanos = System.nanoTime();
                 idle.idle();
             }
+            idle.close();
             sink.finish();
         } catch (Throwable t) {
             failure.set(t);
