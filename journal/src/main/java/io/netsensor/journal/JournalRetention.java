@@ -77,7 +77,7 @@ final class JournalRetention {
                 scheduled.set(false);
                 try {
                     enforce();
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | InternalError e) { // InternalError: a salvage write faulted on a full disk
                     failedPasses++; // retried on the next release or explicit call
                 }
             });
@@ -98,7 +98,7 @@ final class JournalRetention {
                 scheduled.set(false);
                 try {
                     enforce();
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | InternalError e) { // InternalError: a salvage write faulted on a full disk
                     failedPasses++;
                 }
             });

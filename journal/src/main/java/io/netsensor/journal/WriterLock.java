@@ -118,25 +118,6 @@ public final class WriterLock implements AutoCloseable {
         }
     }
 
-    /** Whether some process (this one included) holds the writer lock of {@code dataDir}; false when there is no lock file. */
-    public static boolean isHeld(Path dataDir) {
-        Path file = dataDir.resolve(FILE);
-        if (!Files.exists(file)) return false;
-        try {
-            synchronized (HELD) {
-                if (HELD.containsKey(dataDir.toRealPath())) return true;
-            }
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                FileLock l = ch.tryLock();
-                if (l == null) return true;
-                l.release();
-                return false;
-            }
-        } catch (IOException | OverlappingFileLockException e) {
-            return false;
-        }
-    }
-
     @Override
     public void close() {
         synchronized (HELD) {
