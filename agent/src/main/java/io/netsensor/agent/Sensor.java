@@ -77,6 +77,7 @@ public final class Sensor implements AutoCloseable {
     /** With an owner source (the kernel's records or the resolver): records of local sockets are attributed. */
     public static Sensor open(Settings settings, Path dataDir, List<String> hostAddresses, OwnerSource owners)
             throws IOException {
+        checkWritableJournal(dataDir); // its one-line reasons (a data dir that is a file) before the lock's
         WriterLock lock = WriterLock.acquire(dataDir);
         try {
             return new Sensor(lock, settings, openJournal(settings, dataDir), hostAddresses, owners, null);
@@ -89,6 +90,7 @@ public final class Sensor implements AutoCloseable {
     /** With the user-space resolver, and the test of "a local process may own this address" given (the bench's synthetic hosts). */
     public static Sensor open(Settings settings, Path dataDir, SocketOwnerResolver resolver,
                               io.netsensor.capture.track.Locality hostOnly) throws IOException {
+        checkWritableJournal(dataDir); // its one-line reasons (a data dir that is a file) before the lock's
         WriterLock lock = WriterLock.acquire(dataDir);
         Sensor s;
         try {
