@@ -130,7 +130,7 @@ public final class DetectionLoop implements EventHandler, AutoCloseable {
             try {
                 alertWriter = journal.writer();
                 alertWriter.register(metrics, "detect");
-                EventPump.drain(reader, this, producerDone);
+                EventPump.drain(reader, journal.overflow(), this, producerDone);
                 if (rollups != null) rollups.finish(); // the open interval, at the end of input or on shutdown
                 if (engine != null) engine.finish(); // open alerts brought up to date (a beacon's final count)
             } catch (Throwable t) {
@@ -162,10 +162,11 @@ public final class DetectionLoop implements EventHandler, AutoCloseable {
             rebuiltAlerts++;
             return;
         }
-        long before = alertWriter.alerts();
+        long before = alertWriter.alerts() + alertWriter.heldAlerts();
         alertWriter.onAlert(a);
-        // only what the journal took: a record the codec refuses is counted in journal.rejected{writer=detect}
-        if (alertWriter.alerts() != before) {
+        // only what the journal took (or holds for it while the disk is full): a record the codec refuses is
+        // counted in journal.rejected{writer=detect}
+        if (alertWriter.alerts() + alertWriter.heldAlerts() != before) {
             journaledBy[a.detector.ordinal()].inc();
             journaledBySeverity[a.detector.ordinal()][a.severity.ordinal()].inc();
         }

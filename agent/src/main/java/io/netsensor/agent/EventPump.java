@@ -1,8 +1,8 @@
 package io.netsensor.agent;
 
 import io.netsensor.journal.JournalReader;
+import io.netsensor.journal.RecordRing;
 import io.netsensor.events.EventHandler;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -14,22 +14,28 @@ public final class EventPump {
 
     /** Polls until {@code producerDone} is true and the journal holds nothing more; returns events read. */
     public static long drain(JournalReader reader, EventHandler handler, BooleanSupplier producerDone) {
+        return drain(reader, null, handler, producerDone);
+    }
+
+    /**
+     * As above, and once the journal has nothing more, the records a full disk kept out of it ({@code overflow},
+     * may be null): they came after everything journaled before the disk filled.
+     */
+    public static long drain(JournalReader reader, RecordRing overflow, EventHandler handler, BooleanSupplier producerDone) {
         long total = 0;
-        int idle = 0;
-        while (true) {
+        try (io.netsensor.journal.IdleBackoff idle = reader.idleStrategy()) {
+          while (true) {
             boolean doneBefore = producerDone.getAsBoolean();
             int n = reader.poll(handler, 4096);
+            if (n == 0 && overflow != null) n = overflow.drain(reader, handler, 4096);
             total += n;
             if (n > 0) {
-                idle = 0;
+                idle.reset();
                 continue;
             }
             if (doneBefore) return total; // the producer had finished before this empty poll: nothing is left
-            if (++idle < 100) {
-                Thread.onSpinWait();
-            } else {
-                LockSupport.parkNanos(200_000);
-            }
+            idle.idle();
+          }
         }
     }
 }

@@ -17,7 +17,15 @@ public final class Main {
 
     private Main() {}
 
+    private static volatile boolean standalone;
+
+    /** True in the `netsensor` process (not when tests run commands in their own JVM): commands may install signal handlers. */
+    public static boolean standalone() {
+        return standalone;
+    }
+
     public static void main(String[] args) {
+        standalone = true;
         System.exit(commandLine().execute(args));
     }
 

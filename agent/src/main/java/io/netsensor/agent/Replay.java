@@ -23,6 +23,10 @@ public final class Replay {
     private String filter;
     private boolean events, telemetry, table, detect = true;
     private List<io.netsensor.sinks.SinkFactory.Spec> sinks = List.of();
+    /** Set by a stop request (SIGTERM, SIGINT): the capture side reads no further and flushes. */
+    private volatile boolean stopping;
+    /** Thrown out of the frame loop on a stop request: preallocated, no stack trace (the per-packet path allocates nothing). */
+    private static final RuntimeException STOPPED = new RuntimeException("replay stopped", null, false, false) { };
 
     public Replay(Settings settings, List<Path> files) {
         this.settings = settings;
@@ -73,9 +77,17 @@ public final class Replay {
         return this;
     }
 
+    /** Stops reading input (any thread): open flows are flushed, outputs drain, {@link #run} returns as at the end. */
+    public void stop() {
+        stopping = true;
+    }
+
     public void run() throws IOException, InterruptedException {
         boolean tempDir = dataDir == null;
         Path dir = tempDir ? Files.createTempDirectory("netsensor-replay-") : dataDir;
+        if (tempDir) ReplaySignals.deleteOnExit(dir); // also when a second signal exits at once
+        ReplaySignals signals = ReplaySignals.current();
+        if (signals != null) signals.onStop(this::stop);
         PrintStream out = System.out; // not FileDescriptor.out: tests and embedders redirect System.out
         long started = System.nanoTime();
         ReplayStats totals = new ReplayStats();
@@ -93,7 +105,10 @@ public final class Replay {
                 Progress progress = Progress.start(bytes);
                 CaptureThread capture = CaptureThread.start(() -> {
                     try (progress) {
-                        for (Path f : files) totals.add(replayOne(sensor, f, progress));
+                        for (Path f : files) {
+                            if (stopping) break;
+                            totals.add(replayOne(sensor, f, progress));
+                        }
                     }
                     sensor.pipeline.finish(sensor.pipeline.lastTimestamp());
                 });
@@ -106,9 +121,20 @@ public final class Replay {
             }
             out.flush();
             totals.print(System.err, sensor.metrics, System.nanoTime() - started);
+            if (sensor.journal.space().unjournaled() > 0) {
+                System.err.println("netsensor replay: journal: " + sensor.journal.space().unjournaled()
+                        + " record(s) not journaled: the disk was full (detected and counted all the same)");
+            }
+            if (stopping) {
+                System.err.println("netsensor replay: stopped" + (signals != null && signals.received() != null ? " by SIG" + signals.received() : "")
+                        + ": the rest of the input was not read; open flows were flushed");
+            }
             if (!sinkSummary.isEmpty()) System.err.println("netsensor replay: forwarded" + sinkSummary.replaceFirst("^; ", " "));
         } finally {
-            if (tempDir) FileTrees.deleteQuietly(dir);
+            if (tempDir) {
+                FileTrees.deleteQuietly(dir);
+                ReplaySignals.forget(dir);
+            }
         }
     }
 
@@ -121,6 +147,7 @@ public final class Replay {
             io.netsensor.capture.source.FrameHandler counting = new io.netsensor.capture.source.FrameHandler() {
                 @Override
                 public void onFrame(long ts, int lt, byte[] b, int off, int cap, int wire) {
+                    if (stopping) throw STOPPED;
                     sensor.pipeline.onFrame(ts, lt, b, off, cap, wire);
                     pending[0] += 16 + cap;
                     if ((++pending[1] & 4095) == 0) {
@@ -134,7 +161,13 @@ public final class Replay {
                     sensor.pipeline.onIdle(nowNanos);
                 }
             };
-            long frames = src.run(counting);
+            long frames;
+            try {
+                frames = src.run(counting);
+            } catch (RuntimeException e) {
+                if (e != STOPPED) throw e;
+                frames = pending[1]; // the frames this file gave before the stop
+            }
             progress.add(pending[0]);
             return new ReplayStats.File(f, frames, src.damage(), System.nanoTime() - t0);
         }

@@ -8,6 +8,7 @@ import io.netsensor.capture.dns.DnsTracker;
 import io.netsensor.capture.dns.DnsTrackerSettings;
 import io.netsensor.journal.Journal;
 import io.netsensor.journal.JournalWriter;
+import io.netsensor.journal.WriterLock;
 import io.netsensor.capture.pipeline.PacketPipeline;
 import io.netsensor.capture.track.ConnTracker;
 import io.netsensor.capture.track.ConnTrackerSettings;
@@ -41,12 +42,15 @@ public final class Sensor implements AutoCloseable {
     public final AttributingHandler attribution;
     /** How long a record may wait for its socket lookup before it is written unattributed. */
     static final long ATTRIBUTION_HOLD_NANOS = 500_000_000L;
+    /** The data dir's single-writer guard, held while the sensor is open. */
+    private final WriterLock lock;
 
-    private Sensor(Settings settings, Journal journal, List<String> hostAddresses, OwnerSource owners,
+    private Sensor(WriterLock lock, Settings settings, Journal journal, List<String> hostAddresses, OwnerSource owners,
                    io.netsensor.capture.track.Locality hostOnly) {
+        this.lock = lock;
         this.settings = settings;
         this.journal = journal;
-        this.writer = journal.writer();
+        this.writer = journal.writer().overflowTo(journal.overflow()); // detection reads what a full disk keeps out
         this.locality = new HomeNetLocality(IpRanges.of(settings.homeNet));
         if (!hostAddresses.isEmpty()) locality.setHostAddresses(hostAddresses);
         ConnTrackerSettings ct = ConnTrackerSettings.of(settings.conntrack);
@@ -73,13 +77,28 @@ public final class Sensor implements AutoCloseable {
     /** With an owner source (the kernel's records or the resolver): records of local sockets are attributed. */
     public static Sensor open(Settings settings, Path dataDir, List<String> hostAddresses, OwnerSource owners)
             throws IOException {
-        return new Sensor(settings, openJournal(settings, dataDir), hostAddresses, owners, null);
+        checkWritableJournal(dataDir); // its one-line reasons (a data dir that is a file) before the lock's
+        WriterLock lock = WriterLock.acquire(dataDir);
+        try {
+            return new Sensor(lock, settings, openJournal(settings, dataDir), hostAddresses, owners, null);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
     }
 
     /** With the user-space resolver, and the test of "a local process may own this address" given (the bench's synthetic hosts). */
     public static Sensor open(Settings settings, Path dataDir, SocketOwnerResolver resolver,
                               io.netsensor.capture.track.Locality hostOnly) throws IOException {
-        Sensor s = new Sensor(settings, openJournal(settings, dataDir), List.of(), resolver == null ? null : resolver.source(), hostOnly);
+        checkWritableJournal(dataDir); // its one-line reasons (a data dir that is a file) before the lock's
+        WriterLock lock = WriterLock.acquire(dataDir);
+        Sensor s;
+        try {
+            s = new Sensor(lock, settings, openJournal(settings, dataDir), List.of(), resolver == null ? null : resolver.source(), hostOnly);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
         if (resolver != null) resolver.register(s.metrics);
         return s;
     }
@@ -137,7 +156,11 @@ public final class Sensor implements AutoCloseable {
 
     @Override
     public void close() {
-        writer.close();
-        journal.close();
+        try {
+            writer.close();
+            journal.close();
+        } finally {
+            lock.close();
+        }
     }
 }

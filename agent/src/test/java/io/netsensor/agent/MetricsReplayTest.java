@@ -56,6 +56,7 @@ class MetricsReplayTest {
             "journal.appended", "journal.rejected", "journal.records", "journal.read", "journal.read_unknown_types",
             "journal.read_skipped", "journal.read_damaged", "journal.read_skipped_damaged", "journal.quarantined_cycles", "journal.retention.deleted_cycles",
             "journal.retention.deleted_bytes", "journal.retention.failed_passes",
+            "journal.unjournaled", "journal.unjournaled_records", "journal.disk_full", "journal.disk_full_episodes",
             "detector.engine.conn_events", "detector.engine.dns_events", "detector.engine.allowlisted_events",
             "detector.engine.burst_events", "detector.engine.infrastructure_events",
             "detector.engine.allowlisted_alerts", "detector.gate.passed", "detector.gate.suppressed",

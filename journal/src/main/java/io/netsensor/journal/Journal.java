@@ -35,6 +35,11 @@ public final class Journal implements AutoCloseable {
     private final DeletedCycles deleted;
     private final JournalDamage damage;
     private final long damageGraceNanos;
+    private final SpaceGuard space;
+    /** Wakes this process's parked tailers when one of its writers appends. */
+    private final AppendSignal appended = new AppendSignal();
+    /** What the capture writer could not journal while the disk was full, for the detection thread (4 MiB, allocated on first use). */
+    private final RecordRing overflow = new RecordRing(4 << 20);
 
     private Journal(Builder b) {
         this.dir = b.dir;
@@ -50,6 +55,9 @@ public final class Journal implements AutoCloseable {
         this.deleted = new DeletedCycles(b.dir);
         this.retention = new JournalRetention(queue, b.maxAgeMillis, b.maxBytes, b.diskUsage, deleted);
         listener.retention = retention;
+        this.space = new SpaceGuard(b.dir, b.eventsReserve, b.alertsReserve, System.err);
+        retention.watch(space);
+        space.onFull(retention::requestPass);
         damage.attach(queue);
     }
 
@@ -64,12 +72,22 @@ public final class Journal implements AutoCloseable {
 
     /** A writer for the single appending thread; create it on that thread. */
     public JournalWriter writer() {
-        return new JournalWriter(queue);
+        return new JournalWriter(queue, space, appended);
+    }
+
+    /** Records a full disk kept out of the journal, handed from the capture writer to detection. */
+    public RecordRing overflow() {
+        return overflow;
+    }
+
+    /** The free-space watch its writers share: whether the disk is full, records not journaled. */
+    public SpaceGuard space() {
+        return space;
     }
 
     /** A non-durable reader positioned at the start of the journal. */
     public JournalReader reader() {
-        return new JournalReader(queue, queue.createTailer(), null, deleted, damage, damageGraceNanos);
+        return new JournalReader(queue, queue.createTailer(), null, deleted, damage, damageGraceNanos).wakeWith(appended);
     }
 
     /**
@@ -78,7 +96,7 @@ public final class Journal implements AutoCloseable {
      * start of the journal.
      */
     public JournalReader reader(String name) {
-        return new JournalReader(queue, queue.createTailer(name), name, deleted, damage, damageGraceNanos);
+        return new JournalReader(queue, queue.createTailer(name), name, deleted, damage, damageGraceNanos).wakeWith(appended);
     }
 
     /**
@@ -107,6 +125,9 @@ public final class Journal implements AutoCloseable {
         m.count("journal.retention.deleted_bytes", retention::deletedBytes);
         m.count("journal.retention.failed_passes", retention::failedPasses);
         m.count("journal.quarantined_cycles", damage::quarantinedCycles);
+        m.gauge("journal.disk_full", () -> space.full() ? 1 : 0);
+        m.count("journal.disk_full_episodes", space::episodes);
+        m.count("journal.unjournaled_records", space::unjournaled);
     }
 
     /** Damaged cycle files moved to {@code quarantine/} since open (at open, or by a reader that hit the damage). */
@@ -220,6 +241,7 @@ public final class Journal implements AutoCloseable {
         private long maxBytes;
         private DiskUsage diskUsage = DiskUsage.detect();
         private long damageGraceNanos = JournalReader.DEFAULT_DAMAGE_GRACE_NANOS;
+        private long eventsReserve = SpaceGuard.DEFAULT_EVENTS_RESERVE, alertsReserve = SpaceGuard.DEFAULT_ALERTS_RESERVE;
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -260,6 +282,16 @@ public final class Journal implements AutoCloseable {
          */
         public Builder damageGrace(Duration grace) {
             this.damageGraceNanos = grace.toNanos();
+            return this;
+        }
+
+        /**
+         * Free space the writers leave on the file system: ordinary records stop below {@code events}, alerts
+         * only below {@code alerts} (defaults 4 MiB and 1 MiB).
+         */
+        public Builder reserve(long events, long alerts) {
+            this.eventsReserve = events;
+            this.alertsReserve = alerts;
             return this;
         }
 

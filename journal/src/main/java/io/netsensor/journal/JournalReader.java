@@ -49,9 +49,10 @@ public final class JournalReader implements AutoCloseable {
     private final DnsEvent dns = new DnsEvent();
     private final ProcessEvent process = new ProcessEvent();
     private long conns, dnses, processes, alerts, telemetry, unknownTypes, damaged, skipped;
-    private long salvagedSkipped, salvagedDelivered, lostToRetention;
+    private long salvagedSkipped, salvagedDelivered, lostToRetention, mappedFaults;
     private final DeletedCycles deleted;
     private final JournalDamage damage;
+    private AppendSignal appended;
     private final long graceNanos;
     /** Where the reader found no document, since when, its last damage check; records skipped as damaged. */
     private long stuckAt = NOT_STUCK, stuckSince, lastCheck, skippedDamaged, damagedAt = -1;
@@ -81,6 +82,19 @@ public final class JournalReader implements AutoCloseable {
         if (name != null && damage != null) resumeAfterQuarantine();
     }
 
+    JournalReader wakeWith(AppendSignal signal) {
+        this.appended = signal;
+        return this;
+    }
+
+    /**
+     * How the calling thread should wait after an empty poll: a backoff to a park of a few ms, woken early when a
+     * writer of this process appends. Create it on the polling thread; close it when done.
+     */
+    public IdleBackoff idleStrategy() {
+        return new IdleBackoff(appended);
+    }
+
     /**
      * Delivers up to {@code max} documents that are already in the journal; returns how many were
      * consumed (skipped ones included), 0 when the reader is at the end.
@@ -98,11 +112,25 @@ public final class JournalReader implements AutoCloseable {
      * decoded (a sink that forwards only alerts does not pay for decoding every connection).
      */
     public int poll(EventHandler handler, int max, int typeMask) {
+        try {
+            return pollDocuments(handler, max, typeMask);
+        } catch (InternalError e) {
+            mappedFaults++; // a fault reported late, past readingDocument: the end for now, as above
+            return 0;
+        }
+    }
+
+    private int pollDocuments(EventHandler handler, int max, int typeMask) {
         int n = 0;
         while (n < max) {
             DocumentContext dc;
             try {
                 dc = tailer.readingDocument();
+            } catch (InternalError e) {
+                // SIGBUS: the page at the tail cannot be backed (a full tmpfs faults even on reading a hole).
+                // Nothing is there to read: the end for now; looked at again on the next poll.
+                mappedFaults++;
+                break;
             } catch (RuntimeException e) {
                 // Chronicle could not read what is there (a garbled header): treated as an unreadable document
                 if (skipDamage(true)) continue;
@@ -368,6 +396,20 @@ public final class JournalReader implements AutoCloseable {
         return lostToRetention;
     }
 
+    /**
+     * Decodes one record that is not in the journal (kept by a {@link RecordRing} while the disk was full) and
+     * hands it to the handler, as {@link #poll} would; on this reader's thread.
+     */
+    void deliver(byte[] bytes, int length, EventHandler handler) {
+        if (length > scratch.length) {
+            damaged++;
+            return;
+        }
+        System.arraycopy(bytes, 0, scratch, 0, length);
+        record.clear().limit(length);
+        dispatch(handler);
+    }
+
     private boolean load(Bytes<?> bytes) {
         long len = bytes.readRemaining();
         if (len > scratch.length) return false;
@@ -631,6 +673,11 @@ public final class JournalReader implements AutoCloseable {
     /** Index of the last damaged point this reader skipped, -1 for none. */
     public long damagedAt() {
         return damagedAt;
+    }
+
+    /** Reads that faulted on a mapped page (a full file system), each taken as the end for now. */
+    public long mappedFaults() {
+        return mappedFaults;
     }
 
     /** Documents that failed to decode, skipped. */

@@ -48,6 +48,8 @@ final class JournalRetention {
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final DeletedCycles ledger;
     private final Salvage salvage;
+    /** The journal's free-space watch: a full disk deletes old cycles as a cap would; null = size and age only. */
+    private volatile SpaceGuard space;
 
     JournalRetention(SingleChronicleQueue queue, long maxAgeMillis, long maxBytes, DiskUsage disk, DeletedCycles ledger) {
         this.queue = queue;
@@ -75,13 +77,40 @@ final class JournalRetention {
                 scheduled.set(false);
                 try {
                     enforce();
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | InternalError e) { // InternalError: a salvage write faulted on a full disk
                     failedPasses++; // retried on the next release or explicit call
                 }
             });
         } catch (RejectedExecutionException e) {
             scheduled.set(false); // stopping
         }
+    }
+
+    void watch(SpaceGuard guard) {
+        this.space = guard;
+    }
+
+    /** The disk filled: schedules a pass that deletes the oldest cycles (never the current one) until there is room. */
+    void requestPass() {
+        if (stopped || !scheduled.compareAndSet(false, true)) return;
+        try {
+            passes.execute(() -> {
+                scheduled.set(false);
+                try {
+                    enforce();
+                } catch (RuntimeException | InternalError e) { // InternalError: a salvage write faulted on a full disk
+                    failedPasses++;
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            scheduled.set(false);
+        }
+    }
+
+    /** Whether the file system has less room than the writers' reserve (and a margin to resume). */
+    private boolean spaceLow() {
+        SpaceGuard g = space;
+        return g != null && g.usable() < g.eventsReserve() + (2L << 20);
     }
 
     /** Stops reacting to releases and waits for a running pass: the queue is closing and its stores must not be reopened. */
@@ -101,7 +130,7 @@ final class JournalRetention {
 
     /** One retention pass; returns the number of cycle files deleted. */
     synchronized int enforce() {
-        if (!limited() || running || stopped || queue.isClosing()) return 0;
+        if ((!limited() && !spaceLow()) || running || stopped || queue.isClosing()) return 0;
         running = true; // releasing the stores we open to measure sizes calls back into onCycleReleased
         try {
             return deleteOldest();
@@ -131,7 +160,7 @@ final class JournalRetention {
         for (int i = 0; i < cycles.length && cycles[i] < protectFrom; i++) {
             boolean tooOld = maxAgeMillis > 0 && cycleEndMillis((int) cycles[i]) <= ageCutoff;
             boolean tooBig = maxBytes > 0 && total > maxBytes;
-            if (!tooOld && !tooBig) break;
+            if (!tooOld && !tooBig && !spaceLow()) break;
             // Alerts are never deleted to make room: they are copied forward first (SALVAGED records).
             long records;
             try {

@@ -28,9 +28,39 @@ public final class JournalWriter implements EventHandler, AutoCloseable {
     private ExcerptAppender appender;
     private long appended, rejected, conns, dnses, processes, alerts, telemetry, bursts;
     private boolean closed;
+    /** The journal's free-space watch (null: never looks, as for tests of foreign documents). */
+    private final SpaceGuard space;
+    /** Bytes this writer may append before it looks at the free space again, and when it last looked. */
+    private long budget, lookedAtNanos;
+    private int sinceClock;
+    /** Records not journaled by this writer because the disk was full (alerts held in memory not counted until lost). */
+    private long unjournaled, alertsLost;
+    /** Where ordinary records go while the disk is full (detection reads them there), or null. */
+    private RecordRing overflow;
+    /** Alerts the full disk refused even from the reserve, journaled first once it takes them, in order. */
+    private final java.util.ArrayDeque<byte[]> heldAlerts = new java.util.ArrayDeque<>();
+    static final int MAX_HELD_ALERTS = 10_000;
+
+    /** Wakes the parked tailers of this process after an append, or null. */
+    private final AppendSignal signal;
 
     JournalWriter(ChronicleQueue queue) {
+        this(queue, null, null);
+    }
+
+    JournalWriter(ChronicleQueue queue, SpaceGuard space, AppendSignal signal) {
         this.queue = queue;
+        this.space = space;
+        this.signal = signal;
+    }
+
+    /**
+     * While the disk is full, hands the records this writer cannot journal to {@code ring} (the detection
+     * thread drains it), so detection goes on; set before the first append.
+     */
+    public JournalWriter overflowTo(RecordRing ring) {
+        this.overflow = ring;
+        return this;
     }
 
     @Override
@@ -71,8 +101,7 @@ public final class JournalWriter implements EventHandler, AutoCloseable {
             rejected++;
             return;
         }
-        appendFrom(alertDocument, n);
-        alerts++;
+        if (appendFrom(alertDocument, alertScratch, n, true)) alerts++;
     }
 
     /** Appends a telemetry row as a TELEMETRY record (once per row and interval: the codec may allocate). */
@@ -84,8 +113,7 @@ public final class JournalWriter implements EventHandler, AutoCloseable {
             rejected++;
             return;
         }
-        appendFrom(alertDocument, n);
-        telemetry++;
+        if (appendFrom(alertDocument, alertScratch, n, false)) telemetry++;
     }
 
     /** Telemetry rows appended by this writer. */
@@ -98,11 +126,86 @@ public final class JournalWriter implements EventHandler, AutoCloseable {
             rejected++; // an event the layout cannot hold (producer bug): counted, never thrown
             return false;
         }
-        appendFrom(document, length);
+        return appendFrom(document, scratch, length, false);
+    }
+
+    /**
+     * Appends unless the disk is full: then an alert is held in memory (journaled first once there is room), an
+     * ordinary record is counted and handed to the overflow ring. An {@link InternalError} from the mapped write
+     * (SIGBUS: the file system could not back the page) is the same condition, found late: caught here, at the
+     * journal's boundary, so it never reaches capture or detection.
+     */
+    private boolean appendFrom(Bytes<byte[]> doc, byte[] array, int length, boolean alert) {
+        int cost = length + 8; // the document and its header, about
+        if (space != null && (budget < cost || !heldAlerts.isEmpty()
+                || ((++sinceClock & 63) == 0 && System.nanoTime() - lookedAtNanos > SpaceGuard.MAX_UNCHECKED_NANOS))) {
+            budget = space.budget(alert);
+            lookedAtNanos = System.nanoTime();
+            if (budget >= cost && !heldAlerts.isEmpty() && !writeHeldAlerts()) budget = 0;
+            if (budget < cost) {
+                notJournaled(array, length, alert);
+                return false;
+            }
+        }
+        try {
+            write(doc, length);
+        } catch (InternalError fault) {
+            if (space == null) throw fault;
+            space.faulted(fault);
+            dropAppender(); // its half-written document is past: a new appender starts after it
+            budget = 0;
+            notJournaled(array, length, alert);
+            return false;
+        }
+        budget -= cost;
         return true;
     }
 
-    private void appendFrom(Bytes<byte[]> doc, int length) {
+    private void notJournaled(byte[] array, int length, boolean alert) {
+        if (alert) {
+            if (heldAlerts.size() < MAX_HELD_ALERTS) {
+                heldAlerts.add(java.util.Arrays.copyOf(array, length));
+                return;
+            }
+            alertsLost++;
+        }
+        unjournaled++;
+        space.lost(1);
+        if (overflow != null && !alert) overflow.offer(array, length);
+    }
+
+    /** Journals the held alerts, oldest first, while the budget allows; false when some remain. */
+    private boolean writeHeldAlerts() {
+        while (!heldAlerts.isEmpty()) {
+            byte[] a = heldAlerts.peek();
+            if (budget < a.length + 8) return false;
+            Bytes<byte[]> doc = Bytes.wrapForRead(a);
+            try {
+                write(doc, a.length);
+            } catch (InternalError fault) {
+                space.faulted(fault);
+                dropAppender();
+                return false;
+            } finally {
+                doc.releaseLast();
+            }
+            heldAlerts.poll();
+            budget -= a.length + 8;
+            alerts++;
+        }
+        return true;
+    }
+
+    private void dropAppender() {
+        try {
+            if (appender != null) appender.close();
+        } catch (RuntimeException | InternalError ignored) {
+            // a faulted appender: only let go of it
+        }
+        appender = null;
+    }
+
+    private void write(Bytes<byte[]> doc, int length) {
         if (appender == null) {
             appender = queue.createAppender();
             // built on the thread that opened the journal, used on the producing one: hand it over, or
@@ -113,6 +216,7 @@ public final class JournalWriter implements EventHandler, AutoCloseable {
         doc.readPositionRemaining(0, length);
         appender.writeBytes(doc);
         appended++;
+        if (signal != null) signal.appended();
     }
 
     /**
@@ -123,6 +227,7 @@ public final class JournalWriter implements EventHandler, AutoCloseable {
     public void register(Metrics m, String writer) {
         m.count(Metrics.name("journal.appended", "writer", writer), () -> appended);
         m.count(Metrics.name("journal.rejected", "writer", writer), () -> rejected);
+        m.count(Metrics.name("journal.unjournaled", "writer", writer), () -> unjournaled);
         m.count(recordsMetric(writer, "conn"), () -> conns);
         m.count(recordsMetric(writer, "dns"), () -> dnses);
         m.count(recordsMetric(writer, "process"), () -> processes);
@@ -132,6 +237,16 @@ public final class JournalWriter implements EventHandler, AutoCloseable {
     /** The count of records of {@code type} (conn, dns, process, alert) appended by the named writer. */
     public static String recordsMetric(String writer, String type) {
         return Metrics.name("journal.records", "type", type, "writer", writer);
+    }
+
+    /** Records this writer did not journal because the disk was full. */
+    public long unjournaled() {
+        return unjournaled;
+    }
+
+    /** Alerts held in memory now, waiting for room in the journal. */
+    public int heldAlerts() {
+        return heldAlerts.size();
     }
 
     /** Events appended by this writer. */
@@ -176,6 +291,17 @@ public final class JournalWriter implements EventHandler, AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
+        if (!heldAlerts.isEmpty() && space != null) {
+            budget = space.budget(true);
+            writeHeldAlerts();
+            if (!heldAlerts.isEmpty()) {
+                System.err.println("netsensor: journal: disk full at close: " + heldAlerts.size()
+                        + " alert(s) held in memory could not be journaled (they were raised; the sinks did not get them)");
+                unjournaled += heldAlerts.size();
+                space.lost(heldAlerts.size());
+                heldAlerts.clear();
+            }
+        }
         if (appender != null) {
             appender.close();
             appender = null;

@@ -166,7 +166,7 @@ public final class SinkRunner implements AutoCloseable {
 
     private void loop() {
         try {
-            int idle = 0;
+            io.netsensor.journal.IdleBackoff idle = reader.idleStrategy();
             committed = reader.index();
             flushedTo = committed;
             while (true) {
@@ -182,7 +182,7 @@ public final class SinkRunner implements AutoCloseable {
                     if (!deliver()) break;
                 }
                 if (n > 0) {
-                    idle = 0;
+                    idle.reset();
                     continue;
                 }
                 if (!unconfirmed.isEmpty() && sink.pending() == 0) { // batches written but not yet known read
@@ -201,12 +201,9 @@ public final class SinkRunner implements AutoCloseable {
                 // nothing left to read or deliver: what lies before the reader is handled, and the sink is not lagging
                 handledIndex = reader.index();
                 caughtUpAtNanos = System.nanoTime();
-                if (++idle < 100) {
-                    Thread.onSpinWait();
-                } else {
-                    LockSupport.parkNanos(200_000);
-                }
+                idle.idle();
             }
+            idle.close();
             sink.finish();
         } catch (Throwable t) {
             failure.set(t);

@@ -23,6 +23,7 @@ final class CaptureFiles {
      */
     static Path copyOfStdin() throws IOException {
         Path tmp = java.nio.file.Files.createTempFile("netsensor-stdin-", ".pcap");
+        io.netsensor.agent.ReplaySignals.deleteOnExit(tmp); // a signal during the copy must not leave it behind
         try (java.io.InputStream in = System.in) {
             java.nio.file.Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | RuntimeException e) {

@@ -43,13 +43,43 @@ final class ConfigReload {
         this.log = log;
     }
 
-    void onHangup() {
+    /** The reload SIGHUP runs once the agent is up; null during start-up. */
+    private static volatile ConfigReload current;
+    private static volatile boolean installed;
+
+    /**
+     * Installs the SIGHUP handler first thing in `run` (the JVM's default for HUP is to die without a flush):
+     * a HUP before the agent is up says so and changes nothing, since the settings are being read anyway.
+     * SIGUSR1/SIGUSR2 likewise until the agent's own handlers replace these.
+     */
+    static void installEarly(SettingsOptions options) {
+        installed = true;
         try {
             // sun.misc.Signal (jdk.unsupported) is the JDK's only way to handle SIGHUP; no library offers more.
-            Signal.handle(new Signal("HUP"), sig -> reload());
+            Signal.handle(new Signal("HUP"), sig -> {
+                ConfigReload r = current;
+                if (r != null) {
+                    r.reload();
+                } else {
+                    System.err.println("netsensor: SIGHUP during start-up: nothing to reload yet (the config is being read now)");
+                }
+            });
         } catch (IllegalArgumentException e) {
-            log.println("netsensor: SIGHUP reload unavailable here: " + e.getMessage());
+            System.err.println("netsensor: SIGHUP reload unavailable here: " + e.getMessage());
         }
+        for (String name : new String[] {"USR1", "USR2"}) {
+            try {
+                Signal.handle(new Signal(name), sig -> System.err.println("netsensor: SIG" + sig.getName() + " during start-up: ignored"));
+            } catch (IllegalArgumentException e) {
+                // kept by the VM here: its default stays
+            }
+        }
+    }
+
+    /** From now on SIGHUP runs this reload (installing the handler if `run` did not, as in tests). */
+    void onHangup() {
+        if (!installed) installEarly(options);
+        current = this;
     }
 
     /** One reload; one line on the log saying what was applied and what needs a restart. */

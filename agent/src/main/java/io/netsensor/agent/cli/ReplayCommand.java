@@ -44,6 +44,8 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // first: a TERM, INT or HUP from here on never finds the JVM's default (death without summary or cleanup)
+        if (io.netsensor.agent.Main.standalone()) io.netsensor.agent.ReplaySignals.install(System.err);
         // Sinks are checked (and used) only with --data-dir, where their positions live.
         Settings settings = journalOptions.dataDir != null ? settingsOptions.load(s -> { }, io.netsensor.sinks.SinkFactory::check)
                 : settingsOptions.load();
@@ -60,7 +62,10 @@ final class ReplayCommand implements Callable<Integer> {
         try {
             if (given.stream().filter(p -> p.toString().equals("-")).count() > 1) throw new UserError("replay: standard input (-) given twice");
             for (int i = 0; i < given.size(); i++) {
-                if (given.get(i).toString().equals("-")) given.set(i, stdinCopy = CaptureFiles.copyOfStdin());
+                if (given.get(i).toString().equals("-")) {
+                    given.set(i, stdinCopy = CaptureFiles.copyOfStdin());
+                    io.netsensor.agent.ReplaySignals.deleteOnExit(stdinCopy);
+                }
             }
             return replay(settings, given, sinks);
         } finally {

@@ -80,6 +80,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (io.netsensor.agent.Main.standalone()) ConfigReload.installEarly(settingsOptions); // first: a HUP at any moment is safe
         if (listInterfaces) return InterfacesCommand.print(System.out);
         int dlt = linkType == null ? -1 : io.netsensor.capture.decode.LinkTypes.byName(linkType);
         if (linkType != null && dlt < 0) {
@@ -104,6 +105,13 @@ public final class RunCommand implements Callable<Integer> {
         // Before the capture opens: a journal that cannot be written is reported now, in one line, rather
         // than by Chronicle after capture has started.
         Sensor.checkWritableJournal(dir);
+        // and before the capture opens too: a second writer on this data dir fails at once, naming the first
+        try (io.netsensor.journal.WriterLock lock = io.netsensor.journal.WriterLock.acquire(dir)) {
+            return capture(settings, flags, sinks, dir, dlt);
+        }
+    }
+
+    private int capture(Settings settings, java.util.function.Consumer<Settings> flags, List<SinkFactory.Spec> sinks, Path dir, int dlt) throws Exception {
         String device = settings.captureInterface != null ? settings.captureInterface
                 : DefaultRoute.interfaceName().orElseThrow(() -> new UserError(
                         "no default route to pick an interface from; pass --interface IF"));
@@ -177,6 +185,10 @@ public final class RunCommand implements Callable<Integer> {
             out.flush();
             Metrics m = sensor.metrics;
             for (String line : ops.stopReport(DecodeStats.summary(m), attributionSummary(m))) System.err.println(line);
+            if (sensor.journal.space().unjournaled() > 0) {
+                System.err.println("netsensor: journal: " + sensor.journal.space().unjournaled()
+                        + " record(s) not journaled this run: the disk was full (" + sensor.journal.space().episodes() + " time(s))");
+            }
             ops.finish(); // the status file: stopped, with the final counts
             System.err.flush();
         } finally {

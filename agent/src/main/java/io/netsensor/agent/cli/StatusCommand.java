@@ -129,7 +129,8 @@ final class StatusCommand implements Callable<Integer> {
         out.printf("  %-11s %s events/s now, %d events; %s of %s on disk%s%s%n", "journal",
                 Text.rate(j.path("events_per_second").asDouble()), j.path("events").asLong(), Text.bytes(j.path("bytes").asLong()),
                 j.path("max_bytes").asLong() > 0 ? Text.bytes(j.path("max_bytes").asLong()) : "no cap", oldest,
-                j.path("writable").asBoolean(true) ? "" : ", NOT WRITABLE");
+                (j.path("writable").asBoolean(true) ? "" : ", NOT WRITABLE")
+                        + (j.path("disk_full").asBoolean(false) ? ", DISK FULL (" + j.path("unjournaled_records").asLong() + " records not journaled)" : ""));
         out.printf("  %-11s %s%n", "alerts", alerts(doc, code == NOT_RUNNING, settings, dir));
         sinks(out, doc, code == NOT_RUNNING, settings, dir);
         JsonNode mem = doc.path("memory");

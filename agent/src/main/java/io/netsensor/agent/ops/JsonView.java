@@ -30,6 +30,7 @@ public final class JsonView {
             b.append(", ").append(Text.duration(age)).append(" back");
         }
         if (!j.path("writable").asBoolean(true)) b.append(", NOT WRITABLE");
+        if (j.path("disk_full").asBoolean(false)) b.append(", DISK FULL (").append(j.path("unjournaled_records").asLong()).append(" not journaled)");
     }
 
     public static void alerts(StringBuilder b, JsonNode h) {

@@ -237,6 +237,13 @@ public final class Operations implements AutoCloseable {
         j.put("events", s.events());
         j.put("events_per_second", round(perSecond(s.events() - p.events(), s.nanos() - p.nanos())));
         if (!journalWritable) problems.add("journal not writable: " + journalProblem);
+        io.netsensor.journal.SpaceGuard space = a.sensor().journal.space();
+        j.put("disk_full", space.full());
+        j.put("unjournaled_records", space.unjournaled());
+        if (space.full()) {
+            problems.add("journal disk full since " + Instant.ofEpochMilli(space.fullSinceMillis()) + ": events and telemetry not journaled ("
+                    + space.unjournaled() + " record(s) so far; capture, detection and alerts go on)");
+        }
 
         ObjectNode d = h.putObject("detection");
         DetectionLoop det = a.detection();

@@ -88,6 +88,10 @@ public final class AgentProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    public boolean alive() {
+        return process.isAlive();
+    }
+
     public long pid() {
         return process.pid();
     }
