@@ -50,6 +50,8 @@ public final class DetectorEngine implements EventHandler {
         if (s.relay.enabled) list.add(new RelayDetector(s.relay));
         if (s.fanout.enabled) list.add(new FanoutDetector(s.fanout));
         if (s.c2Port.enabled) list.add(new C2PortDetector(s.c2Port));
+        if (s.scan.enabled) list.add(new io.netsensor.detectors.fanout.PortScanDetector(s.scan));
+        if (s.dnsTunnel.enabled) list.add(new io.netsensor.detectors.dnstunnel.DnsTunnelDetector(s.dnsTunnel));
         list.addAll(List.of(extra));
         return new DetectorEngine(list, new Allowlist(s.allowlist), new AlertGate(s.gate), sink);
     }

@@ -16,6 +16,8 @@ public final class DetectorSettings {
     public C2Port c2Port = new C2Port();
     public Gate gate = new Gate();
     public AllowlistSettings allowlist = new AllowlistSettings();
+    public DnsTunnel dnsTunnel = new DnsTunnel();
+    public Scan scan = new Scan();
 
     public static DetectorSettings defaults() {
         return new DetectorSettings();
@@ -99,6 +101,33 @@ public final class DetectorSettings {
         public List<Integer> busyPorts = new ArrayList<>(List.of(53, 80, 443, 123, 853));
         public int busyMinUnique = 300;
         public int maxKeys = 10_000;
+        /**
+         * Slow spreading: distinct external peers that failed (refused, unanswered) on one port over this
+         * long window, counted in hourly buckets (a few attempts a minute is 100+ per hour). Busy ports are
+         * left out (browsers meet thousands of peers on 443 over hours); 0 turns the slow path off.
+         */
+        public Duration slowWindow = Duration.ofHours(6);
+        public int slowMinUnique = 100;
+        public int slowMaxKeys = 4096;
+        /**
+         * IoT worm ports (Mirai and its kin scan telnet): a fan-out there whose attempts mostly fail
+         * ({@code wormFailShare}) is raised one severity higher, at least High.
+         */
+        public List<Integer> wormPorts = new ArrayList<>(List.of(23, 2323));
+        public double wormFailShare = 0.8;
+    }
+
+    /**
+     * A vertical port scan (scan): one host probing many ports of one external peer. Reconnaissance of a
+     * target, not spreading: Low, Medium at 4x the threshold, never higher. Most attempts must fail
+     * (passive FTP, RTP and NodePort clients reach many ports of one server, and get answers).
+     */
+    public static final class Scan {
+        public boolean enabled = true;
+        public Duration window = Duration.ofMinutes(5);
+        public int minPorts = 50;
+        public double minFailShare = 0.5;
+        public int maxKeys = 10_000;
     }
 
     /** Seed atomic test 3: connections to ports known for botnet C2. */
@@ -135,5 +164,32 @@ public final class DetectorSettings {
         public List<String> domains = new ArrayList<>();
         /** Remote (service) ports. */
         public List<Integer> ports = new ArrayList<>();
+    }
+
+    /**
+     * C2 over DNS and DNS tunnels (dns_tunnel): per host and zone (registered domain, or the server asked
+     * when the name has no known TLD), over the last one to two windows.
+     */
+    public static final class DnsTunnel {
+        public boolean enabled = true;
+        public Duration window = Duration.ofMinutes(10);
+        /** Distinct names under one zone a host must ask for (tunnels make every query name new). */
+        public int minUniqueNames = 30;
+        /** A label this long that switches between letters and digits this often is encoded data. */
+        public int encodedLabelLength = 16;
+        public double encodedSwitchRate = 0.2;
+        /** Share of a zone's queries with encoded labels, and with TXT/NULL/CNAME/MX/private types. */
+        public double encodedShare = 0.5;
+        public double tunnelTypeShare = 0.5;
+        /** NULL and private-use (65280-65534) queries: iodine's; almost nothing else asks for them. */
+        public int minRareTypes = 5;
+        /** Mean bytes of the names in front of the zone that make them payload-sized. */
+        public int longNameBytes = 30;
+        /** Mean answer bytes (tunnel types) that make the answers payload-sized. */
+        public int largeAnswerBytes = 100;
+        /** Distinct TXT answers carrying encoded data (a stager's chunks, changing commands). */
+        public int minEncodedTxt = 8;
+        public int encodedTxtLength = 24;
+        public int maxKeys = 4096;
     }
 }
