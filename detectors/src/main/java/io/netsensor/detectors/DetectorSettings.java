@@ -90,6 +90,20 @@ public final class DetectorSettings {
         public Duration followWithin = Duration.ofSeconds(60);
         public int legsPerHost = 64;
         public int maxKeys = 10_000;
+        /**
+         * Tight pairing on any port (443 too): an outbound connection that starts this soon after an inbound
+         * one (a relay connects on as soon as it has accepted: ms to 100s of ms; a person at a jump host
+         * takes seconds), confirmed when both legs end with the same bytes both ways.
+         */
+        public Duration pairWithin = Duration.ofSeconds(1);
+        /** Confirmed pairs needed when the outbound port is a standard one (80, 443); one elsewhere. */
+        public int minPairs = 3;
+        /**
+         * Services whose servers open the same service outwards by design: SMTP (a mail server accepts and
+         * delivers: store and forward), SSH (a jump host). Outbound legs to one of these, from a host that
+         * accepts it in the window, are no relay legs, paired or not.
+         */
+        public List<Integer> forwardingServices = new ArrayList<>(List.of(22, 25, 465, 587));
     }
 
     /** Seed atomic test 4: one host reaching many external addresses on one port. */
