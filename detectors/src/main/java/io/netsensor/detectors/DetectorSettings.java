@@ -18,6 +18,7 @@ public final class DetectorSettings {
     public AllowlistSettings allowlist = new AllowlistSettings();
     public DnsTunnel dnsTunnel = new DnsTunnel();
     public Scan scan = new Scan();
+    public Baseline baseline = new Baseline();
 
     public static DetectorSettings defaults() {
         return new DetectorSettings();
@@ -36,6 +37,7 @@ public final class DetectorSettings {
         s.beacon.fastMinConnections = 20;
         s.beacon.fastMinDuration = Duration.ofMinutes(1);
         s.beacon.idleExpiry = Duration.ofMinutes(10);
+        s.baseline.enabled = false; // minutes of capture cannot tell a device's start from a C2 loop's
         return s;
     }
 
@@ -129,6 +131,21 @@ public final class DetectorSettings {
          */
         public List<Integer> wormPorts = new ArrayList<>(List.of(23, 2323));
         public double wormFailShare = 0.8;
+    }
+
+    /**
+     * Device baseline (see detectors.baseline.DeviceBaseline): a beacon to an endpoint an appliance has
+     * polled since it appeared is ranked Low when the host never talked to more than maxEndpoints.
+     */
+    public static final class Baseline {
+        public boolean enabled = true;
+        public int maxEndpoints = 8;
+        /** The host must have been seen this long (the beacon's own minimum duration). */
+        public Duration minObserved = Duration.ofMinutes(30);
+        /** Endpoints first contacted this soon after the host was first seen are part of its start. */
+        public Duration startSlack = Duration.ofMinutes(10);
+        public Duration idleExpiry = Duration.ofHours(24);
+        public int maxKeys = 10_000;
     }
 
     /**
