@@ -139,6 +139,13 @@ public final class SettingsLoader {
         ports(where, "detectors.allowlist.ports", s.detectors.allowlist.ports, 0);
         if (s.detectors.c2Ports != null) ports(where, "detectors.c2_ports", s.detectors.c2Ports, 1);
         positive(where, "telemetry.interval", s.telemetry.interval);
+        for (int i = 0; i < s.detectors.disabled.size(); i++) {
+            String d = s.detectors.disabled.get(i);
+            if (!Settings.Detectors.NETWORK_DETECTORS.contains(d)) {
+                fail(where, "detectors.disabled[" + i + "]", "not a detector: " + d + " (one of "
+                        + String.join(", ", Settings.Detectors.NETWORK_DETECTORS) + ")");
+            }
+        }
     }
 
     /** host:port, [v6]:port: the address part must be an IP address or localhost (no lookup at start). */

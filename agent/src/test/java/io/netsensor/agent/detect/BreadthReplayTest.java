@@ -70,6 +70,9 @@ class BreadthReplayTest {
         List<JsonNode> v = Replays.alerts(vertical.write(dir.resolve("vertical.pcap")));
         assertThat(v).as(Replays.describe(v)).isNotEmpty().allSatisfy(a -> assertThat(a.at("/rule/id").asText()).isEqualTo("scan"));
         assertThat(v.get(v.size() - 1).at("/netsensor/severity").asText()).isEqualTo("Medium");
+        // detectors.disabled turns it off
+        Path config = java.nio.file.Files.writeString(dir.resolve("netsensor.yml"), "detectors:\n  disabled: [scan]\n");
+        assertThat(Replays.alerts(dir.resolve("vertical.pcap"), "-c", config.toString())).isEmpty();
     }
 
     @Test

@@ -17,7 +17,8 @@ import io.netsensor.metrics.Metrics;
  * the beacon detector finds. So a beacon alert is downranked to Low when, at the time of the alert, the
  * host has been seen for at least {@code minObserved}, all its external traffic since it was first seen
  * went to at most {@code maxEndpoints} endpoints, and the beaconing endpoint was among those of its first
- * {@code startSlack}. An implant that starts later is not hidden: its endpoint is new after the device's
+ * {@code startSlack}, and the host keeps its own clock and address like a device does (NTP or DHCP seen from
+ * it; a capture of a lone beacon, or a process on the sensor's own host, shows neither). An implant that starts later is not hidden: its endpoint is new after the device's
  * start, so its alert keeps its severity (and a host that talks to many endpoints is no appliance at all).
  * What this cannot tell: an implant already running when the sensor first saw a quiet host is ranked Low
  * too (still raised, with the reason in its evidence).
@@ -37,7 +38,7 @@ public final class DeviceBaseline {
     static final class Device {
         final long[] endpoint, firstSeen;
         int endpoints;
-        boolean general;
+        boolean general, keepsTime;
         long first, last;
 
         Device(int max, long t) {
@@ -56,9 +57,11 @@ public final class DeviceBaseline {
 
     /** Learns a host's endpoints from a connection record. */
     public void observe(ConnEvent e) {
-        if (!cfg.enabled || !ConnView.localIsOriginator(e) || !ConnView.remoteIsExternal(e)) return;
+        if (!cfg.enabled || !ConnView.localIsOriginator(e)) return;
         int port = e.respPort;
-        if (port == 53 || port == 123 || port == 67 || port == 68 || port == 5353) return;
+        boolean clock = port == 123 || port == 67; // NTP or DHCP, to any server, internal ones included
+        if (!clock && !ConnView.remoteIsExternal(e)) return;
+        if (port == 53 || port == 68 || port == 5353) return;
         long t = ConnView.time(e);
         if (t > watermark) watermark = t;
         states.expire(watermark);
@@ -69,6 +72,10 @@ public final class DeviceBaseline {
             states.put(probe.copy(), d);
         }
         d.last = Math.max(d.last, t);
+        if (clock) {
+            d.keepsTime = true;
+            return;
+        }
         if (d.general) return;
         long ep = endpoint(e.respIpHi, e.respIpLo, port, e.transport.ianaNumber);
         for (int i = 0; i < d.endpoints; i++) if (d.endpoint[i] == ep) return;
@@ -89,7 +96,7 @@ public final class DeviceBaseline {
         if (host == null || remote == null) return a;
         probe.set(host[0], host[1], 0);
         Device d = states.get(probe);
-        if (d == null || d.general || a.lastSeenNanos - d.first < minObservedNanos) return a;
+        if (d == null || d.general || !d.keepsTime || a.lastSeenNanos - d.first < minObservedNanos) return a;
         int transport = "udp".equals(String.valueOf(a.evidence.get("transport"))) ? 17 : 6;
         long ep = endpoint(remote[0], remote[1], a.remotePort, transport);
         for (int i = 0; i < d.endpoints; i++) {

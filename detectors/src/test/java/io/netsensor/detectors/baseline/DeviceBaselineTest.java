@@ -24,6 +24,10 @@ class DeviceBaselineTest {
     private final Random rnd = new Random(3);
 
     private List<Alert> run(DetectorSettings s, int generalEndpoints, long implantFrom) {
+        return run(s, generalEndpoints, implantFrom, true);
+    }
+
+    private List<Alert> run(DetectorSettings s, int generalEndpoints, long implantFrom, boolean ntp) {
         CollectingSink sink = new CollectingSink();
         DetectorEngine engine = DetectorEngine.standard(s, sink);
         for (int i = 0; i < generalEndpoints; i++) { // a workstation's first minutes: many sites
@@ -33,7 +37,7 @@ class DeviceBaselineTest {
         long implant = T0 + implantFrom;
         while (t < T0 + 4 * HOUR) {
             engine.onConn(Conns.out(LOCK, VENDOR, 8883).at(t).bytes(310).build());
-            if (t % (10 * MIN) < MIN) engine.onConn(Conns.out(LOCK, "162.159.200.1", 123).udp().at(t + SEC).build());
+            if (ntp && t % (10 * MIN) < MIN) engine.onConn(Conns.out(LOCK, "162.159.200.1", 123).udp().at(t + SEC).build());
             if (implantFrom > 0 && t >= implant) engine.onConn(Conns.out(LOCK, "198.51.100.66", 8080).at(t + 7 * SEC).bytes(520).build());
             t += (long) (60 * SEC * (1 + 0.1 * (2 * rnd.nextDouble() - 1)));
         }
@@ -60,6 +64,11 @@ class DeviceBaselineTest {
         assertThat(implant).extracting(a -> a.severity).contains(Severity.HIGH);
         assertThat(implant).allSatisfy(a -> assertThat(a.evidence).doesNotContainKey("baseline"));
         assertThat(alerts.stream().filter(a -> VENDOR.equals(a.remoteIp))).allSatisfy(a -> assertThat(a.severity).isEqualTo(Severity.LOW));
+    }
+
+    @Test
+    void aLoneBeaconWithoutTheDevicesOwnNtpOrDhcpIsNotBaselined() {
+        assertThat(run(DetectorSettings.defaults(), 0, 0, false)).extracting(a -> a.severity).contains(Severity.HIGH);
     }
 
     @Test
