@@ -3,7 +3,7 @@ package io.netsensor.agent;
 import io.netsensor.config.Settings;
 import io.netsensor.detectors.DetectorSettings;
 
-/** The detectors' settings from the agent's config: profile, allowlist, C2 ports. */
+/** The detectors' settings from the agent's config: profile, allowlist, C2 ports, detectors turned off. */
 final class DetectorSettingsMapping {
     private DetectorSettingsMapping() {}
 
@@ -22,6 +22,17 @@ final class DetectorSettingsMapping {
             for (Integer p : settings.detectors.c2Ports) d.c2Port.ports.add(Integer.toString(p));
         }
         thresholds(settings.detectors, d);
+        for (String off : settings.detectors.disabled) {
+            switch (off) {
+                case "beacon" -> d.beacon.enabled = false;
+                case "relay" -> d.relay.enabled = false;
+                case "fanout" -> d.fanout.enabled = false;
+                case "c2_port" -> d.c2Port.enabled = false;
+                case "dns_tunnel" -> d.dnsTunnel.enabled = false;
+                case "scan" -> d.scan.enabled = false;
+                default -> throw new IllegalArgumentException("not a detector: " + off); // the loader checked
+            }
+        }
         return d;
     }
 

@@ -124,6 +124,13 @@ public final class Settings {
         public Allowlist allowlist = new Allowlist();
         /** Ports treated as botnet C2 channels by the c2_port detector; null = built-in list. */
         public List<Integer> c2Ports;
+        /**
+         * Network detectors turned off, by name: beacon, relay, fanout, c2_port, dns_tunnel, scan (e.g. scan on
+         * a vulnerability scanner's own host). Empty = all on.
+         */
+        public List<String> disabled = new ArrayList<>();
+        /** The names detectors.disabled accepts. */
+        public static final List<String> NETWORK_DETECTORS = List.of("beacon", "relay", "fanout", "c2_port", "dns_tunnel", "scan");
         public Beacon beacon = new Beacon();
         public Fanout fanout = new Fanout();
         public Relay relay = new Relay();

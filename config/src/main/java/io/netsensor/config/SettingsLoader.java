@@ -249,6 +249,13 @@ public final class SettingsLoader {
         if (s.detectors.fanout.minUnique != null) f.range("detectors.fanout.min_unique", s.detectors.fanout.minUnique, 2, 1_000_000);
         if (s.detectors.fanout.busyMinUnique != null) f.range("detectors.fanout.busy_min_unique", s.detectors.fanout.busyMinUnique, 2, 1_000_000);
         if (s.detectors.relay.minOutbound != null) f.range("detectors.relay.min_outbound", s.detectors.relay.minOutbound, 1, 10_000);
+        for (int i = 0; i < s.detectors.disabled.size(); i++) {
+            String d = s.detectors.disabled.get(i);
+            if (!Settings.Detectors.NETWORK_DETECTORS.contains(d)) {
+                f.fail("detectors.disabled[" + i + "]", "not a detector: " + d + " (one of "
+                        + String.join(", ", Settings.Detectors.NETWORK_DETECTORS) + ")");
+            }
+        }
         if (!problems.isEmpty()) throw new ConfigException(problems);
     }
 

@@ -89,6 +89,7 @@ class SettingsLoaderTest {
         assertError("detectors:\n  profile: fast\n", ":2:12: detectors.profile: 'fast' is not one of default or short-window");
         assertError("detectors:\n  enabled: maybe\n", ":2:12: detectors.enabled: 'maybe' is not true or false");
         assertError("detectors:\n  c2_ports: [6667, 70000]\n", ":2:20: detectors.c2_ports[1]: not a port: 70000");
+        assertError("detectors:\n  disabled: [scan, dns]\n", ":2:20: detectors.disabled[1]: not a detector: dns (one of beacon, relay, fanout, c2_port, dns_tunnel, scan)");
         assertError("snaplen: 10\n", ":1:10: snaplen: must be between 64 and 262144, not 10");
         assertError("interface: eth0\n  bpf: x\n", ":2:6: not valid YAML: mapping values are not allowed here");
     }

@@ -29,6 +29,7 @@ public final class DetectorEngine implements EventHandler {
     private final AlertGate gate;
     private final AlertSink downstream;
     private final AlertSink gated = this::route;
+    private final io.netsensor.detectors.baseline.DeviceBaseline baseline;
     private long connEvents, dnsEvents, burstEvents, allowlistedEvents, allowlistedAlerts;
     private io.netsensor.events.BurstEvent currentBurst;
     private io.netsensor.events.IpRanges infrastructure = io.netsensor.events.IpRanges.of();
@@ -39,6 +40,20 @@ public final class DetectorEngine implements EventHandler {
     private DnsEvent currentDns;
 
     public DetectorEngine(List<Detector> detectors, Allowlist allowlist, AlertGate gate, AlertSink sink) {
+        this(detectors, allowlist, gate, sink, disabledBaseline());
+    }
+
+    private static io.netsensor.detectors.baseline.DeviceBaseline disabledBaseline() {
+        DetectorSettings.Baseline off = new DetectorSettings.Baseline();
+        off.enabled = false;
+        off.maxKeys = 1;
+        return new io.netsensor.detectors.baseline.DeviceBaseline(off);
+    }
+
+    /** With a device baseline that ranks appliances' own vendor polling low (see DeviceBaseline). */
+    public DetectorEngine(List<Detector> detectors, Allowlist allowlist, AlertGate gate, AlertSink sink,
+                          io.netsensor.detectors.baseline.DeviceBaseline baseline) {
+        this.baseline = baseline;
         this.detectors = detectors.toArray(new Detector[0]);
         this.errors = new long[this.detectors.length];
         this.allowlist = allowlist;
@@ -53,8 +68,11 @@ public final class DetectorEngine implements EventHandler {
         if (s.relay.enabled) list.add(new RelayDetector(s.relay));
         if (s.fanout.enabled) list.add(new FanoutDetector(s.fanout));
         if (s.c2Port.enabled) list.add(new C2PortDetector(s.c2Port));
+        if (s.scan.enabled) list.add(new io.netsensor.detectors.fanout.PortScanDetector(s.scan));
+        if (s.dnsTunnel.enabled) list.add(new io.netsensor.detectors.dnstunnel.DnsTunnelDetector(s.dnsTunnel));
         list.addAll(List.of(extra));
-        DetectorEngine engine = new DetectorEngine(list, new Allowlist(s.allowlist), new AlertGate(s.gate), sink);
+        DetectorEngine engine = new DetectorEngine(list, new Allowlist(s.allowlist), new AlertGate(s.gate), sink,
+                new io.netsensor.detectors.baseline.DeviceBaseline(s.baseline));
         engine.setKnownInfrastructure(io.netsensor.events.IpRanges.of(s.knownInfrastructure));
         return engine;
     }
@@ -116,6 +134,7 @@ public final class DetectorEngine implements EventHandler {
             return;
         }
         currentConn = event;
+        baseline.observe(event);
         for (int i = 0; i < detectors.length; i++) {
             try {
                 detectors[i].onConn(event, gated);
@@ -145,7 +164,7 @@ public final class DetectorEngine implements EventHandler {
     }
 
     private void route(Alert raised) {
-        Alert a = raised;
+        Alert a = baseline.adjust(raised);
         if (a.process == null) {
             ProcessInfo p = processOf(a);
             if (p != null) a = a.withProcess(p);
@@ -229,6 +248,7 @@ public final class DetectorEngine implements EventHandler {
         m.count("detector.gate.passed", gate::passed);
         m.count("detector.gate.suppressed", gate::suppressed);
         m.count("detector.gate.evictions", gate::evictions);
+        baseline.register(m);
         for (int i = 0; i < detectors.length; i++) {
             int d = i;
             m.count(Detector.metric("errors", detectors[i].kind()), () -> errors[d]);

@@ -25,6 +25,9 @@ public final class DetectorSettings {
      */
     public List<String> knownInfrastructure = new ArrayList<>(List.of("168.63.129.16/32", "169.254.169.254/32",
             "fd00:ec2::254/128", "169.254.170.2/32", "169.254.169.123/32"));
+    public DnsTunnel dnsTunnel = new DnsTunnel();
+    public Scan scan = new Scan();
+    public Baseline baseline = new Baseline();
 
     public static DetectorSettings defaults() {
         return new DetectorSettings();
@@ -43,6 +46,7 @@ public final class DetectorSettings {
         s.beacon.fastMinConnections = 20;
         s.beacon.fastMinDuration = Duration.ofMinutes(1);
         s.beacon.idleExpiry = Duration.ofMinutes(10);
+        s.baseline.enabled = false; // minutes of capture cannot tell a device's start from a C2 loop's
         return s;
     }
 
@@ -110,6 +114,20 @@ public final class DetectorSettings {
         public Duration followWithin = Duration.ofSeconds(60);
         public int legsPerHost = 64;
         public int maxKeys = 10_000;
+        /**
+         * Tight pairing on any port (443 too): an outbound connection that starts this soon after an inbound
+         * one (a relay connects on as soon as it has accepted: ms to 100s of ms; a person at a jump host
+         * takes seconds), confirmed when both legs end with the same bytes both ways.
+         */
+        public Duration pairWithin = Duration.ofSeconds(1);
+        /** Confirmed pairs needed when the outbound port is a standard one (80, 443); one elsewhere. */
+        public int minPairs = 3;
+        /**
+         * Services whose servers open the same service outwards by design: SMTP (a mail server accepts and
+         * delivers: store and forward), SSH (a jump host). Outbound legs to one of these, from a host that
+         * accepts it in the window, are no relay legs, paired or not.
+         */
+        public List<Integer> forwardingServices = new ArrayList<>(List.of(22, 25, 465, 587));
     }
 
     /** Seed atomic test 4: one host reaching many external addresses on one port. */
@@ -120,6 +138,48 @@ public final class DetectorSettings {
         /** Ports where many distinct peers are normal (DNS, web, NTP, DoT) need busyMinUnique instead. */
         public List<Integer> busyPorts = new ArrayList<>(List.of(53, 80, 443, 123, 853));
         public int busyMinUnique = 300;
+        public int maxKeys = 10_000;
+        /**
+         * Slow spreading: distinct external peers that failed (refused, unanswered) on one port over this
+         * long window, counted in hourly buckets (a few attempts a minute is 100+ per hour). Busy ports are
+         * left out (browsers meet thousands of peers on 443 over hours); 0 turns the slow path off.
+         */
+        public Duration slowWindow = Duration.ofHours(6);
+        public int slowMinUnique = 100;
+        public int slowMaxKeys = 4096;
+        /**
+         * IoT worm ports (Mirai and its kin scan telnet): a fan-out there whose attempts mostly fail
+         * ({@code wormFailShare}) is raised one severity higher, at least High.
+         */
+        public List<Integer> wormPorts = new ArrayList<>(List.of(23, 2323));
+        public double wormFailShare = 0.8;
+    }
+
+    /**
+     * Device baseline (see detectors.baseline.DeviceBaseline): a beacon to an endpoint an appliance has
+     * polled since it appeared is ranked Low when the host never talked to more than maxEndpoints.
+     */
+    public static final class Baseline {
+        public boolean enabled = true;
+        public int maxEndpoints = 8;
+        /** The host must have been seen this long (the beacon's own minimum duration). */
+        public Duration minObserved = Duration.ofMinutes(30);
+        /** Endpoints first contacted this soon after the host was first seen are part of its start. */
+        public Duration startSlack = Duration.ofMinutes(10);
+        public Duration idleExpiry = Duration.ofHours(24);
+        public int maxKeys = 10_000;
+    }
+
+    /**
+     * A vertical port scan (scan): one host probing many ports of one external peer. Reconnaissance of a
+     * target, not spreading: Low, Medium at 4x the threshold, never higher. Most attempts must fail
+     * (passive FTP, RTP and NodePort clients reach many ports of one server, and get answers).
+     */
+    public static final class Scan {
+        public boolean enabled = true;
+        public Duration window = Duration.ofMinutes(5);
+        public int minPorts = 50;
+        public double minFailShare = 0.5;
         public int maxKeys = 10_000;
     }
 
@@ -157,5 +217,32 @@ public final class DetectorSettings {
         public List<String> domains = new ArrayList<>();
         /** Remote (service) ports. */
         public List<Integer> ports = new ArrayList<>();
+    }
+
+    /**
+     * C2 over DNS and DNS tunnels (dns_tunnel): per host and zone (registered domain, or the server asked
+     * when the name has no known TLD), over the last one to two windows.
+     */
+    public static final class DnsTunnel {
+        public boolean enabled = true;
+        public Duration window = Duration.ofMinutes(10);
+        /** Distinct names under one zone a host must ask for (tunnels make every query name new). */
+        public int minUniqueNames = 30;
+        /** A label this long that switches between letters and digits this often is encoded data. */
+        public int encodedLabelLength = 16;
+        public double encodedSwitchRate = 0.2;
+        /** Share of a zone's queries with encoded labels, and with TXT/NULL/CNAME/MX/private types. */
+        public double encodedShare = 0.5;
+        public double tunnelTypeShare = 0.5;
+        /** NULL and private-use (65280-65534) queries: iodine's; almost nothing else asks for them. */
+        public int minRareTypes = 5;
+        /** Mean bytes of the names in front of the zone that make them payload-sized. */
+        public int longNameBytes = 30;
+        /** Mean answer bytes (tunnel types) that make the answers payload-sized. */
+        public int largeAnswerBytes = 100;
+        /** Distinct TXT answers carrying encoded data (a stager's chunks, changing commands). */
+        public int minEncodedTxt = 8;
+        public int encodedTxtLength = 24;
+        public int maxKeys = 4096;
     }
 }

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class AlertCodecRoundTripTest {
     static final String HOST = "10.0.0.5";
 
-    /** Alerts of all five detectors, from the scenarios their own tests use. */
+    /** Alerts of all seven detectors, from the scenarios their own tests use. */
     static List<Alert> realAlerts() {
         CollectingSink sink = new CollectingSink();
         DetectorEngine engine = DetectorEngine.standard(DetectorSettings.defaults(), sink);
@@ -46,6 +46,14 @@ class AlertCodecRoundTripTest {
         for (int i = 1; i <= 70; i++) { // fanout, Medium then High
             ConnState s = i % 3 == 0 ? ConnState.REJ : ConnState.S0;
             engine.onConn(Conns.out(HOST, "203.0.113." + i, 22).at(r + (30 + i) * SEC).state(s).bytes(0).build());
+        }
+        for (int port = 1; port <= 60; port++) { // scan: one peer, many ports
+            engine.onConn(Conns.out(HOST, "198.51.100.99", port).at(r + 200 * SEC + port * SEC / 10).state(ConnState.REJ).bytes(0).build());
+        }
+        for (int i = 0; i < 40; i++) { // dns_tunnel: NULL queries with encoded labels
+            StringBuilder label = new StringBuilder();
+            for (int k = 0; k < 50; k++) label.append("abcdefghijklmnopqrstuvwxyz234567".charAt(rnd.nextInt(32)));
+            engine.onDns(Queries.from(HOST).at(r + 300 * SEC + i * SEC).name(label + ".t.tunnel-example.com").qtype(10).build());
         }
         List<Alert> alerts = new ArrayList<>(sink.alerts);
 

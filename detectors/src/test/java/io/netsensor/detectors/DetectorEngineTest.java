@@ -41,7 +41,8 @@ class DetectorEngineTest {
         assertThat(sink.alerts).allSatisfy(a -> assertThat(a.id).startsWith(a.detector.label + "-"));
         Metrics m = Registered.of(engine);
         assertThat(m.values("detector.alerts{")).containsOnlyKeys("detector.alerts{detector=beacon}",
-                "detector.alerts{detector=c2_port}", "detector.alerts{detector=fanout}", "detector.alerts{detector=relay}");
+                "detector.alerts{detector=c2_port}", "detector.alerts{detector=fanout}", "detector.alerts{detector=relay}",
+                "detector.alerts{detector=scan}", "detector.alerts{detector=dns_tunnel}");
         assertThat(m.value("detector.alerts", "detector", "beacon")).isPositive();
         assertThat(m.value("detector.gate.passed")).isEqualTo(sink.alerts.size());
     }

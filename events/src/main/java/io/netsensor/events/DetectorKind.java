@@ -5,7 +5,8 @@ package io.netsensor.events;
  * (ALERT records): codes are on-disk, never renumber, only add.
  */
 public enum DetectorKind {
-    BEACON(0, "beacon"), DGA(1, "dga"), RELAY(2, "relay"), FANOUT(3, "fanout"), C2_PORT(4, "c2_port");
+    BEACON(0, "beacon"), DGA(1, "dga"), RELAY(2, "relay"), FANOUT(3, "fanout"), C2_PORT(4, "c2_port"),
+    DNS_TUNNEL(5, "dns_tunnel"), SCAN(6, "scan");
 
     private static final DetectorKind[] BY_CODE = EnumCodes.byCode(values(), v -> v.code);
     public final int code;

@@ -10,7 +10,9 @@ import java.util.List;
  * protocol), T1571 Non-Standard Port, T1568.002 Domain Generation Algorithms, T1090 Proxy (the host relays
  * inbound to outbound). Fanout sees a host contacting many peers on one service port, a bot scanning for its
  * next victims: T1046 Network Service Discovery (Discovery). Not T1210 Exploitation of Remote Services:
- * connection counts show the search for services, not an exploit.
+ * connection counts show the search for services, not an exploit. dns_tunnel sees data carried in DNS names
+ * and answers: T1071.004 Application Layer Protocol: DNS (C2 over DNS; a tunnel's transport); scan (one host
+ * probing many ports of one peer) is T1046 as fanout.
  */
 public final class MitreAttack {
     /** One tactic/technique pair; subId and subName are null when the technique has no sub-technique here. */
@@ -29,6 +31,8 @@ public final class MitreAttack {
             case DGA: return new Technique("TA0011", "Command and Control", "T1568", "Dynamic Resolution", "T1568.002", "Domain Generation Algorithms");
             case RELAY: return new Technique("TA0011", "Command and Control", "T1090", "Proxy", null, null);
             case FANOUT: return new Technique("TA0007", "Discovery", "T1046", "Network Service Discovery", null, null);
+            case DNS_TUNNEL: return new Technique("TA0011", "Command and Control", "T1071", "Application Layer Protocol", "T1071.004", "DNS");
+            case SCAN: return new Technique("TA0007", "Discovery", "T1046", "Network Service Discovery", null, null);
             default: return null;
         }
     }

@@ -135,7 +135,9 @@ class EventAndAlertJsonTest {
     @Test
     void eachDetectorNamesTheAttackTechniqueItObservesUnderTheBotnetUmbrella() {
         Map<DetectorKind, String> technique = Map.of(DetectorKind.BEACON, "T1071", DetectorKind.C2_PORT, "T1571",
-                DetectorKind.DGA, "T1568", DetectorKind.RELAY, "T1090", DetectorKind.FANOUT, "T1046");
+                DetectorKind.DGA, "T1568", DetectorKind.RELAY, "T1090", DetectorKind.FANOUT, "T1046",
+                DetectorKind.DNS_TUNNEL, "T1071", DetectorKind.SCAN, "T1046");
+        java.util.Set<DetectorKind> discovery = java.util.Set.of(DetectorKind.FANOUT, DetectorKind.SCAN);
         for (DetectorKind d : DetectorKind.values()) {
             JsonNode t = docs.get("alert " + d.label + ", host with process").path("threat");
             assertThat(t.path("framework").asText()).isEqualTo("MITRE ATT&CK");
@@ -144,11 +146,13 @@ class EventAndAlertJsonTest {
             assertThat(t.at("/technique/subtechnique/id/0").asText()).isEqualTo("T1583.005");
             assertThat(t.at("/technique/subtechnique/name/0").asText()).isEqualTo("Botnet");
             assertThat(t.at("/tactic/id/0").asText()).isEqualTo("TA0042");
-            assertThat(t.at("/tactic/id/1").asText()).isEqualTo(d == DetectorKind.FANOUT ? "TA0007" : "TA0011");
-            assertThat(t.at("/tactic/name/1").asText()).isEqualTo(d == DetectorKind.FANOUT ? "Discovery" : "Command and Control");
+            assertThat(t.at("/tactic/id/1").asText()).isEqualTo(discovery.contains(d) ? "TA0007" : "TA0011");
+            assertThat(t.at("/tactic/name/1").asText()).isEqualTo(discovery.contains(d) ? "Discovery" : "Command and Control");
         }
         JsonNode dga = docs.get("alert dga, host with process").path("threat");
         assertThat(dga.at("/technique/subtechnique/id").toString()).isEqualTo("[\"T1583.005\",\"T1568.002\"]");
         assertThat(dga.at("/technique/subtechnique/name/1").asText()).isEqualTo("Domain Generation Algorithms");
+        JsonNode dns = docs.get("alert dns_tunnel, host with process").path("threat");
+        assertThat(dns.at("/technique/subtechnique/id").toString()).isEqualTo("[\"T1583.005\",\"T1071.004\"]");
     }
 }

@@ -33,9 +33,9 @@ class CorpusReplayTest {
             "slips-beacon-cc/test-cc-capture-2.pcap", Set.of("beacon"),
             "zeek-ctu-malware-tcp/ctu-64702-888.pcap", Set.of("beacon", "c2_port"), // CTU malware -> :888
             "sv-tls-malicious-c2/TLSv1-Extracted-MaliciousC2.pcap", Set.of("beacon"),
-            "dns-tunnels/iodine.pcap", Set.of("dga"), // DNS tunnels: random-looking labels
-            "dns-tunnels/dns2tcp.pcap", Set.of("dga"),
-            "sv-dns-iodine-tunnel/input.pcap", Set.of("dga"));
+            "dns-tunnels/iodine.pcap", Set.of("dga", "dns_tunnel"), // DNS tunnels: random-looking labels
+            "dns-tunnels/dns2tcp.pcap", Set.of("dga", "dns_tunnel"),
+            "sv-dns-iodine-tunnel/input.pcap", Set.of("dga", "dns_tunnel"));
 
     static Path corpus() {
         return io.netsensor.testkit.Shared.require("corpus");

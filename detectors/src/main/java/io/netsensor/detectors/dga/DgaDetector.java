@@ -45,6 +45,16 @@ public final class DgaDetector implements Detector {
         public int seedLongName = 20, seedQueries = 50, seedUnique = 20;
         /** Raise a LOW alert on the seed signal alone (off: noisy on busy browsers). */
         public boolean seedAloneAlerts = false;
+        /**
+         * Slow DGA: a handful of NXDOMAINs for machine-made names an hour, over hours, never fills the 10-min
+         * window. New registered domains answered NXDOMAIN whose model score is above the 1 % FPR
+         * threshold (the NXDOMAIN and the hours make up for the looser score) are counted per hour over
+         * this long window: {@code slowMinDomains} spread over {@code slowMinHours} hours alert Medium, twice
+         * as many High. 0 turns it off.
+         */
+        public long slowWindowNanos = 6 * 3_600_000_000_000L;
+        public int slowMinDomains = 12;
+        public int slowMinHours = 3;
     }
 
     private static final int QTYPE_PTR = 12, RCODE_NXDOMAIN = 3;
@@ -54,13 +64,14 @@ public final class DgaDetector implements Detector {
     private final Config cfg;
     private final DgaModel.Scorer scorer;
     private final double threshold;
-    private final long bucketNanos;
+    private final long bucketNanos, slowBucketNanos;
+    private final double slowThreshold;
     private final DomainName name = new DomainName();
     private final LongPairIndex keys;
     private final HostWindow[] windows;
 
     private long events, ignoredInbound, ignoredPtr, ignoredLocal, ignoredCdn, ignoredNoRegistered, badNames;
-    private long keyEvictions, domainEvictions, domainsExpired, alerts;
+    private long keyEvictions, domainEvictions, domainsExpired, alerts, slowAlerts;
 
     public DgaDetector() {
         this(new Config(), DgaModel.bundled());
@@ -71,6 +82,8 @@ public final class DgaDetector implements Detector {
         this.scorer = model.newScorer();
         this.threshold = Double.isNaN(cfg.improbableThreshold) ? model.threshold01pct : cfg.improbableThreshold;
         this.bucketNanos = Math.max(1, cfg.windowNanos / HostWindow.BUCKETS);
+        this.slowBucketNanos = Math.max(1, cfg.slowWindowNanos / HostWindow.SLOW_BUCKETS);
+        this.slowThreshold = Math.min(threshold, model.threshold1pct);
         this.keys = new LongPairIndex(cfg.maxKeys);
         this.windows = new HostWindow[cfg.maxKeys];
     }
@@ -142,12 +155,19 @@ public final class DgaDetector implements Detector {
         }
         w.lastSeen[id] = now;
         if (longName) w.setFlag(id, HostWindow.LONG);
+        boolean slow = false;
         if (e.rcode == RCODE_NXDOMAIN && (w.flags[id] & HostWindow.NX) == 0) {
             w.setFlag(id, HostWindow.NX);
-            flagged |= (w.flags[id] & HostWindow.NEW) != 0;
+            boolean fresh = (w.flags[id] & HostWindow.NEW) != 0;
+            flagged |= fresh;
+            if (fresh && cfg.slowMinDomains > 0 && w.score[id] > slowThreshold) {
+                w.countSlow(now, slowBucketNanos, d.bytes(), d.length());
+                slow = true;
+            }
         }
         if (flagged) w.addSample(d.bytes(), d.length(), w.score[id], (w.flags[id] & HostWindow.NX) != 0);
         evaluate(w, now, out);
+        if (slow) evaluateSlow(w, now, out);
     }
 
     private static boolean isLocal(DomainName d) {
@@ -224,6 +244,44 @@ public final class DgaDetector implements Detector {
         out.onAlert(alert(w, now, s, sev));
     }
 
+    /** The slow path: machine-made NXDOMAIN domains spread over hours. Same finding (id) as the fast path. */
+    private void evaluateSlow(HostWindow w, long now, AlertSink out) {
+        int total = w.slowTotal(now, slowBucketNanos), hours = w.slowHours(now, slowBucketNanos);
+        if (total < cfg.slowMinDomains || hours < cfg.slowMinHours) return;
+        Severity sev = total >= 2 * cfg.slowMinDomains ? Severity.HIGH : Severity.MEDIUM;
+        if (w.slowAlerted != null && sev.compareTo(w.slowAlerted) <= 0) return;
+        if (w.alerted != null && sev.compareTo(w.alerted) <= 0) return; // the fast path said as much
+        w.slowAlerted = sev;
+        alerts++;
+        slowAlerts++;
+        Alert.Draft a = new Alert.Draft();
+        a.detector = DetectorKind.DGA;
+        a.hostIp = Ip.toString(w.ipHi, w.ipLo);
+        a.id = "dga:" + a.hostIp;
+        a.severity = sev;
+        a.score = sev == Severity.HIGH ? 0.75 : 0.55;
+        a.firstSeenNanos = w.slowFirst;
+        a.lastSeenNanos = now;
+        a.count = total;
+        Map<String, Object> ev = a.evidence;
+        ev.put("pattern", "slow");
+        ev.put("slow_window_hours", cfg.slowWindowNanos / 3_600_000_000_000L);
+        ev.put("machine_made_nxdomain_domains", total);
+        ev.put("hours_with_them", hours);
+        ev.put("threshold", cfg.slowMinDomains);
+        ev.put("score_threshold", round(slowThreshold));
+        List<String> samples = new ArrayList<>();
+        for (int i = 0; i < w.slowSamples; i++) {
+            samples.add(new String(w.slowName[i], 0, w.slowLen[i], StandardCharsets.ISO_8859_1));
+        }
+        ev.put("samples", samples);
+        double span = (now - w.slowFirst) / 3.6e12;
+        a.summary = String.format(java.util.Locale.ROOT,
+                "slow DGA: %d machine-made domains answered NXDOMAIN over %.1f h (%d hours with them), e.g. %s",
+                total, span, hours, samples.isEmpty() ? "" : samples.get(0));
+        out.onAlert(a.build());
+    }
+
     private Alert alert(HostWindow w, long now, double s, Severity sev) {
         Alert.Draft a = new Alert.Draft();
         a.detector = DetectorKind.DGA;
@@ -287,6 +345,7 @@ public final class DgaDetector implements Detector {
         m.count(Detector.metric("evictions", kind()), () -> keyEvictions);
         m.count(Detector.metric("alerts", kind()), () -> alerts);
         m.count("detector.dga.events", () -> events);
+        m.count("detector.dga.slow_alerts", () -> slowAlerts);
         m.count("detector.dga.domain_evictions", () -> domainEvictions);
         m.count("detector.dga.domains_expired", () -> domainsExpired);
         m.count(Metrics.name("detector.dga.ignored", "reason", "inbound"), () -> ignoredInbound);

@@ -72,7 +72,8 @@ public final class DomainName {
         return k == 0 ? length : labelStart[k - 1] - 1;
     }
 
-    long suffixHash(int k) {
+    /** Hash of the suffix starting at the k-th label from the right (k = labelCount() - 1: the whole name). */
+    public long suffixHash(int k) {
         return suffixHash[k];
     }
 

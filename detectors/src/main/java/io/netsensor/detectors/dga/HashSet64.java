@@ -7,13 +7,13 @@ import java.util.Collection;
  * the name's suffix (see {@link DomainName}), so a lookup touches no String and allocates nothing.
  * A false match needs a 64-bit collision with one of ~10k rules: negligible (about 1e-15 per lookup).
  */
-final class HashSet64 {
+public final class HashSet64 {
     private static final long EMPTY = 0L;
     private final long[] slots;
     private final int mask;
     private final int size;
 
-    HashSet64(Collection<String> names) {
+    public HashSet64(Collection<String> names) {
         int cap = Integer.highestOneBit(Math.max(4, names.size() * 2 - 1)) << 1;
         slots = new long[cap];
         mask = cap - 1;
@@ -28,7 +28,7 @@ final class HashSet64 {
         size = n;
     }
 
-    boolean contains(long h) {
+    public boolean contains(long h) {
         int i = (int) h & mask;
         while (true) {
             long v = slots[i];

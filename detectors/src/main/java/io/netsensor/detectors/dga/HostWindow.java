@@ -41,6 +41,19 @@ final class HostWindow {
     Severity alerted;
     long lastAlertTs;
 
+    /**
+     * Slow DGA: new registered domains answered NXDOMAIN whose name the model finds machine-made, per
+     * hour over the long window ({@link #SLOW_BUCKETS} buckets), with a few samples. 72 bytes + samples.
+     */
+    static final int SLOW_BUCKETS = 6, SLOW_SAMPLES = 4;
+    final long[] slowEpoch = new long[SLOW_BUCKETS];
+    final int[] slowCount = new int[SLOW_BUCKETS];
+    final byte[][] slowName = new byte[SLOW_SAMPLES][SAMPLE_BYTES];
+    final int[] slowLen = new int[SLOW_SAMPLES];
+    int slowSamples, slowNext;
+    long slowFirst;
+    Severity slowAlerted;
+
     HostWindow(int maxDomains, int historySize) {
         domains = new LongPairIndex(maxDomains);
         firstSeen = new long[maxDomains];
@@ -66,6 +79,11 @@ final class HostWindow {
         sampleCount = sampleNext = 0;
         alerted = null;
         lastAlertTs = 0;
+        java.util.Arrays.fill(slowEpoch, Long.MIN_VALUE);
+        java.util.Arrays.fill(slowCount, 0);
+        slowSamples = slowNext = 0;
+        slowFirst = 0;
+        slowAlerted = null;
     }
 
     int unique() {
@@ -145,6 +163,45 @@ final class HostWindow {
             if (live[id] && (best < 0 || lastSeen[id] < lastSeen[best])) best = id;
         }
         return best;
+    }
+
+    /** Counts a machine-made NXDOMAIN domain at ts in its hour (bucket) of the long window. */
+    void countSlow(long ts, long bucketNanos, byte[] name, int len) {
+        long epoch = Math.floorDiv(ts, bucketNanos);
+        int b = (int) Math.floorMod(epoch, (long) SLOW_BUCKETS);
+        if (slowEpoch[b] != epoch) {
+            if (slowEpoch[b] > epoch) return;
+            slowEpoch[b] = epoch;
+            slowCount[b] = 0;
+        }
+        if (slowTotal(ts, bucketNanos) == 0) {
+            slowFirst = ts;
+            slowSamples = slowNext = 0;
+        }
+        slowCount[b]++;
+        int n = Math.min(len, SAMPLE_BYTES);
+        System.arraycopy(name, 0, slowName[slowNext], 0, n);
+        slowLen[slowNext] = n;
+        slowNext = (slowNext + 1) % SLOW_SAMPLES;
+        if (slowSamples < SLOW_SAMPLES) slowSamples++;
+    }
+
+    /** Machine-made NXDOMAIN domains in the long window ending at ts. */
+    int slowTotal(long ts, long bucketNanos) {
+        long epoch = Math.floorDiv(ts, bucketNanos);
+        int n = 0;
+        for (int b = 0; b < SLOW_BUCKETS; b++) if (slowEpoch[b] > epoch - SLOW_BUCKETS && slowEpoch[b] <= epoch) n += slowCount[b];
+        return n;
+    }
+
+    /** Buckets (hours) of the long window with at least one. */
+    int slowHours(long ts, long bucketNanos) {
+        long epoch = Math.floorDiv(ts, bucketNanos);
+        int n = 0;
+        for (int b = 0; b < SLOW_BUCKETS; b++) {
+            if (slowEpoch[b] > epoch - SLOW_BUCKETS && slowEpoch[b] <= epoch && slowCount[b] > 0) n++;
+        }
+        return n;
     }
 
     void addSample(byte[] name, int len, float s, boolean isNx) {

@@ -46,4 +46,13 @@ public final class PublicSuffixes {
         int ps = suffixLabels(d);
         return ps < d.labelCount() ? ps : -1;
     }
+
+    /**
+     * True when the name's top-level label is a rule of the list (a real TLD). A name under an unknown
+     * top-level label ("dnscat.4f2a...", "wpad") has no registered domain anyone could delegate: it can
+     * only be answered by the server it is sent to.
+     */
+    public boolean knownTopLevel(DomainName d) {
+        return d.labelCount() > 0 && exact.contains(d.suffixHash(0));
+    }
 }

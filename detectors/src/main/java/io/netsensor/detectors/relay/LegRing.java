@@ -8,7 +8,7 @@ package io.netsensor.detectors.relay;
  */
 final class LegRing {
     private final int max;
-    long[] ts = new long[4], hi = new long[4], lo = new long[4], gap = new long[4];
+    long[] ts = new long[4], hi = new long[4], lo = new long[4], gap = new long[4], flow = new long[4];
     int[] port = new int[4];
     int head, size;
 
@@ -17,6 +17,10 @@ final class LegRing {
     }
 
     void add(long t, long ipHi, long ipLo, int p, long followGap) {
+        add(t, ipHi, ipLo, p, followGap, 0);
+    }
+
+    void add(long t, long ipHi, long ipLo, int p, long followGap, long flowId) {
         if (size == ts.length) {
             if (size < max) {
                 grow(Math.min(max, size * 2));
@@ -26,7 +30,7 @@ final class LegRing {
             }
         }
         int at = (head + size) % ts.length;
-        ts[at] = t; hi[at] = ipHi; lo[at] = ipLo; port[at] = p; gap[at] = followGap;
+        ts[at] = t; hi[at] = ipHi; lo[at] = ipLo; port[at] = p; gap[at] = followGap; flow[at] = flowId;
         size++;
     }
 
@@ -52,14 +56,35 @@ final class LegRing {
         return best;
     }
 
+    /**
+     * Slot of the latest leg that started in [t - within, t] from a peer other than (hi, lo), or -1: the
+     * inbound connection an outbound one may be relaying.
+     */
+    int latestWithin(long t, long within, long otherHi, long otherLo) {
+        int best = -1;
+        for (int i = 0; i < size; i++) {
+            int a = at(i);
+            long v = ts[a];
+            if (v > t || t - v > within || (hi[a] == otherHi && lo[a] == otherLo)) continue;
+            if (best < 0 || v > ts[best]) best = a;
+        }
+        return best;
+    }
+
+    /** True when a leg on this port is held. */
+    boolean hasPort(int p) {
+        for (int i = 0; i < size; i++) if (port[at(i)] == p) return true;
+        return false;
+    }
+
     private void grow(int cap) {
-        long[] nts = new long[cap], nhi = new long[cap], nlo = new long[cap], ngap = new long[cap];
+        long[] nts = new long[cap], nhi = new long[cap], nlo = new long[cap], ngap = new long[cap], nflow = new long[cap];
         int[] np = new int[cap];
         for (int i = 0; i < size; i++) {
             int f = at(i);
-            nts[i] = ts[f]; nhi[i] = hi[f]; nlo[i] = lo[f]; ngap[i] = gap[f]; np[i] = port[f];
+            nts[i] = ts[f]; nhi[i] = hi[f]; nlo[i] = lo[f]; ngap[i] = gap[f]; np[i] = port[f]; nflow[i] = flow[f];
         }
-        ts = nts; hi = nhi; lo = nlo; gap = ngap; port = np;
+        ts = nts; hi = nhi; lo = nlo; gap = ngap; port = np; flow = nflow;
         head = 0;
     }
 }

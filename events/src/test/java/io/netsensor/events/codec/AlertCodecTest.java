@@ -198,7 +198,8 @@ class AlertCodecTest {
     @Test
     void severityAndDetectorAreWrittenAsTheirPinnedCodes() {
         Map<String, Integer> severity = EnumCodesTest.table("LOW", 0, "MEDIUM", 1, "HIGH", 2, "CRITICAL", 3);
-        Map<String, Integer> detector = EnumCodesTest.table("BEACON", 0, "DGA", 1, "RELAY", 2, "FANOUT", 3, "C2_PORT", 4);
+        Map<String, Integer> detector = EnumCodesTest.table("BEACON", 0, "DGA", 1, "RELAY", 2, "FANOUT", 3, "C2_PORT", 4,
+                "DNS_TUNNEL", 5, "SCAN", 6);
         EnumCodesTest.assertTable(Severity.values(), severity, s -> s.code, Severity::ofCode);
         EnumCodesTest.assertTable(DetectorKind.values(), detector, k -> k.code, DetectorKind::ofCode);
         for (Severity s : Severity.values()) {

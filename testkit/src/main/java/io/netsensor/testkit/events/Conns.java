@@ -64,6 +64,25 @@ public final class Conns {
         return this;
     }
 
+    /** Payload bytes both ways: from the originator, and back from the responder. */
+    public Conns bytes(long orig, long resp) {
+        e.origBytes = orig;
+        e.respBytes = resp;
+        return this;
+    }
+
+    /** Ends this long after its start (set {@link #at} first). */
+    public Conns lasting(long nanos) {
+        e.endNanos = e.startNanos + nanos;
+        return this;
+    }
+
+    /** The flow id of the connection this record belongs to (an END record after its OPEN shares it). */
+    public Conns flow(long flowId) {
+        e.flowId = flowId;
+        return this;
+    }
+
     public Conns mac(long mac) {
         if (e.direction == Direction.INBOUND) e.respMac = mac; else e.origMac = mac;
         return this;

@@ -45,6 +45,44 @@ public final class Queries {
         return this;
     }
 
+    /** The server asked (default: none, 0.0.0.0). */
+    public Queries server(String ip) {
+        long[] a = Ip.parse(ip);
+        e.serverIpHi = a[0];
+        e.serverIpLo = a[1];
+        e.serverPort = 53;
+        return this;
+    }
+
+    /** Adds a TXT answer holding {@code text} as character-strings of up to 255 bytes (wire rdata). */
+    public Queries txt(String text) {
+        byte[] t = text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] rdata = new byte[t.length + (t.length + 254) / 255];
+        int o = 0;
+        for (int i = 0; i < t.length; i += 255) {
+            int n = Math.min(255, t.length - i);
+            rdata[o++] = (byte) n;
+            System.arraycopy(t, i, rdata, o, n);
+            o += n;
+        }
+        e.addAnswer(16, 1, 60, DnsEvent.RDATA_RAW, rdata, 0, o);
+        return this;
+    }
+
+    /** Adds an answer of {@code type} with {@code bytes} of raw rdata (e.g. a NULL record's payload). */
+    public Queries rawAnswer(int type, int bytes) {
+        e.addAnswer(type, 1, 0, DnsEvent.RDATA_RAW, new byte[bytes], 0, bytes);
+        return this;
+    }
+
+    /** Attributed to a process (pid and start time). */
+    public Queries process(int pid, long startNanos) {
+        e.pid = pid;
+        e.processStartNanos = startNanos;
+        e.attribution = io.netsensor.events.Attribution.RESOLVED;
+        return this;
+    }
+
     public DnsEvent build() {
         DnsEvent c = new DnsEvent();
         c.copyFrom(e);

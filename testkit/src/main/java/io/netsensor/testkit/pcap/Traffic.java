@@ -218,12 +218,21 @@ public final class Traffic {
         return dns(seconds, client, resolver, name, Rcode.NOERROR, answers);
     }
 
+    /** A lookup of any type over UDP, answered (NOERROR) with the records given (TXT, NULL, CNAME ...). */
+    public Traffic dnsExchange(double seconds, String client, String resolver, String name, int qtype, Record... answers) {
+        return dns(seconds, client, resolver, name, qtype, Rcode.NOERROR, List.of(answers));
+    }
+
     private Traffic dns(double seconds, String client, String resolver, String name, int rcode, List<Record> answers) {
+        return dns(seconds, client, resolver, name, DnsMessages.A, rcode, answers);
+    }
+
+    private Traffic dns(double seconds, String client, String resolver, String name, int qtype, int rcode, List<Record> answers) {
         long t = Times.at(seconds);
         int id = nextDnsId++ & 0xFFFF;
         int cp = ephemeral();
-        Message query = DnsMessages.query(id, name, DnsMessages.A);
-        Message response = DnsMessages.response(id, name, DnsMessages.A, rcode, answers.toArray(new Record[0]));
+        Message query = DnsMessages.query(id, name, qtype);
+        Message response = DnsMessages.response(id, name, qtype, rcode, answers.toArray(new Record[0]));
         add(t, client, resolver, Frames.ipv4(client, resolver).udp(cp, 53).payload(query.toWire()).build());
         add(t + RTT, resolver, client, Frames.ipv4(resolver, client).udp(53, cp).payload(response.toWire()).build());
         return this;
