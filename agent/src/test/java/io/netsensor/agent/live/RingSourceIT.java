@@ -112,17 +112,24 @@ class RingSourceIT {
             ring.stop();
             pcap.stop();
             assertThat(ring.source.droppedByKernel()).as("ring drops").isZero();
-            assertThat(pcap.source.droppedByKernel()).as("libpcap drops").isZero();
-            assertThat(pcap.frames.size()).as("frames libpcap saw").isGreaterThan(CONNECTIONS * 6 + DATAGRAMS);
+            long pcapDrops = pcap.source.droppedByKernel();
             assertThat(ring.frames.size()).as("frames the ring saw").isGreaterThan(CONNECTIONS * 6 + DATAGRAMS);
             assertThat(ring.vlanFrames).as("802.1Q frames with their tag put back").isEqualTo(VLAN_FRAMES);
             Collections.sort(ring.frames);
             Collections.sort(pcap.frames);
+            assertThat(ring.events.stream().filter(e -> e.startsWith("conn")).count()).isGreaterThanOrEqualTo(CONNECTIONS);
+            assertThat(ring.events.stream().filter(e -> e.startsWith("dns")).count()).isGreaterThanOrEqualTo(20);
+            if (pcapDrops > 0) {
+                // libpcap is the reference, and on a loaded machine it (not the ring) can fall behind: then the ring
+                // must still have every frame libpcap got, byte for byte; the events cannot be compared
+                System.out.println("RingSourceIT: libpcap dropped " + pcapDrops + " frames, the ring none: comparing frames as a superset");
+                assertThat(ring.frames).as("every frame libpcap saw, byte for byte").containsAll(pcap.frames);
+                return;
+            }
+            assertThat(pcap.frames.size()).as("frames libpcap saw").isGreaterThan(CONNECTIONS * 6 + DATAGRAMS);
             assertThat(ring.frames).as("the same frames, byte for byte").isEqualTo(pcap.frames);
             Collections.sort(ring.events);
             Collections.sort(pcap.events);
-            assertThat(ring.events.stream().filter(e -> e.startsWith("conn")).count()).isGreaterThanOrEqualTo(CONNECTIONS);
-            assertThat(ring.events.stream().filter(e -> e.startsWith("dns")).count()).isGreaterThanOrEqualTo(20);
             assertThat(ring.events).as("the same events").isEqualTo(pcap.events);
         }
     }
