@@ -54,6 +54,7 @@ public final class JournalReader implements AutoCloseable {
     private final JournalDamage damage;
     private AppendSignal appended;
     private final long graceNanos;
+    private final LastIndexProbe lastIndex;
     /** Where the reader found no document, since when, its last damage check; records skipped as damaged. */
     private long stuckAt = NOT_STUCK, stuckSince, lastCheck, skippedDamaged, damagedAt = -1;
     private boolean checkNow = true;
@@ -75,6 +76,7 @@ public final class JournalReader implements AutoCloseable {
             JournalDamage damage, long graceNanos) {
         this.damage = damage;
         this.graceNanos = graceNanos;
+        this.lastIndex = new LastIndexProbe(queue);
         this.queue = queue;
         this.tailer = tailer;
         this.name = name;
@@ -195,7 +197,7 @@ public final class JournalReader implements AutoCloseable {
         long last;
         int lastCycleNow;
         try {
-            last = queue.lastIndex();
+            last = lastIndex.lastIndex();
             lastCycleNow = queue.lastCycle();
         } catch (RuntimeException e) {
             return false;
@@ -687,6 +689,7 @@ public final class JournalReader implements AutoCloseable {
 
     @Override
     public void close() {
+        lastIndex.close();
         tailer.close();
     }
 }
