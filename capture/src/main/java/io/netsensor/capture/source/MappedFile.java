@@ -11,7 +11,10 @@ import java.nio.file.StandardOpenOption;
 /**
  * Read-only random access to a file through a sliding memory-mapped window, because a single
  * MappedByteBuffer is limited to 2 GiB. Reads are absolute file positions; {@link #require} must
- * succeed for a range before it is read. Replaced windows are unmapped by the GC.
+ * succeed for a range before it is read. A replaced window, and the last one at close, is unmapped at once
+ * rather than when the GC finds its buffer: until then its pages count in the process's RSS (a replay of a
+ * 2 GiB file held every 64 MiB window it had passed), and a deleted file stays allocated while mapped. Safe
+ * because no buffer of a window leaves this class: reads copy out ({@link #copy}).
  */
 final class MappedFile implements Closeable {
     static final int DEFAULT_WINDOW = 64 << 20;
@@ -48,6 +51,7 @@ final class MappedFile implements Closeable {
         if (pos < 0 || len < 0 || pos + len > size) return false;
         if (map == null || pos < base || pos + len > base + mapLen) {
             int n = (int) Math.min(size - pos, Math.max(window, len));
+            unmap();
             map = channel.map(FileChannel.MapMode.READ_ONLY, pos, n);
             map.order(order);
             base = pos;
@@ -82,7 +86,13 @@ final class MappedFile implements Closeable {
 
     @Override
     public void close() throws IOException {
-        map = null;
+        unmap();
         channel.close();
+    }
+
+    private void unmap() {
+        MappedByteBuffer old = map;
+        map = null;
+        if (old != null) Unmapper.unmap(old);
     }
 }
