@@ -4,7 +4,8 @@
 # sampled from /proc every 0.2 s: RSS also counts the pages of the journal's memory-mapped files, which grow
 # with the records written and belong to the page cache), packets/s and the evictions of the replay summary,
 # for each flood at two sizes: state is bounded when the larger one needs no more anonymous memory.
-# Generator: io.netsensor.testkit.pcap.Floods (deterministic).
+# Generator: io.netsensor.testkit.pcap.Floods (deterministic). The same floods live, through a veth and
+# `netsensor run`: benchmarks/live-floods.sh.
 #
 #   benchmarks/floods.sh [PACKETS]    (default 2000000; the small size is a quarter of it)
 #
@@ -17,8 +18,10 @@ cd "$(dirname "$0")/.."
 packets=${1:-2000000}
 work=$(mktemp -d /tmp/netsensor-floods.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-mvn -B -o -q compile -pl events,testkit >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
-mvn -B -o -q dependency:build-classpath -pl testkit -Dmdep.outputFile="$work/cp" >>"$work/build.log" 2>&1
+# One reactor build: testkit's classpath then names events/target/classes (SNAPSHOTs are not installed in ~/.m2);
+# each module writes the file, testkit last.
+mvn -B -o -q compile dependency:build-classpath -pl events,testkit -Dmdep.outputFile="$work/cp" >"$work/build.log" 2>&1 \
+  || { cat "$work/build.log" >&2; exit 1; }
 cp="testkit/target/classes:events/target/classes:$(cat "$work/cp")"
 ./netsensor --version >/dev/null # builds the agent first if needed, outside the measurements
 
@@ -26,7 +29,10 @@ printf '%-9s %9s %8s %10s %8s %9s %12s %10s %8s %10s  %s\n' flood packets second
     conn_evicted dns_evicted frag_ev det_state load
 sizes="$((packets / 4)) $packets"
 for kind in syn dns-one dns-many hosts; do # generated first: the live-test lock is held only for the replays
-  for n in $sizes; do java -cp "$cp" io.netsensor.testkit.pcap.Floods "$kind" "$work/$kind-$n.pcap" "$n"; done
+  for n in $sizes; do # dnsjava's SLF4J start-up notice to the log
+    java -cp "$cp" io.netsensor.testkit.pcap.Floods "$kind" "$work/$kind-$n.pcap" "$n" 2>>"$work/build.log" \
+      || { tail -5 "$work/build.log" >&2; exit 1; }
+  done
 done
 exec 9>>/tmp/netsensor-live.lock
 flock 9 # the same lock as `flock /tmp/netsensor-live.lock CMD`
@@ -48,8 +54,11 @@ for kind in syn dns-one dns-many hosts; do
     secs=$(sed -nE 's/.* packets in ([0-9.]+) s .*/\1/p' "$err")
     rate=$(sed -nE 's/.*\(([0-9]+) packets\/s\).*/\1/p' "$err")
     rss=$(sed -nE 's/.*Maximum resident set size \(kbytes\): ([0-9]+)/\1/p' "$err")
-    ev=$(sed -nE 's/.*evictions: connections ([0-9]+), dns queries ([0-9]+), dns tcp streams [0-9]+, fragments ([0-9]+), detector state ([0-9]+).*/\1 \2 \3 \4/p' "$err")
-    read -r c d f s <<<"${ev:-? ? ? ?}"
+    # "  evicted (tables full): N connections, N dns queries, N fragment sets, N detector keys (...)": only
+    # the non-zero counts are listed; no line at all when nothing was evicted.
+    ev=$(grep -m1 '  evicted (tables full): ' "$err" || true)
+    count() { local v; v=$(sed -nE "s/.*[:,] ([0-9]+) $1.*/\\1/p" <<<"$ev" | head -1); echo "${v:-0}"; }
+    c=$(count connections) d=$(count 'dns queries') f=$(count 'fragment sets') s=$(count 'detector keys')
     printf '%-9s %9s %8s %10s %8s %9s %12s %10s %8s %10s  %s\n' "$kind" "$n" "$secs" "$rate" "$((rss / 1024))" "$((anon / 1024))" \
         "$c" "$d" "$f" "$s" "$(cut -d' ' -f1-3 /proc/loadavg)"
     rm -f "$pcap"
