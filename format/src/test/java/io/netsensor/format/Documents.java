@@ -64,6 +64,7 @@ final class Documents {
         m.put("dns answered, attributed to a process in a container", events(true, j -> j.dns(inContainer(dnsAnswered(HOST, Attribution.RESOLVED)))));
         m.put("alert beacon, process in a container", alert(alert(DetectorKind.BEACON, HOST, null, IN_CONTAINER), "sensor-1"));
         m.put("dns response-only mDNS announcement", events(false, j -> j.dns(mdnsAnnouncement())));
+        m.put("alert beacon inside one connection", alert(inConnectionBeacon(), "sensor-1"));
         m.put("burst, host view, attributed, with names", events(true, j -> j.burst(burst(HOST, REMOTE, Attribution.RESOLVED))));
         io.netsensor.events.BurstEvent midStream = burst("2001:db8::5", "2001:db8:ffff::1", Attribution.UNKNOWN);
         midStream.flags = io.netsensor.events.BurstEvent.FIRST_IN_FLOW; // the capture began mid-connection
@@ -355,6 +356,20 @@ final class Documents {
         p.startNanos = CURL.startNanos;
         p.setStrings(CURL.user, CURL.name, CURL.executable, CURL.commandLine);
         return p;
+    }
+
+    /** A beacon whose check-ins are bursts inside one connection: its evidence names the connection. */
+    static Alert inConnectionBeacon() {
+        Alert.Draft a = alert(DetectorKind.BEACON, HOST, null, null).toDraft();
+        Map<String, Object> conn = new LinkedHashMap<>();
+        conn.put("flow_id", "feed");
+        conn.put("transport", "tcp");
+        conn.put("source_ip", HOST);
+        conn.put("source_port", 50123);
+        conn.put("destination_ip", REMOTE);
+        conn.put("destination_port", 443);
+        a.evidence.put("connection", conn);
+        return a.build();
     }
 
     static Alert alert(DetectorKind d, String hostIp, String hostMac, ProcessInfo process) {

@@ -188,4 +188,13 @@ class EventAndAlertJsonTest {
         assertThat(mid.at("/network/type").asText()).isEqualTo("ipv6");
         assertThat(mid.has("tls")).isFalse();
     }
+
+    @Test
+    void anInConnectionBeaconCarriesTheCommunityIdOfItsConnection() {
+        JsonNode alert = docs.get("alert beacon inside one connection");
+        JsonNode conn = Documents.events(false, j -> j.conn(Documents.conn(ConnEvent.Phase.END, Documents.HOST, Documents.REMOTE, Attribution.UNKNOWN)));
+        assertThat(alert.at("/network/community_id").asText()).isEqualTo(conn.at("/network/community_id").asText()).startsWith("1:");
+        assertThat(alert.at("/network/transport").asText()).isEqualTo("tcp");
+        assertThat(docs.get("alert beacon, host with process").has("network")).as("no connection in its evidence").isFalse();
+    }
 }
