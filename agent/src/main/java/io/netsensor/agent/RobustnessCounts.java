@@ -10,8 +10,9 @@ import java.util.SortedMap;
  * The counts that say how hostile the input was and what bounded state had to give up, as short summary
  * lines for `replay` and `run`'s stop report: DNS messages that did not parse (by reason), evictions
  * (connections, DNS queries and TCP streams, fragment sets, detector state), and packet times that went
- * backwards, jumped or stepped back. Only non-zero counts are shown, and a line only when one of its counts
- * is non-zero: a clean run adds nothing.
+ * backwards, jumped or stepped back; and what no detector saw because the operator said so (allowlist: by
+ * address or port, by the server's name; alerts it suppressed) or it is cloud platform infrastructure. Only
+ * non-zero counts are shown, and a line only when one of its counts is non-zero: a clean run adds nothing.
  */
 public final class RobustnessCounts {
     private RobustnessCounts() {}
@@ -39,6 +40,15 @@ public final class RobustnessCounts {
         add(time, m.sum("capture.time_jumps"), "far-off timestamps handled at the running clock");
         add(time, m.sum("capture.time_restarts"), "clock restarts (time stepped back)");
         if (!time.isEmpty()) lines.add("  packet time: " + String.join(", ", time));
+
+        List<String> suppressed = new ArrayList<>();
+        long allowlisted = m.sum("detector.engine.allowlisted_events"), byName = m.sum("detector.engine.allowlisted_by_name");
+        if (allowlisted > 0) {
+            suppressed.add(allowlisted + " events by the allowlist" + (byName > 0 ? " (" + byName + " by server name)" : ""));
+        }
+        add(suppressed, m.sum("detector.engine.allowlisted_alerts"), "alerts by the allowlist");
+        add(suppressed, m.sum("detector.engine.infrastructure_events"), "events to cloud platform endpoints");
+        if (!suppressed.isEmpty()) lines.add("  not detected on: " + String.join(", ", suppressed));
         return lines;
     }
 

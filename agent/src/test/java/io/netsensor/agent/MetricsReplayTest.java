@@ -64,7 +64,7 @@ class MetricsReplayTest {
             "detector.fanout.slow_expirations", "detector.fanout.slow_keys", "detector.relay.asymmetric_pairs",
             "detector.relay.candidate_pairs", "detector.relay.forwarded_legs", "detector.relay.pairs_overwritten",
             "detector.relay.symmetric_pairs", "detector.scan.attempts",
-            "detector.engine.allowlisted_alerts", "detector.gate.passed", "detector.gate.suppressed",
+            "detector.engine.allowlisted_alerts", "detector.engine.allowlisted_by_name", "detector.gate.passed", "detector.gate.suppressed",
             "detector.gate.evictions", "detector.errors", "detector.keys", "detector.evictions", "detector.expirations",
             "detector.alerts", "detector.beacon.updates", "detector.beacon.evaluations",
             "detector.beacon.disorder_dropped", "detector.beacon.burst_updates", "detector.beacon.series_restarted",

@@ -36,4 +36,15 @@ class RobustnessCountsTest {
                 "  evicted (tables full): 12 connections, 3 dns queries, 40 detector keys (beacon 30, dga 10)",
                 "  packet time: 5 packets earlier than the one before, 1 far-off timestamps handled at the running clock");
     }
+
+    @Test
+    void whatTheAllowlistAndKnownInfrastructureKeptFromTheDetectorsIsStated() {
+        Metrics m = new Metrics();
+        m.count("detector.engine.allowlisted_events", () -> 120);
+        m.count("detector.engine.allowlisted_by_name", () -> 90);
+        m.count("detector.engine.allowlisted_alerts", () -> 2);
+        m.count("detector.engine.infrastructure_events", () -> 0);
+        assertThat(RobustnessCounts.lines(m)).containsExactly(
+                "  not detected on: 120 events by the allowlist (90 by server name), 2 alerts by the allowlist");
+    }
 }

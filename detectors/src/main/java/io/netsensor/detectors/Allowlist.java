@@ -1,7 +1,10 @@
 package io.netsensor.detectors;
 
 import io.netsensor.events.Alert;
+import io.netsensor.events.BurstEvent;
 import io.netsensor.events.ConnEvent;
+import io.netsensor.events.ConnNames;
+import io.netsensor.events.Direction;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.IpRanges;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +18,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What the operator declared benign. Connection rules (remote CIDR, remote port) and DNS rules (query
- * name suffix) drop events before any detector sees them, without allocating. Process rules match
+ * What the operator declared benign. Connection rules (remote CIDR, remote port, and the name a
+ * connection was made to: resolved DNS name, TLS SNI, HTTP Host, under a domain suffix) and DNS rules
+ * (query name suffix) drop events before any detector sees them, without allocating. Process rules match
  * alerts, because events carry no process identity yet; once they do, the same rules apply unchanged.
  */
 public final class Allowlist {
@@ -68,12 +72,53 @@ public final class Allowlist {
 
     /** True when the query name is an allowlisted domain or below one (case-insensitive). */
     public boolean allowsDns(DnsEvent e) {
-        int len = e.qnameLen;
-        while (len > 0 && e.qname[len - 1] == '.') len--;
+        return allowsName(e.qname, e.qnameLen);
+    }
+
+    /**
+     * True when the local side opened the connection and one of the names of the server it reached (the
+     * DNS name it resolved for the address, the TLS SNI, the HTTP Host without its port) is an
+     * allowlisted domain or below one. Not for INBOUND: there the names are this host's own server's, and
+     * allowlisting them would hide what reaches it from outside.
+     */
+    public boolean allowsConnName(ConnEvent e) {
+        return e.direction != Direction.INBOUND && allowsNames(e.names);
+    }
+
+    /** As {@link #allowsConnName} for a burst inside a connection. */
+    public boolean allowsBurstName(BurstEvent e) {
+        return e.direction != Direction.INBOUND && allowsNames(e.names);
+    }
+
+    private boolean allowsNames(ConnNames n) {
+        if (domainSuffixes.length == 0) return false;
+        return allowsName(n.bytes(ConnNames.DNS), n.length(ConnNames.DNS))
+                || allowsName(n.bytes(ConnNames.SNI), n.length(ConnNames.SNI))
+                || allowsName(n.bytes(ConnNames.HTTP_HOST), withoutPort(n.bytes(ConnNames.HTTP_HOST), n.length(ConnNames.HTTP_HOST)));
+    }
+
+    private boolean allowsName(byte[] name, int len) {
+        while (len > 0 && name[len - 1] == '.') len--;
+        if (len == 0) return false;
         for (byte[] suffix : domainSuffixes) {
-            if (endsWithLabel(e.qname, len, suffix)) return true;
+            if (endsWithLabel(name, len, suffix)) return true;
         }
         return false;
+    }
+
+    /** The length of a Host header value without a ":port" (one colon, digits after it; IPv6 literals kept). */
+    private static int withoutPort(byte[] host, int len) {
+        int colon = -1;
+        for (int i = 0; i < len; i++) {
+            if (host[i] != ':') continue;
+            if (colon >= 0) return len; // a second colon: an IPv6 literal, no name to match anyway
+            colon = i;
+        }
+        if (colon < 0) return len;
+        for (int i = colon + 1; i < len; i++) {
+            if (host[i] < '0' || host[i] > '9') return len;
+        }
+        return colon;
     }
 
     private static boolean endsWithLabel(byte[] name, int len, byte[] suffix) {
@@ -96,13 +141,20 @@ public final class Allowlist {
     }
 
     /**
-     * True when the alert's process, remote port or remote address is allowlisted. Events are filtered
-     * before detectors see them; this catches state built before an allowlist change (alerts are rare, so
-     * parsing the address text here is fine).
+     * True when the alert's process, remote port, remote address or remote names (the beacon's evidence)
+     * are allowlisted. Events are filtered before detectors see them; this catches state built before an
+     * allowlist change (alerts are rare, so parsing the address text and names here is fine).
      */
     public boolean allowsAlert(Alert a) {
         if (a.process != null && allowsProcess(a.process.name, a.process.executable)) return true;
         if (a.remotePort != null && ports.get(a.remotePort & 0xFFFF)) return true;
+        if (domainSuffixes.length > 0) {
+            for (String key : NAME_EVIDENCE) {
+                if (a.evidence.get(key) instanceof String name && allowsNameText(key.equals("http_host") ? hostOnly(name) : name)) {
+                    return true;
+                }
+            }
+        }
         if (a.remoteIp != null && !cidrs.isEmpty()) {
             try {
                 long[] ip = io.netsensor.events.Ip.parse(a.remoteIp);
@@ -112,6 +164,19 @@ public final class Allowlist {
             }
         }
         return false;
+    }
+
+    /** Alert evidence keys that name the remote (see BeaconDetector). */
+    private static final String[] NAME_EVIDENCE = {"remote_name", "destination_domain", "tls_server_name", "http_host"};
+
+    private boolean allowsNameText(String name) {
+        byte[] b = name.getBytes(StandardCharsets.UTF_8);
+        return allowsName(b, b.length);
+    }
+
+    private static String hostOnly(String host) {
+        byte[] b = host.getBytes(StandardCharsets.UTF_8);
+        return new String(b, 0, withoutPort(b, b.length), StandardCharsets.UTF_8);
     }
 
     private static String baseName(String path) {

@@ -31,6 +31,8 @@ public final class DetectorEngine implements EventHandler {
     private final AlertSink gated = this::route;
     private final io.netsensor.detectors.baseline.DeviceBaseline baseline;
     private long connEvents, dnsEvents, burstEvents, allowlistedEvents, allowlistedAlerts;
+    /** Of allowlistedEvents: connections and bursts dropped for the name of the server they reached. */
+    private long allowlistedByName;
     private io.netsensor.events.BurstEvent currentBurst;
     private io.netsensor.events.IpRanges infrastructure = io.netsensor.events.IpRanges.of();
     private long infrastructureEvents;
@@ -95,6 +97,11 @@ public final class DetectorEngine implements EventHandler {
             allowlistedEvents++;
             return;
         }
+        if (allowlist.allowsBurstName(event)) {
+            allowlistedEvents++;
+            allowlistedByName++;
+            return;
+        }
         boolean localOrig = event.direction != io.netsensor.events.Direction.INBOUND;
         if (infrastructure.contains(localOrig ? event.respIpHi : event.origIpHi, localOrig ? event.respIpLo : event.origIpLo)) {
             infrastructureEvents++;
@@ -127,6 +134,11 @@ public final class DetectorEngine implements EventHandler {
         connEvents++;
         if (allowlist.allowsConn(event)) {
             allowlistedEvents++;
+            return;
+        }
+        if (allowlist.allowsConnName(event)) {
+            allowlistedEvents++;
+            allowlistedByName++;
             return;
         }
         if (infrastructure.contains(ConnView.remoteHi(event), ConnView.remoteLo(event))) {
@@ -234,7 +246,8 @@ public final class DetectorEngine implements EventHandler {
     /**
      * Registers the engine's metrics and every detector's ({@link Detector#register}): events in
      * ({@code detector.engine.conn_events}, {@code .dns_events}), allowlisted events and alerts
-     * ({@code detector.engine.allowlisted_events}, {@code .allowlisted_alerts}), the alert gate
+     * ({@code detector.engine.allowlisted_events}, {@code .allowlisted_alerts}; {@code .allowlisted_by_name}:
+     * the connections and bursts among those events dropped for their server's name), the alert gate
      * ({@code detector.gate.passed}, {@code .suppressed}, {@code .evictions}) and each detector's errors
      * ({@code detector.errors{detector=...}}). All read the engine's own fields (detector thread).
      */
@@ -245,6 +258,7 @@ public final class DetectorEngine implements EventHandler {
         m.count("detector.engine.infrastructure_events", () -> infrastructureEvents);
         m.count("detector.engine.allowlisted_events", () -> allowlistedEvents);
         m.count("detector.engine.allowlisted_alerts", () -> allowlistedAlerts);
+        m.count("detector.engine.allowlisted_by_name", () -> allowlistedByName);
         m.count("detector.gate.passed", gate::passed);
         m.count("detector.gate.suppressed", gate::suppressed);
         m.count("detector.gate.evictions", gate::evictions);

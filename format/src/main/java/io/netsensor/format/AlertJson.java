@@ -106,6 +106,13 @@ public final class AlertJson {
                 gen.writeStringField("original", ua.toString());
                 gen.writeEndObject();
             }
+            String[] flow = connectionOf(a);
+            if (flow != null) { // the connection an in-connection beacon lives in: pivot to its records and to Zeek's
+                gen.writeObjectFieldStart("network");
+                gen.writeStringField("transport", flow[0]);
+                gen.writeStringField("community_id", flow[1]);
+                gen.writeEndObject();
+            }
             gen.writeObjectFieldStart("related");
             gen.writeArrayFieldStart("ip");
             if (a.hostIp != null) gen.writeString(a.hostIp);
@@ -158,6 +165,27 @@ public final class AlertJson {
         gen.writeArrayFieldStart(field);
         for (String v : values) if (v != null) gen.writeString(v);
         gen.writeEndArray();
+    }
+
+    /**
+     * Transport and Community ID of the connection named in the evidence ({@code connection}: transport,
+     * source_ip/port, destination_ip/port, as a beacon inside a connection states it); null when none.
+     */
+    static String[] connectionOf(Alert a) {
+        if (!(a.evidence.get("connection") instanceof Map<?, ?> c)) return null;
+        if (!(c.get("transport") instanceof String t) || !(c.get("source_ip") instanceof String src)
+                || !(c.get("destination_ip") instanceof String dst) || !(c.get("source_port") instanceof Number sp)
+                || !(c.get("destination_port") instanceof Number dp)) {
+            return null;
+        }
+        int proto = t.equals("tcp") ? 6 : t.equals("udp") ? 17 : -1;
+        if (proto < 0) return null;
+        try {
+            long[] s = io.netsensor.events.Ip.parse(src), d = io.netsensor.events.Ip.parse(dst);
+            return new String[] {t, CommunityId.v1(s[0], s[1], sp.intValue(), d[0], d[1], dp.intValue(), proto)};
+        } catch (IllegalArgumentException e) {
+            return null; // evidence from another writer: no pivot rather than no alert
+        }
     }
 
     /** An evidence value as JSON: maps, lists, primitive arrays, numbers (finite doubles to 4 places), booleans, else text. */

@@ -32,6 +32,21 @@ public final class EventIds {
         return "conn-" + hex(h);
     }
 
+    /** A burst is one exchange of one flow: its flow id, index in the flow and start identify it. */
+    public static String burst(io.netsensor.events.BurstEvent e) {
+        long h = OFFSET;
+        h = mix(h, e.flowId);
+        h = mix(h, e.index);
+        h = mix(h, e.startNanos);
+        h = mix(h, e.origIpHi);
+        h = mix(h, e.origIpLo);
+        h = mix(h, e.respIpHi);
+        h = mix(h, e.respIpLo);
+        h = mix(h, ((long) e.origPort << 16) | e.respPort);
+        h = mix(h, e.transport.ianaNumber);
+        return "burst-" + hex(h);
+    }
+
     public static String dns(DnsEvent e) {
         long h = OFFSET;
         h = mix(h, e.tsNanos);

@@ -132,6 +132,66 @@ public final class EventJson implements AutoCloseable {
         }
     }
 
+    /**
+     * A request/response burst inside a connection (BURST record): its flow's endpoints, community id and
+     * {@code netsensor.flow_id} (the same as the connection records', to pivot to them), its times, packets
+     * per side, and under {@code netsensor.burst} its payload bytes per side, index in the flow and the idle
+     * time before it. @timestamp is its start (the check-in time detectors score).
+     */
+    public void burst(io.netsensor.events.BurstEvent e) {
+        try {
+            gen.writeStartObject();
+            gen.writeStringField("@timestamp", time(e.startNanos));
+            ecs(gen);
+            startEventObject(EventIds.burst(e), "netsensor.burst", "connection", "info");
+            gen.writeStringField("action", "connection_burst");
+            gen.writeStringField("start", time(e.startNanos));
+            gen.writeStringField("end", time(e.endNanos));
+            gen.writeNumberField("duration", Math.max(0, e.endNanos - e.startNanos));
+            gen.writeEndObject();
+            gen.writeObjectFieldStart("network");
+            gen.writeStringField("transport", e.transport.ecsName);
+            gen.writeStringField("direction", direction(e.direction, e.origIpHi, e.origIpLo, e.respIpHi, e.respIpLo));
+            gen.writeStringField("type", Ip.isV4(e.origIpHi, e.origIpLo) ? "ipv4" : "ipv6");
+            gen.writeStringField("community_id",
+                    CommunityId.v1(e.origIpHi, e.origIpLo, e.origPort, e.respIpHi, e.respIpLo, e.respPort, e.transport.ianaNumber));
+            gen.writeNumberField("packets", (long) e.origPkts + e.respPkts);
+            gen.writeEndObject();
+            burstEndpoint("source", e.origIpHi, e.origIpLo, e.origPort, e.origMac, e.origPkts, null);
+            burstEndpoint("destination", e.respIpHi, e.respIpLo, e.respPort, e.respMac, e.respPkts,
+                    e.names.text(io.netsensor.events.ConnNames.DNS));
+            names(e.names);
+            gen.writeObjectFieldStart("netsensor");
+            gen.writeStringField("flow_id", Long.toUnsignedString(e.flowId, 16));
+            gen.writeObjectFieldStart("burst");
+            gen.writeNumberField("index", e.index);
+            gen.writeNumberField("orig_bytes", e.origBytes);
+            gen.writeNumberField("resp_bytes", e.respBytes);
+            if (e.gapNanos >= 0) gen.writeNumberField("idle_before", e.gapNanos);
+            gen.writeStringField("flow_start", time(e.flowStartNanos));
+            gen.writeBooleanField("flow_start_seen", e.flowStartSeen());
+            gen.writeEndObject();
+            if (e.attribution != Attribution.UNKNOWN) gen.writeStringField("attribution", e.attribution.ecsName);
+            gen.writeEndObject();
+            process(e.attribution, e.pid, e.processStartNanos, e.processEntityId);
+            host();
+            endRecord(gen);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** A burst's side: payload bytes are under netsensor.burst (ECS source.bytes are IP-layer bytes on connections). */
+    private void burstEndpoint(String name, long hi, long lo, int port, long mac, long pkts, String domain) throws IOException {
+        gen.writeObjectFieldStart(name);
+        gen.writeStringField("ip", Ip.toString(hi, lo));
+        if (domain != null) gen.writeStringField("domain", domain);
+        gen.writeNumberField("port", port);
+        if (mac != 0) gen.writeStringField("mac", Mac.toString(mac));
+        gen.writeNumberField("packets", pkts);
+        gen.writeEndObject();
+    }
+
     /** ECS tls.client.server_name, url.domain and user_agent.original of a connection's names, when known. */
     private void names(io.netsensor.events.ConnNames n) throws IOException {
         String sni = n.text(io.netsensor.events.ConnNames.SNI), host = n.text(io.netsensor.events.ConnNames.HTTP_HOST),

@@ -64,6 +64,13 @@ final class Documents {
         m.put("dns answered, attributed to a process in a container", events(true, j -> j.dns(inContainer(dnsAnswered(HOST, Attribution.RESOLVED)))));
         m.put("alert beacon, process in a container", alert(alert(DetectorKind.BEACON, HOST, null, IN_CONTAINER), "sensor-1"));
         m.put("dns response-only mDNS announcement", events(false, j -> j.dns(mdnsAnnouncement())));
+        m.put("alert beacon inside one connection", alert(inConnectionBeacon(), "sensor-1"));
+        m.put("burst, host view, attributed, with names", events(true, j -> j.burst(burst(HOST, REMOTE, Attribution.RESOLVED))));
+        io.netsensor.events.BurstEvent midStream = burst("2001:db8::5", "2001:db8:ffff::1", Attribution.UNKNOWN);
+        midStream.flags = io.netsensor.events.BurstEvent.FIRST_IN_FLOW; // the capture began mid-connection
+        midStream.gapNanos = -1;
+        midStream.names.clear();
+        m.put("burst, replay, IPv6, first seen mid-connection", events(false, j -> j.burst(midStream)));
         for (DetectorKind d : DetectorKind.values()) {
             m.put("alert " + d.label + ", host with process", alert(alert(d, HOST, null, CURL), "sensor-1"));
             m.put("alert " + d.label + ", gateway LAN client", alert(alert(d, LAN_CLIENT, "02-00-5E-00-00-99", null), null));
@@ -140,6 +147,30 @@ final class Documents {
             e.processEntityId = CURL.entityId;
         }
         return e;
+    }
+
+    /** The 7th exchange of a TLS session with its names, 30 s after the previous one. */
+    static io.netsensor.events.BurstEvent burst(String orig, String resp, Attribution attribution) {
+        ConnEvent c = conn(ConnEvent.Phase.END, orig, resp, attribution);
+        io.netsensor.events.BurstEvent b = new io.netsensor.events.BurstEvent();
+        b.flowId = c.flowId;
+        b.flowStartNanos = T0;
+        b.startNanos = T0 + 180_000_000_000L;
+        b.endNanos = b.startNanos + 250_000_000L;
+        b.gapNanos = 30_000_000_000L;
+        b.transport = c.transport;
+        b.origIpHi = c.origIpHi; b.origIpLo = c.origIpLo; b.origPort = c.origPort;
+        b.respIpHi = c.respIpHi; b.respIpLo = c.respIpLo; b.respPort = c.respPort;
+        b.direction = c.direction;
+        b.origMac = c.origMac; b.respMac = c.respMac;
+        b.origBytes = 64; b.respBytes = 9000; b.origPkts = 1; b.respPkts = 7;
+        b.index = 7;
+        b.flags = io.netsensor.events.BurstEvent.FLOW_START_SEEN;
+        b.pid = c.pid; b.processStartNanos = c.processStartNanos; b.processEntityId = c.processEntityId;
+        b.attribution = attribution;
+        b.names.set(io.netsensor.events.ConnNames.DNS, "c2.example.net");
+        b.names.set(io.netsensor.events.ConnNames.SNI, "c2.example.net");
+        return b;
     }
 
     static DnsEvent dnsAnswered(String client, Attribution attribution) {
@@ -325,6 +356,20 @@ final class Documents {
         p.startNanos = CURL.startNanos;
         p.setStrings(CURL.user, CURL.name, CURL.executable, CURL.commandLine);
         return p;
+    }
+
+    /** A beacon whose check-ins are bursts inside one connection: its evidence names the connection. */
+    static Alert inConnectionBeacon() {
+        Alert.Draft a = alert(DetectorKind.BEACON, HOST, null, null).toDraft();
+        Map<String, Object> conn = new LinkedHashMap<>();
+        conn.put("flow_id", "feed");
+        conn.put("transport", "tcp");
+        conn.put("source_ip", HOST);
+        conn.put("source_port", 50123);
+        conn.put("destination_ip", REMOTE);
+        conn.put("destination_port", 443);
+        a.evidence.put("connection", conn);
+        return a.build();
     }
 
     static Alert alert(DetectorKind d, String hostIp, String hostMac, ProcessInfo process) {

@@ -155,4 +155,46 @@ class EventAndAlertJsonTest {
         JsonNode dns = docs.get("alert dns_tunnel, host with process").path("threat");
         assertThat(dns.at("/technique/subtechnique/id").toString()).isEqualTo("[\"T1583.005\",\"T1071.004\"]");
     }
+
+    @Test
+    void aBurstNamesItsConnectionDirectionTimesSizesAndNames() {
+        JsonNode b = docs.get("burst, host view, attributed, with names");
+        ConnEvent conn = Documents.conn(ConnEvent.Phase.END, Documents.HOST, Documents.REMOTE, Attribution.RESOLVED);
+        JsonNode c = Documents.events(true, j -> j.conn(conn));
+        assertThat(b.at("/event/dataset").asText()).isEqualTo("netsensor.burst");
+        assertThat(b.at("/event/action").asText()).isEqualTo("connection_burst");
+        assertThat(b.at("/event/id").asText()).startsWith("burst-");
+        // the connection it lives in: the same flow id and community id as its connection records
+        assertThat(b.at("/netsensor/flow_id").asText()).isEqualTo(c.at("/netsensor/flow_id").asText());
+        assertThat(b.at("/network/community_id").asText()).isEqualTo(c.at("/network/community_id").asText());
+        assertThat(b.at("/source/ip").asText()).isEqualTo(Documents.HOST);
+        assertThat(b.at("/destination/port").asInt()).isEqualTo(443);
+        assertThat(b.at("/network/direction").asText()).isEqualTo("egress");
+        assertThat(b.at("/@timestamp").asText()).isEqualTo(b.at("/event/start").asText());
+        assertThat(b.at("/event/duration").asLong()).isEqualTo(250_000_000L);
+        assertThat(b.at("/netsensor/burst/orig_bytes").asInt()).isEqualTo(64);
+        assertThat(b.at("/netsensor/burst/resp_bytes").asInt()).isEqualTo(9000);
+        assertThat(b.at("/netsensor/burst/index").asInt()).isEqualTo(7);
+        assertThat(b.at("/netsensor/burst/idle_before").asLong()).isEqualTo(30_000_000_000L);
+        assertThat(b.at("/netsensor/burst/flow_start_seen").asBoolean()).isTrue();
+        assertThat(b.at("/source/packets").asInt()).isEqualTo(1);
+        assertThat(b.at("/destination/packets").asInt()).isEqualTo(7);
+        assertThat(b.at("/tls/client/server_name").asText()).isEqualTo("c2.example.net");
+        assertThat(b.at("/destination/domain").asText()).isEqualTo("c2.example.net");
+        assertThat(b.at("/process/name").asText()).isEqualTo("curl");
+        JsonNode mid = docs.get("burst, replay, IPv6, first seen mid-connection");
+        assertThat(mid.at("/netsensor/burst").has("idle_before")).as("a flow's first burst has no idle time before it").isFalse();
+        assertThat(mid.at("/netsensor/burst/flow_start_seen").asBoolean()).isFalse();
+        assertThat(mid.at("/network/type").asText()).isEqualTo("ipv6");
+        assertThat(mid.has("tls")).isFalse();
+    }
+
+    @Test
+    void anInConnectionBeaconCarriesTheCommunityIdOfItsConnection() {
+        JsonNode alert = docs.get("alert beacon inside one connection");
+        JsonNode conn = Documents.events(false, j -> j.conn(Documents.conn(ConnEvent.Phase.END, Documents.HOST, Documents.REMOTE, Attribution.UNKNOWN)));
+        assertThat(alert.at("/network/community_id").asText()).isEqualTo(conn.at("/network/community_id").asText()).startsWith("1:");
+        assertThat(alert.at("/network/transport").asText()).isEqualTo("tcp");
+        assertThat(docs.get("alert beacon, host with process").has("network")).as("no connection in its evidence").isFalse();
+    }
 }

@@ -25,8 +25,9 @@ import picocli.CommandLine.Option;
 
 /** Prints the journal of a running or past agent as JSON lines. */
 @Command(name = "events", mixinStandardHelpOptions = true,
-        header = "Print the journal's records (connections, DNS, alerts).",
-        description = {"Print the records (connections, DNS, alerts) journaled by a running or past agent,",
+        header = "Print the journal's records (connections, DNS, bursts, alerts).",
+        description = {"Print the records (connections, DNS, request/response bursts inside connections, alerts)",
+                "journaled by a running or past agent,",
                 "as JSON lines (ECS) or, with --format table, one row each for a person."})
 final class EventsCommand implements Callable<Integer> {
     /**
@@ -44,7 +45,7 @@ final class EventsCommand implements Callable<Integer> {
                     + "or an RFC 3339 time (e.g. 2026-01-31T08:00:00Z).")
     Instant since;
 
-    @Option(names = "--type", paramLabel = "conn|dns|alert", description = "Only this kind of record (any case).")
+    @Option(names = "--type", paramLabel = "conn|dns|burst|alert", description = "Only this kind of record (any case).")
     String type;
 
     @Option(names = "--format", paramLabel = "json|table", defaultValue = "json",
@@ -65,8 +66,8 @@ final class EventsCommand implements Callable<Integer> {
             throw new UserError(dir + ": no journal here (expected " + dir.resolve("journal") + ")");
         }
         if (type != null) type = type.toLowerCase(java.util.Locale.ROOT);
-        if (type != null && !type.equals("conn") && !type.equals("dns") && !type.equals("alert")) {
-            throw new UserError("--type must be conn, dns or alert");
+        if (type != null && !type.equals("conn") && !type.equals("dns") && !type.equals("burst") && !type.equals("alert")) {
+            throw new UserError("--type must be conn, dns, burst or alert");
         }
         long from = since == null ? Long.MIN_VALUE : epochNanos(since);
         PrintStream stdout = System.out; // not FileDescriptor.out: tests and embedders redirect System.out
@@ -90,6 +91,11 @@ final class EventsCommand implements Callable<Integer> {
             @Override
             public void onDns(DnsEvent e) {
                 if ((type == null || type.equals("dns")) && e.tsNanos >= from) json.dns(e);
+            }
+
+            @Override
+            public void onBurst(io.netsensor.events.BurstEvent e) {
+                if ((type == null || type.equals("burst")) && e.startNanos >= from) json.burst(e);
             }
 
             @Override

@@ -54,7 +54,8 @@ final class RecordTable extends OutputStream {
             headerDone = true;
         }
         String dataset = e.at("/event/dataset").asText();
-        String kind = dataset.endsWith(".conn") ? "conn" : dataset.endsWith(".dns") ? "dns" : e.has("rule") ? "alert" : "event";
+        String kind = dataset.endsWith(".conn") ? "conn" : dataset.endsWith(".dns") ? "dns" : dataset.endsWith(".burst") ? "burst"
+                : e.has("rule") ? "alert" : "event";
         String local, remote;
         // the host view (network.direction) says which side is local; without one, the source is
         boolean inbound = e.at("/network/direction").asText().matches("ingress|inbound");
@@ -69,6 +70,13 @@ final class RecordTable extends OutputStream {
                     + e.at("/netsensor/outcome").asText(e.at("/netsensor/conn_state").asText())
                     + ", " + e.at("/source/bytes").asLong() + "/" + e.at("/destination/bytes").asLong() + " B";
             if (e.at("/event/duration").isNumber()) what += String.format(Locale.ROOT, ", %.1f s", e.at("/event/duration").asLong() / 1e9);
+        } else if (kind.equals("burst")) {
+            // "tcp #7, 64/9000 B, idle 30.0 s, flow 1a2b...": the flow id to find its connection records (netsensor.flow_id)
+            JsonNode b = e.at("/netsensor/burst");
+            what = e.at("/network/transport").asText() + " #" + b.path("index").asInt() + ", "
+                    + b.path("orig_bytes").asLong() + "/" + b.path("resp_bytes").asLong() + " B, "
+                    + (b.has("idle_before") ? String.format(Locale.ROOT, "idle %.1f s", b.path("idle_before").asLong() / 1e9) : "first seen")
+                    + ", flow " + e.at("/netsensor/flow_id").asText();
         } else if (kind.equals("dns")) {
             what = e.at("/dns/question/name").asText("?") + " " + e.at("/dns/question/type").asText("")
                     + " " + e.at("/dns/response_code").asText("(no answer)");

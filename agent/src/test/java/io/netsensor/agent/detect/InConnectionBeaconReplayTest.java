@@ -121,6 +121,52 @@ class InConnectionBeaconReplayTest {
         assertThat(end.at("/destination/domain").asText()).isEqualTo("c2.example.net");
     }
 
+    /** Explain every alert: what was seen (period, jitter, count, span, bytes, names) and the connection it lives in. */
+    @Test
+    void theInConnectionBeaconsEvidenceNamesItsConnectionAndThePattern() throws Exception {
+        Traffic t = new Traffic();
+        Random rnd = new Random(23);
+        t.dnsResolved(0, HOST, "10.0.0.1", "sync.c2.example.net", List.of(), "198.51.100.33");
+        Traffic.Session s = t.tcpOpen(1, HOST, "198.51.100.33", 8443, true);
+        s.exchange(1.1, clientHello("sync.c2.example.net"), 3000);
+        int n = 0;
+        double at = 45;
+        for (; at < 2 * 3600; at += sleep(rnd, 45, 0.3), n++) s.exchange(at, 96 + rnd.nextInt(8), 160);
+        s.close(at);
+        List<JsonNode> lines = Replays.alerts(t.write(dir.resolve("explain.pcap")), "--events");
+        List<JsonNode> beacons = Replays.of(lines, "beacon");
+        assertThat(beacons).as(Replays.describe(lines)).isNotEmpty();
+        JsonNode last = beacons.get(beacons.size() - 1);
+        JsonNode ev = last.at("/netsensor/evidence");
+        JsonNode end = lines.stream().filter(l -> "connection_end".equals(l.at("/event/action").asText())
+                && l.at("/destination/port").asInt() == 8443).findFirst().orElseThrow();
+        // the connection: its flow id (as on its CONN and BURST records), 5-tuple, Community ID, how long it was open
+        JsonNode conn = ev.path("connection");
+        assertThat(conn.path("flow_id").asText()).isEqualTo(end.at("/netsensor/flow_id").asText());
+        assertThat(conn.path("transport").asText()).isEqualTo("tcp");
+        assertThat(conn.path("source_ip").asText()).isEqualTo(HOST);
+        assertThat(conn.path("source_port").asInt()).isEqualTo(end.at("/source/port").asInt());
+        assertThat(conn.path("destination_ip").asText()).isEqualTo("198.51.100.33");
+        assertThat(conn.path("destination_port").asInt()).isEqualTo(8443);
+        assertThat(last.at("/network/community_id").asText()).isEqualTo(end.at("/network/community_id").asText());
+        assertThat(conn.path("open_minutes").asDouble()).isBetween(110.0, 121.0);
+        assertThat(conn.path("bursts").asLong()).isGreaterThanOrEqualTo(n - 2L);
+        // the pattern: period, jitter, count, span, bytes, names
+        assertThat(ev.path("pattern").asText()).isEqualTo("bursts_in_connection");
+        assertThat(ev.path("interval_median_s").asDouble()).isBetween(40.0, 50.0);
+        assertThat(ev.path("interval_relative_mad").asDouble()).isBetween(0.05, 0.4);
+        assertThat(ev.path("burst_count").asLong()).isGreaterThanOrEqualTo(n - 2L);
+        assertThat(last.at("/netsensor/count").asLong()).isGreaterThanOrEqualTo(n - 2L);
+        assertThat(ev.path("duration_minutes").asDouble()).isBetween(110.0, 121.0);
+        assertThat(ev.path("size_median_bytes").asInt()).isBetween(96, 103);
+        assertThat(ev.path("burst_response_bytes_mean").asInt()).isEqualTo(160);
+        assertThat(ev.path("remote_name").asText()).isEqualTo("sync.c2.example.net");
+        assertThat(ev.path("tls_server_name").asText()).isEqualTo("sync.c2.example.net");
+        assertThat(ev.path("destination_domain").asText()).isEqualTo("sync.c2.example.net");
+        assertThat(last.path("message").asText()).containsPattern("every ~4\\d s \\(jitter \\d+ %\\) to sync\\.c2\\.example\\.net:8443")
+                .contains("inside one connection", "tcp connection open");
+    }
+
     @Test
     void udpHeartbeatOverIpv6FromOneSocket() throws Exception {
         Traffic t = new Traffic();

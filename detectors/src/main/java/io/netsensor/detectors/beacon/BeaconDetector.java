@@ -48,7 +48,8 @@ import java.util.Map;
  * A local UDP port that talks to many peers is a P2P socket, not a beacon ({@link LocalPortPeers}).
  * Cloud platform endpoints never reach it ({@link io.netsensor.detectors.DetectorSettings#knownInfrastructure}).
  *
- * <p>Memory per series: ~450 bytes (map entry, key, state, the last names and up to 8 remote addresses;
+ * <p>Memory per series: ~490 bytes (map entry, key, state, the last names, up to 8 remote addresses and the
+ * 5-tuple of the latest connection that carried bursts;
  * name strings are shared with nothing else, ~100 bytes more when a series has all four) plus 12 bytes
  * per kept event; the ring starts at 8 slots and doubles up to {@code ringSize} (128 by default: ~2.1 KB
  * at most). With the default 20 000 series cap, at most ~45 MB, typically far less since most series
@@ -152,9 +153,11 @@ public final class BeaconDetector implements Detector {
         burstUpdates++;
         s.bursts++;
         s.burstRespBytes += Math.max(0, e.respBytes);
-        if (s.flowId != e.flowId) {
+        if (s.flowId != e.flowId || s.flowBursts == 0) {
             s.flowId = e.flowId;
             s.flowBursts = 0;
+            s.flowOrigHi = e.origIpHi; s.flowOrigLo = e.origIpLo; s.flowOrigPort = e.origPort;
+            s.flowRespHi = e.respIpHi; s.flowRespLo = e.respIpLo; s.flowRespPort = e.respPort;
         }
         s.flowStartNanos = e.flowStartNanos;
         s.flowBursts++;
@@ -398,7 +401,13 @@ public final class BeaconDetector implements Detector {
         if (k.host.executable != null) ev.put("series_executable", k.host.executable);
         if (s.bursts > 0) {
             Map<String, Object> conn = new LinkedHashMap<>();
-            conn.put("flow_id", Long.toHexString(s.flowId));
+            conn.put("flow_id", Long.toHexString(s.flowId)); // = netsensor.flow_id of its CONN and BURST records
+            // its 5-tuple (the series may span addresses and connections: this is the latest one's)
+            conn.put("transport", transport);
+            conn.put("source_ip", Ip.toString(s.flowOrigHi, s.flowOrigLo));
+            conn.put("source_port", s.flowOrigPort);
+            conn.put("destination_ip", Ip.toString(s.flowRespHi, s.flowRespLo));
+            conn.put("destination_port", s.flowRespPort);
             conn.put("start", java.time.Instant.ofEpochSecond(0, s.flowStartNanos).toString());
             conn.put("open_minutes", round((s.lastNanos - s.flowStartNanos) / 60e9, 2));
             conn.put("bursts", s.flowBursts);

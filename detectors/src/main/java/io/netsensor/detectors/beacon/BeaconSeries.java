@@ -28,9 +28,11 @@ final class BeaconSeries {
     long bursts;
     /** Remote payload bytes answered in the bursts, for the evidence. */
     long burstRespBytes;
-    /** The connection the latest burst lived in: its id, start, and bursts seen in it. */
+    /** The connection the latest burst lived in: its id, start, 5-tuple, and bursts seen in it. */
     long flowId, flowStartNanos;
     long flowBursts;
+    long flowOrigHi, flowOrigLo, flowRespHi, flowRespLo;
+    int flowOrigPort, flowRespPort;
     /** The names last seen (DNS, SNI, HTTP Host, User-Agent), the latest remote address, and how many addresses. */
     String dnsName, sni, httpHost, userAgent;
     long remoteHi, remoteLo;

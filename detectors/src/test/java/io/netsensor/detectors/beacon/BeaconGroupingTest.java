@@ -103,6 +103,9 @@ class BeaconGroupingTest {
         Map<String, Object> conn = (Map<String, Object>) last.evidence.get("connection");
         assertThat(conn.get("flow_id")).isEqualTo("4d");
         assertThat(conn.get("bursts")).isEqualTo(39L);
+        // the connection's 5-tuple, for the analyst to find it (its Community ID is computed from it on output)
+        assertThat(conn).containsEntry("transport", "tcp").containsEntry("source_ip", HOST).containsEntry("source_port", 50000)
+                .containsEntry("destination_ip", C2).containsEntry("destination_port", 8443);
     }
 
     @Test

@@ -88,6 +88,12 @@ public final class Conns {
         return this;
     }
 
+    /** A name the connection is known by: {@code name(ConnNames.SNI, "c2.example.net")}. */
+    public Conns name(int which, String value) {
+        e.names.set(which, value);
+        return this;
+    }
+
     public Conns open() {
         e.phase = ConnEvent.Phase.OPEN;
         e.endNanos = e.startNanos;
