@@ -35,7 +35,7 @@ final class EnvOverrides {
      */
     private static final Set<String> NOT_SETTINGS = Set.of("NETSENSOR_HOME", "NETSENSOR_DEBUG", "NETSENSOR_SHARED",
             "NETSENSOR_ATTRIBUTION", "NETSENSOR_ATTRIBUTION_DEBUG", "NETSENSOR_JAVA_OPTS", "NETSENSOR_BPF_DEBUG",
-            "NETSENSOR_REQUIRE_BPF", "NETSENSOR_BTF");
+            "NETSENSOR_REQUIRE_BPF", "NETSENSOR_BTF", "NETSENSOR_CDS");
     private static final Map<String, Class<? extends SinkSettings>> SINK_TYPES = Map.of("syslog", SinkSettings.Syslog.class,
             "hec", SinkSettings.Hec.class, "kafka", SinkSettings.Kafka.class, "file", SinkSettings.File.class);
 
