@@ -57,7 +57,7 @@ class RollupsAllocationTest {
         List<io.netsensor.events.TelemetryRow> rows = new ArrayList<>();
         Rollups r = new Rollups(RollupSettings.defaults(), rows::add);
         Object[] mix = mix();
-        run(r, mix, 200_000); // warm-up: keys inserted, the JIT's code in place (events stay in one interval)
+        run(r, mix, 2_000_000); // warm-up: keys inserted, the JIT's final code in place (events stay in one interval)
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long id = Thread.currentThread().getId();
         long before = mx.getThreadAllocatedBytes(id);
