@@ -1,8 +1,6 @@
 package io.netsensor.telemetry;
 
 import io.netsensor.detectors.ConnView;
-import io.netsensor.detectors.dga.DomainName;
-import io.netsensor.detectors.dga.PublicSuffixes;
 import io.netsensor.events.Attribution;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.ConnState;
@@ -10,9 +8,7 @@ import io.netsensor.events.DnsEvent;
 import io.netsensor.events.DnsWire;
 import io.netsensor.events.EventHandler;
 import io.netsensor.events.Ip;
-import io.netsensor.events.Mac;
 import io.netsensor.events.TelemetryRow;
-import io.netsensor.events.Transport;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,15 +27,24 @@ import java.util.function.Consumer;
  * <p>Connections are counted once ({@link ConnView#countOnce}); bytes and packets come from END records
  * (final counts), failures from the END state (REJ = rejected, S0/SH = no answer). A record older than the
  * open interval (journal order is nearly time order) is added to the open interval and counted as late.
+ *
+ * <p>It runs once per record on the detection thread, so a record whose key was seen before allocates nothing:
+ * keys are primitive fields ({@link RowKey}, {@link Address}) looked up by a reused probe and copied only when a
+ * row or name is new; query names and their registered domains are Strings made once per distinct name
+ * ({@link QueryNames}). Text is made when rows are emitted. Rows come out in the order their keys were first
+ * seen in the interval.
  */
 public final class Rollups implements EventHandler {
     private final RollupSettings settings;
     private final long intervalNanos;
     private final Consumer<TelemetryRow> out;
-    private final Map<ConnKey, ConnAgg> conns = new HashMap<>();
-    private final Map<DnsKey, DnsAgg> dns = new HashMap<>();
-    private final Map<Local, LinkedHashMap<String, List<String>>> names = new HashMap<>();
-    private final DomainName domainName = new DomainName();
+    private final Map<RowKey, ConnAgg> conns = new LinkedHashMap<>();
+    private final Map<RowKey, DnsAgg> dns = new LinkedHashMap<>();
+    private final Map<RowKey, LinkedHashMap<Address, List<String>>> names = new HashMap<>();
+    private final QueryNames queryNames = new QueryNames();
+    // probes, one per map, refilled from every record (never stored: maps keep copies)
+    private final RowKey connProbe = new RowKey(), dnsProbe = new RowKey(), localProbe = new RowKey();
+    private final Address addressProbe = new Address();
     private ConnAgg otherConn;
     private DnsAgg otherDns;
     private long intervalStart = Long.MIN_VALUE;
@@ -51,21 +56,14 @@ public final class Rollups implements EventHandler {
         this.out = out;
     }
 
-    /** Key of a row: the process where attribution exists, else the local host (or LAN client). */
-    private record Local(String ip, String mac, long entityId, int pid) {}
-
-    private record ConnKey(Local local, String remoteIp, int remotePort, Transport transport) {}
-
-    private record DnsKey(Local local, String domain) {}
-
     private static final class ConnAgg {
         long connections, rejected, noAnswer, bytesOut, bytesIn, packetsOut, packetsIn, first = Long.MAX_VALUE, last, folded;
     }
 
     private static final class DnsAgg {
         long queries, nxdomains, folded;
-        final Set<String> distinct = new HashSet<>();
-        final Map<String, Long> types = new LinkedHashMap<>();
+        final Set<String> distinct = new HashSet<>(); // of QueryNames' Strings: adding one seen before allocates nothing
+        final TypeCounts types = new TypeCounts();
     }
 
     @Override
@@ -73,8 +71,14 @@ public final class Rollups implements EventHandler {
         long t = e.phase == ConnEvent.Phase.END ? e.endNanos : e.startNanos;
         advance(t);
         boolean localOrig = ConnView.localIsOriginator(e);
-        Local local = localOrig ? local(e.origIpHi, e.origIpLo, e.origMac, e) : local(e.respIpHi, e.respIpLo, e.respMac, e);
-        ConnKey key = new ConnKey(local, Ip.toString(ConnView.remoteHi(e), ConnView.remoteLo(e)), ConnView.remotePort(e), e.transport);
+        // the key of a row: the process where attribution exists, else the local host (or LAN client)
+        boolean attributed = e.attribution == Attribution.RESOLVED;
+        RowKey key = localOrig ? connProbe.local(e.origIpHi, e.origIpLo, e.origMac, attributed, e.processEntityId, e.pid)
+                : connProbe.local(e.respIpHi, e.respIpLo, e.respMac, attributed, e.processEntityId, e.pid);
+        key.remoteHi = ConnView.remoteHi(e);
+        key.remoteLo = ConnView.remoteLo(e);
+        key.remotePort = ConnView.remotePort(e);
+        key.transport = e.transport;
         ConnAgg a = conns.get(key);
         if (a == null) {
             if (conns.size() >= settings.maxRows()) {
@@ -83,7 +87,7 @@ public final class Rollups implements EventHandler {
                 a.folded++; // a row that did not fit (counted per record folded; rows = distinct keys are not kept)
             } else {
                 a = new ConnAgg();
-                conns.put(key, a);
+                conns.put(key.copy(), a);
             }
         }
         if (ConnView.countOnce(e)) a.connections++;
@@ -101,22 +105,17 @@ public final class Rollups implements EventHandler {
         a.last = Math.max(a.last, Math.max(start, e.endNanos));
     }
 
-    private Local local(long hi, long lo, long mac, ConnEvent e) {
-        boolean attributed = e.attribution == Attribution.RESOLVED;
-        return new Local(Ip.toString(hi, lo), mac == 0 ? null : Mac.toString(mac), attributed ? e.processEntityId : 0,
-                attributed ? e.pid : 0);
-    }
-
     @Override
     public void onDns(DnsEvent e) {
         advance(e.tsNanos);
         boolean attributed = e.attribution == Attribution.RESOLVED;
-        Local local = new Local(Ip.toString(e.clientIpHi, e.clientIpLo), e.clientMac == 0 ? null : Mac.toString(e.clientMac),
-                attributed ? e.processEntityId : 0, attributed ? e.pid : 0);
-        String qname = e.qnameLower();
+        RowKey local = localProbe.local(e.clientIpHi, e.clientIpLo, e.clientMac, attributed, e.processEntityId, e.pid);
+        QueryNames.Name name = queryNames.of(e);
+        String qname = name.text;
         rememberNames(local, qname, e);
         if (!e.queried && qname.isEmpty()) return; // a response-only record without a question: nothing to count
-        DnsKey key = new DnsKey(local, registeredDomain(qname));
+        RowKey key = dnsProbe.localOf(local);
+        key.domain = name.domain;
         DnsAgg a = dns.get(key);
         if (a == null) {
             if (dns.size() >= settings.maxRows()) {
@@ -125,55 +124,50 @@ public final class Rollups implements EventHandler {
                 a.folded++;
             } else {
                 a = new DnsAgg();
-                dns.put(key, a);
+                dns.put(key.copy(), a);
             }
         }
         a.queries += Math.max(1, e.queryCount);
         if (e.rcode == 3) a.nxdomains++;
         if (a.distinct.size() < 10_000) a.distinct.add(qname); // bounded: a count past 10,000 names is "at least"
-        a.types.merge(Integer.toString(e.qtype), 1L, Long::sum);
+        a.types.add(e.qtype);
     }
 
     /** The names this key resolved for each address it got in answers (A and AAAA), most recent first. */
-    private void rememberNames(Local local, String qname, DnsEvent e) {
+    private void rememberNames(RowKey local, String qname, DnsEvent e) {
         if (qname.isEmpty() || e.answerCount == 0) return;
-        LinkedHashMap<String, List<String>> byAddress = names.computeIfAbsent(local, k -> new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, List<String>> eldest) {
-                return size() > settings.nameCacheSize();
-            }
-        });
+        // get, then put a copy when absent: computeIfAbsent would keep the probe (and allocate its lambda)
+        LinkedHashMap<Address, List<String>> byAddress = names.get(local);
+        if (byAddress == null) {
+            byAddress = new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Address, List<String>> eldest) {
+                    return size() > settings.nameCacheSize();
+                }
+            };
+            names.put(local.copy(), byAddress);
+        }
         for (int i = 0; i < e.answerCount; i++) {
             if ((e.answerType[i] != DnsWire.TYPE_A && e.answerType[i] != DnsWire.TYPE_AAAA)
                     || e.answerEncoding[i] != DnsEvent.RDATA_ADDRESS) continue;
-            String addr = address(e.answerData, e.answerOffset[i], e.answerLength[i]);
+            Address addr = address(e.answerData, e.answerOffset[i], e.answerLength[i]);
             if (addr == null) continue;
-            List<String> l = byAddress.computeIfAbsent(addr, k -> new ArrayList<>(2));
-            l.remove(qname);
+            List<String> l = byAddress.get(addr); // access order: a get is a use, as computeIfAbsent's was
+            if (l == null) {
+                l = new ArrayList<>(2);
+                byAddress.put(addr.copy(), l);
+            }
+            l.remove(qname); // QueryNames' String: equals is mostly ==
             l.add(0, qname);
             if (l.size() > settings.maxNames()) l.remove(l.size() - 1);
         }
     }
 
-    private static String address(byte[] d, int off, int len) {
-        if (len == 4) {
-            return (d[off] & 0xFF) + "." + (d[off + 1] & 0xFF) + "." + (d[off + 2] & 0xFF) + "." + (d[off + 3] & 0xFF);
-        }
-        if (len == 16) {
-            long hi = 0, lo = 0;
-            for (int i = 0; i < 8; i++) hi = (hi << 8) | (d[off + i] & 0xFF);
-            for (int i = 8; i < 16; i++) lo = (lo << 8) | (d[off + i] & 0xFF);
-            return Ip.toString(hi, lo);
-        }
+    /** The answer's address in the probe (A as v4-mapped, so it matches connections' remotes), null for another length. */
+    private Address address(byte[] d, int off, int len) {
+        if (len == 4) return addressProbe.set(0, Ip.v4Lo(Ip.readInt(d, off)));
+        if (len == 16) return addressProbe.set(Ip.readLong(d, off), Ip.readLong(d, off + 8));
         return null;
-    }
-
-    /** The registered domain (PSL: the label left of the public suffix, with it), or the name itself. */
-    private String registeredDomain(String qname) {
-        if (qname.isEmpty() || !domainName.parse(qname)) return qname.isEmpty() ? "." : qname;
-        int k = PublicSuffixes.get().registeredLabel(domainName);
-        if (k < 0) return qname;
-        return domainName.substring(domainName.labelStart(k), domainName.length());
     }
 
     /** Moves to the interval of event time t, emitting the finished one first. */
@@ -197,9 +191,9 @@ public final class Rollups implements EventHandler {
 
     private void emit() {
         long end = intervalStart + intervalNanos;
-        for (Map.Entry<ConnKey, ConnAgg> en : conns.entrySet()) out.accept(connRow(en.getKey(), en.getValue(), end));
+        for (Map.Entry<RowKey, ConnAgg> en : conns.entrySet()) out.accept(connRow(en.getKey(), en.getValue(), end));
         if (otherConn != null) out.accept(connRow(null, otherConn, end));
-        for (Map.Entry<DnsKey, DnsAgg> en : dns.entrySet()) out.accept(dnsRow(en.getKey(), en.getValue(), end));
+        for (Map.Entry<RowKey, DnsAgg> en : dns.entrySet()) out.accept(dnsRow(en.getKey(), en.getValue(), end));
         if (otherDns != null) out.accept(dnsRow(null, otherDns, end));
         rows += conns.size() + dns.size() + (otherConn != null ? 1 : 0) + (otherDns != null ? 1 : 0);
         folded += (otherConn != null ? otherConn.folded : 0) + (otherDns != null ? otherDns.folded : 0);
@@ -210,7 +204,7 @@ public final class Rollups implements EventHandler {
         intervals++;
     }
 
-    private TelemetryRow connRow(ConnKey k, ConnAgg a, long end) {
+    private TelemetryRow connRow(RowKey k, ConnAgg a, long end) {
         TelemetryRow.Builder b = new TelemetryRow.Builder(TelemetryRow.Kind.CONN);
         b.intervalStartNanos = intervalStart;
         b.intervalEndNanos = end;
@@ -219,12 +213,12 @@ public final class Rollups implements EventHandler {
             b.foldedRows = a.folded;
             b.transport = null;
         } else {
-            key(b, k.local());
-            b.remoteIp = k.remoteIp();
-            b.remotePort = k.remotePort();
-            b.transport = k.transport();
-            LinkedHashMap<String, List<String>> byAddr = names.get(k.local());
-            List<String> n = byAddr == null ? null : byAddr.get(k.remoteIp());
+            key(b, k);
+            b.remoteIp = k.remoteText();
+            b.remotePort = k.remotePort;
+            b.transport = k.transport;
+            LinkedHashMap<Address, List<String>> byAddr = names.get(localProbe.localOf(k));
+            List<String> n = byAddr == null ? null : byAddr.get(addressProbe.set(k.remoteHi, k.remoteLo)); // a use, in access order
             if (n != null) b.names = List.copyOf(n);
         }
         b.connections = a.connections;
@@ -239,7 +233,7 @@ public final class Rollups implements EventHandler {
         return b.build();
     }
 
-    private TelemetryRow dnsRow(DnsKey k, DnsAgg a, long end) {
+    private TelemetryRow dnsRow(RowKey k, DnsAgg a, long end) {
         TelemetryRow.Builder b = new TelemetryRow.Builder(TelemetryRow.Kind.DNS);
         b.intervalStartNanos = intervalStart;
         b.intervalEndNanos = end;
@@ -248,21 +242,21 @@ public final class Rollups implements EventHandler {
             b.other = true;
             b.foldedRows = a.folded;
         } else {
-            key(b, k.local());
-            b.domain = k.domain();
+            key(b, k);
+            b.domain = k.domain;
         }
         b.queries = a.queries;
         b.nxdomains = a.nxdomains;
         b.distinctNames = a.distinct.size();
-        b.queryTypes = a.types;
+        b.queryTypes = a.types.toMap();
         return b.build();
     }
 
-    private static void key(TelemetryRow.Builder b, Local l) {
-        b.localIp = l.ip();
-        b.localMac = l.mac();
-        b.processEntityId = l.entityId();
-        b.pid = l.pid();
+    private static void key(TelemetryRow.Builder b, RowKey k) {
+        b.localIp = k.ipText();
+        b.localMac = k.macText();
+        b.processEntityId = k.entityId;
+        b.pid = k.pid;
     }
 
     /** Rows emitted so far. */
