@@ -94,6 +94,7 @@ public final class DetectionLoop implements EventHandler, AutoCloseable {
             metrics.count("telemetry.folded_records", rollups::folded);
             metrics.count("telemetry.late_records", rollups::late);
             metrics.count("telemetry.intervals", rollups::intervals);
+            metrics.count("telemetry.name_keys_evicted", rollups::nameKeysEvicted);
         }
     }
 

@@ -10,7 +10,6 @@ import io.netsensor.events.EventHandler;
 import io.netsensor.events.Ip;
 import io.netsensor.events.TelemetryRow;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +21,8 @@ import java.util.function.Consumer;
  * Summarized telemetry: folds connection and DNS records into rows per interval of event time (see
  * {@link TelemetryRow}) and hands each finished interval's rows to {@code out}. Pure (events in, rows
  * out, event time only) and bounded: at most {@code maxRows} rows per interval and kind, the rest folded
- * into one "other" row that counts them; the names per remote address are a bounded LRU per key.
+ * into one "other" row that counts them; the names per remote address are a bounded LRU per key, and the keys
+ * that have names a bounded LRU too.
  *
  * <p>Connections are counted once ({@link ConnView#countOnce}); bytes and packets come from END records
  * (final counts), failures from the END state (REJ = rejected, S0/SH = no answer). A record older than the
@@ -40,7 +40,21 @@ public final class Rollups implements EventHandler {
     private final Consumer<TelemetryRow> out;
     private final Map<RowKey, ConnAgg> conns = new LinkedHashMap<>();
     private final Map<RowKey, DnsAgg> dns = new LinkedHashMap<>();
-    private final Map<RowKey, LinkedHashMap<Address, List<String>>> names = new HashMap<>();
+    /**
+     * Most local keys whose resolved names are kept: a gateway's LAN clients (or the processes of a busy server)
+     * come and go, and the names of the least recently resolving ones are dropped past this (counted in
+     * {@link #nameKeysEvicted()}), so a row of theirs goes out without names.
+     */
+    static final int MAX_NAME_KEYS = 4096;
+    private final Map<RowKey, LinkedHashMap<Address, List<String>>> names = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<RowKey, LinkedHashMap<Address, List<String>>> eldest) {
+            if (size() <= MAX_NAME_KEYS) return false;
+            nameKeysEvicted++;
+            return true;
+        }
+    };
+    private long nameKeysEvicted;
     private final QueryNames queryNames = new QueryNames();
     // probes, one per map, refilled from every record (never stored: maps keep copies)
     private final RowKey connProbe = new RowKey(), dnsProbe = new RowKey(), localProbe = new RowKey();
@@ -260,6 +274,11 @@ public final class Rollups implements EventHandler {
     }
 
     /** Rows emitted so far. */
+    /** Local keys whose resolved names were dropped to keep at most {@value #MAX_NAME_KEYS}. */
+    public long nameKeysEvicted() {
+        return nameKeysEvicted;
+    }
+
     public long rows() {
         return rows;
     }

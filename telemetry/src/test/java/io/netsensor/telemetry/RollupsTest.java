@@ -103,6 +103,29 @@ class RollupsTest {
     }
 
     @Test
+    void theKeysWithNamesAreBoundedTheLeastRecentlyResolvingDroppedAndCounted() {
+        Rollups r = new Rollups(RollupSettings.defaults(), rows::add);
+        int clients = Rollups.MAX_NAME_KEYS + 500; // a gateway's LAN: more clients than the names are kept for
+        for (int i = 0; i < clients; i++) {
+            r.onDns(dns(client(i), "api.example.com", 0, T0 + i, "198.51.100.7"));
+        }
+        assertThat(r.nameKeysEvicted()).isEqualTo(500);
+        r.onConn(conn(client(0), "198.51.100.7", 443, T0 + SEC, ConnEvent.Phase.OPEN, ConnState.S1)); // dropped
+        r.onConn(conn(client(clients - 1), "198.51.100.7", 443, T0 + SEC, ConnEvent.Phase.OPEN, ConnState.S1)); // kept
+        r.finish();
+        assertThat(connRow(client(0)).names).as("the oldest client's names were dropped").isNullOrEmpty();
+        assertThat(connRow(client(clients - 1)).names).containsExactly("api.example.com");
+    }
+
+    private static String client(int i) {
+        return "10.1." + (i >> 8) + "." + (i & 255);
+    }
+
+    private TelemetryRow connRow(String local) {
+        return rows.stream().filter(x -> x.kind == TelemetryRow.Kind.CONN && local.equals(x.localIp)).findFirst().orElseThrow();
+    }
+
+    @Test
     void emitsEachIntervalWhenEventTimePassesIt() {
         Rollups r = new Rollups(new RollupSettings(Duration.ofSeconds(60), 100, 4, 16), rows::add);
         for (int m = 0; m < 3; m++) {
