@@ -24,7 +24,7 @@ import org.junit.jupiter.api.AfterAll;
  * Jazzer target for {@link JournalReader}: arbitrary bytes appended as journal documents (a few per input,
  * as a newer, older or broken writer might leave them; layout: {@link FuzzRecords}), then read back. Contract: the reader never throws;
  * it consumes every document, and every one ends up in exactly one count (delivered by type, unknown type,
- * damaged, salvaged-skipped); what it delivers prints (the event's fields are valid enum values and
+ * damaged, salvaged-skipped; BURST records, type 7, among the delivered); what it delivers prints (the event's fields are valid enum values and
  * lengths). Seeds: {@code FuzzSeeds} (records EventCodec, AlertCodec and TelemetryCodec wrote); the seeds run
  * in every build, fuzzing with {@code JAZZER_FUZZ=1} (README, Fuzzing).
  */
@@ -41,6 +41,7 @@ class JournalReaderFuzzTest {
 
     private final EventHandler printing = new EventHandler() {
         @Override public void onConn(ConnEvent e) { e.toString(); }
+        @Override public void onBurst(io.netsensor.events.BurstEvent e) { e.toString(); }
         @Override public void onDns(DnsEvent e) { e.toString(); }
         @Override public void onProcess(ProcessEvent e) { e.toString(); }
         @Override public void onAlert(Alert a) { a.toString(); }
@@ -60,8 +61,8 @@ class JournalReaderFuzzTest {
     }
 
     private static long counted(JournalReader r) {
-        return r.conns() + r.dnses() + r.processes() + r.alerts() + r.telemetry() + r.unknownTypes() + r.damaged()
-                + r.salvagedSkipped();
+        return r.conns() + r.bursts() + r.dnses() + r.processes() + r.alerts() + r.telemetry() + r.unknownTypes()
+                + r.damaged() + r.salvagedSkipped();
     }
 
     private static void reopen() {
