@@ -341,6 +341,32 @@ public final class SettingsLoader {
     }
 
     /**
+     * Where a YAML syntax error is, as an editor, sed or grep count lines: by line feeds (and lone carriage
+     * returns) only. SnakeYAML counts as YAML 1.1 does, NEL, U+2028 and U+2029 breaking lines too, so its own
+     * line (a fuzzed file: line 4 of a two-line file) can point past the end; its mark's character index
+     * (code points from the start) is what is counted again here.
+     */
+    static String lineAndColumn(String text, Mark m) {
+        int index = m.getIndex();
+        if (text == null || index < 0 || index > text.codePointCount(0, text.length())) {
+            return (m.getLine() + 1) + ":" + (m.getColumn() + 1);
+        }
+        int end = text.offsetByCodePoints(0, index);
+        int line = 1, column = 1;
+        for (int i = 0; i < end; ) {
+            int cp = text.codePointAt(i);
+            i += Character.charCount(cp);
+            if (cp == '\n' || (cp == '\r' && (i >= text.length() || text.charAt(i) != '\n'))) {
+                line++;
+                column = 1;
+            } else if (cp != '\r') {
+                column++;
+            }
+        }
+        return line + ":" + column;
+    }
+
+    /**
      * The binding error as one line at its key: from the file (its position), or from the environment (the
      * variable). {@code fromTree}: bound from the YAML tree (the environment applied), whose parser knows no
      * position, so the key is found in the text again.
@@ -349,7 +375,7 @@ public final class SettingsLoader {
                                                 boolean fromTree) {
         if (e.getCause() instanceof MarkedYAMLException y) { // YAML syntax, with SnakeYAML's own position
             Mark m = y.getProblemMark();
-            String at = m == null ? file.toString() : file + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1);
+            String at = m == null ? file.toString() : file + ":" + lineAndColumn(text, m);
             return new ConfigException(at + ": not valid YAML: " + oneLine(Objects.toString(y.getProblem(), y.getMessage())), e);
         }
         ConfigException duplicate = duplicateKey(file, text, e);

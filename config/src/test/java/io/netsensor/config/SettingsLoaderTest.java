@@ -92,6 +92,8 @@ class SettingsLoaderTest {
         assertError("detectors:\n  disabled: [scan, dns]\n", ":2:20: detectors.disabled[1]: not a detector: dns (one of beacon, relay, fanout, c2_port, dns_tunnel, scan)");
         assertError("snaplen: 10\n", ":1:10: snaplen: must be between 64 and 262144, not 10");
         assertError("interface: eth0\n  bpf: x\n", ":2:6: not valid YAML: mapping values are not allowed here");
+        // U+2028/U+2029 break lines for SnakeYAML (YAML 1.1), not for an editor, sed or grep: the line is by \n
+        assertError("interface: \"a\u2028b\u2029c\"\n  bpf: x\n", ":2:3: not valid YAML: expected <block end>, but found '<block mapping start>'");
     }
 
     @Test
