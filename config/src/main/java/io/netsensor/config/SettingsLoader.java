@@ -539,7 +539,8 @@ public final class SettingsLoader {
         return b == null ? s : b.toString();
     }
 
+    /** Also NEL, U+2028 and U+2029, which SnakeYAML quotes raw and which end a line for many readers. */
     private static String oneLine(String s) {
-        return s.replaceAll("\\s+", " ").trim();
+        return s.replaceAll("[\\s\u0085\u2028\u2029]+", " ").trim();
     }
 }
