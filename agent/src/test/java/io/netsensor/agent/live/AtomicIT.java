@@ -71,6 +71,11 @@ class AtomicIT {
             assertThat(report.path("attribution").asText()).isIn("kernel", "user space");
             assertThat(report.path("duration_seconds").asDouble()).isPositive();
             assertThat(report.path("other_alerts").isArray()).isTrue();
+            // all the traffic comes from processes: any alert about it names one (the beacon's end-of-input
+            // statements named none)
+            for (JsonNode other : report.path("other_alerts")) {
+                assertThat(other.path("pid").asLong()).as("process of %s", other).isPositive();
+            }
 
             List<String> names = new ArrayList<>();
             for (JsonNode t : report.path("tests")) {
