@@ -13,7 +13,7 @@ import java.util.TreeSet;
  * The atomic run's report: a table for people, or one JSON document (`--json`) whose shape is stable:
  *
  * <pre>
- * { "schema": "netsensor.atomic/1", "passed": true, "tests_total": 4, "tests_passed": 4, "tests_failed": 0,
+ * { "schema": "netsensor.atomic/1", "passed": true, "tests_total": 7, "tests_passed": 7, "tests_failed": 0,
  *   "profile": "short-window", "attribution": "kernel", "interface": "atv1a2b3", "duration_seconds": 71.2,
  *   "tests": [ { "name", "seed_test", "technique", "description",
  *                "expected": { "signal", "detector", "min_severity" },
