@@ -2,7 +2,20 @@ package io.netsensor.agent.atomic;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netsensor.agent.EventPump;
 import io.netsensor.agent.Main;
+import io.netsensor.agent.Sensor;
+import io.netsensor.config.Settings;
+import io.netsensor.events.BurstEvent;
+import io.netsensor.events.ConnEvent;
+import io.netsensor.events.DnsEvent;
+import io.netsensor.events.EventHandler;
+import io.netsensor.events.ProcessDirectory;
+import io.netsensor.events.ProcessEvent;
+import io.netsensor.format.EventJson;
+import io.netsensor.journal.Journal;
+import io.netsensor.journal.JournalReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.lang.management.ManagementFactory;
@@ -22,14 +35,15 @@ import java.util.concurrent.TimeUnit;
 final class AgentUnderTest implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Process process;
-    private final Path stdout, stderr;
+    private final Path stdout, stderr, dataDir;
     private long readOffset;
     private final StringBuilder partial = new StringBuilder();
 
-    private AgentUnderTest(Process process, Path stdout, Path stderr) {
+    private AgentUnderTest(Process process, Path stdout, Path stderr, Path dataDir) {
         this.process = process;
         this.stdout = stdout;
         this.stderr = stderr;
+        this.dataDir = dataDir;
     }
 
     static AgentUnderTest start(AtomicNet net, String profile) throws IOException {
@@ -45,7 +59,7 @@ final class AgentUnderTest implements AutoCloseable {
         Path out = net.workDir().resolve("agent.stdout"), err = net.workDir().resolve("agent.stderr");
         Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         p.getOutputStream().close();
-        return new AgentUnderTest(p, out, err);
+        return new AgentUnderTest(p, out, err, data);
     }
 
     /** Waits until the agent captures (its "capturing on" line); fails with its own words if it exits first. */
@@ -88,6 +102,43 @@ final class AgentUnderTest implements AutoCloseable {
             String line = partial.substring(0, nl);
             partial.delete(0, nl + 1);
             if (!line.isBlank() && line.startsWith("{")) out.add(JSON.readTree(line));
+        }
+        return out;
+    }
+
+    /**
+     * The agent's BURST records (check-ins inside connections), as `netsensor events --type burst` prints
+     * them, read from its journal once it has stopped: the console printer (--events) shows connections
+     * and DNS only.
+     */
+    List<JsonNode> journaledBursts() throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        ProcessDirectory processes = new ProcessDirectory(4096);
+        EventJson json = new EventJson(buf, null, processes);
+        EventHandler bursts = new EventHandler() {
+            @Override
+            public void onConn(ConnEvent e) {}
+
+            @Override
+            public void onDns(DnsEvent e) {}
+
+            @Override
+            public void onProcess(ProcessEvent e) {
+                processes.put(e);
+            }
+
+            @Override
+            public void onBurst(BurstEvent e) {
+                json.burst(e);
+            }
+        };
+        try (Journal journal = Sensor.openJournal(new Settings(), dataDir, false); JournalReader reader = journal.reader()) {
+            EventPump.drain(reader, bursts, () -> true);
+        }
+        json.close();
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : buf.toString(StandardCharsets.UTF_8).split("\n")) {
+            if (line.startsWith("{")) out.add(JSON.readTree(line));
         }
         return out;
     }

@@ -102,12 +102,21 @@ public final class AtomicNet implements AutoCloseable {
 
     /** Waits (bounded) until something listens on address:port in namespace ns, TCP. */
     public void awaitListening(String ns, String address, int port) throws InterruptedException {
+        awaitSocket(ns, address, port, "-ltnH", "tcp");
+    }
+
+    /** Waits (bounded) until a UDP socket is bound to address:port in namespace ns. */
+    public void awaitBoundUdp(String ns, String address, int port) throws InterruptedException {
+        awaitSocket(ns, address, port, "-lunH", "udp");
+    }
+
+    private void awaitSocket(String ns, String address, int port, String ssFlags, String transport) throws InterruptedException {
         String needle = address + ":" + port + " ";
         for (int i = 0; i < 100; i++) {
-            if (Commands.exec(5, Commands.inNs(ns, "ss", "-ltnH")).output().contains(needle)) return;
+            if (Commands.exec(5, Commands.inNs(ns, "ss", ssFlags)).output().contains(needle)) return;
             TimeUnit.MILLISECONDS.sleep(50);
         }
-        throw new AtomicSetupException("nothing listens on " + address + ":" + port + " in namespace " + ns);
+        throw new AtomicSetupException("nothing listens on " + address + ":" + port + " (" + transport + ") in namespace " + ns);
     }
 
     public Path workDir() {

@@ -13,13 +13,13 @@ import java.util.TreeSet;
  * The atomic run's report: a table for people, or one JSON document (`--json`) whose shape is stable:
  *
  * <pre>
- * { "schema": "netsensor.atomic/1", "passed": true, "tests_total": 4, "tests_passed": 4, "tests_failed": 0,
+ * { "schema": "netsensor.atomic/1", "passed": true, "tests_total": 7, "tests_passed": 7, "tests_failed": 0,
  *   "profile": "short-window", "attribution": "kernel", "interface": "atv1a2b3", "duration_seconds": 71.2,
  *   "tests": [ { "name", "seed_test", "technique", "description",
  *                "expected": { "signal", "detector", "min_severity" },
- *                "traffic": { "tool", "pid", "command" },
+ *                "traffic": { "tool", "pid", "command", "pids": [ pid ] },
  *                "observed": { "connections", "outcomes": { outcome: count }, "remotes": [ "ip:port" ],
- *                              "attributed_pids": [ pid ] },
+ *                              "attributed_pids": [ pid ], "bursts", "dns_queries" },
  *                "alert": null | { "id", "detector", "severity", "message", "remote",
  *                                  "process": { "pid", "name", "executable" } },
  *                "passed", "reason" } ],
@@ -62,6 +62,9 @@ public final class AtomicReport {
             traffic.put("tool", t.tool);
             traffic.put("pid", r.pid());
             traffic.put("command", t.command());
+            // whose alerts count: the traffic process, or the check-in processes it started
+            ArrayNode trafficPids = traffic.putArray("pids");
+            r.pids().stream().sorted().forEach(trafficPids::add);
             ObjectNode obs = n.putObject("observed");
             obs.put("connections", r.connections().size());
             ObjectNode outcomes = obs.putObject("outcomes");
@@ -70,6 +73,8 @@ public final class AtomicReport {
             remotes(r).forEach(remotes::add);
             ArrayNode pids = obs.putArray("attributed_pids");
             r.connections().stream().map(Observed.Conn::pid).filter(p -> p != 0).distinct().sorted().forEach(pids::add);
+            obs.put("bursts", r.bursts().size());
+            obs.put("dns_queries", r.dnsQueries().size());
             if (r.alert() == null) {
                 n.putNull("alert");
             } else {
@@ -109,13 +114,17 @@ public final class AtomicReport {
         StringBuilder b = new StringBuilder();
         for (AtomicResult r : o.results()) {
             AtomicTest t = r.test();
-            b.append(r.passed() ? "PASS  " : "FAIL  ").append(t.name).append("  (seed test ").append(t.seedTest).append(", ")
-                    .append(t.technique).append(")\n");
+            b.append(r.passed() ? "PASS  " : "FAIL  ").append(t.name).append("  (")
+                    .append(t.seedTest > 0 ? "seed test " + t.seedTest + ", " : "").append(t.technique).append(")\n");
             b.append("  expected: ").append(t.expectedSignal).append("; ").append(t.detector).append(" alert, at least ")
                     .append(t.minSeverity.label).append('\n');
-            b.append("  traffic:  ").append(t.tool).append(" pid ").append(r.pid()).append(": ").append(t.command()).append('\n');
+            String who = r.pids().equals(java.util.Set.of(r.pid())) ? t.tool + " pid " + r.pid()
+                    : r.pids().size() + " " + t.tool + " processes started by pid " + r.pid();
+            b.append("  traffic:  ").append(who).append(": ").append(t.command()).append('\n');
             b.append("  observed: ").append(r.connections().size()).append(" connection(s) ").append(outcomes(r))
-                    .append(" to ").append(summarize(remotes(r))).append('\n');
+                    .append(" to ").append(summarize(remotes(r)))
+                    .append(r.bursts().isEmpty() ? "" : ", " + r.bursts().size() + " burst(s) inside")
+                    .append(r.dnsQueries().isEmpty() ? "" : ", " + r.dnsQueries().size() + " DNS queries").append('\n');
             Observed.AlertSeen a = r.alert();
             b.append("  alert:    ").append(a == null ? "none" : a.detector() + " " + a.severity() + ", " + a.processName()
                     + " (pid " + a.pid() + ", " + a.executable() + "): " + a.message()).append('\n');
@@ -127,11 +136,13 @@ public final class AtomicReport {
         return b.toString();
     }
 
-    /** The text of --list: name, seed test, detector, description. */
+    /** The text of --list: name, seed test ("-" when not from the seed), technique, detector, description. */
     public static String list(List<AtomicTest> tests) {
+        int width = tests.stream().mapToInt(t -> t.name.length()).max().orElse(0);
         StringBuilder b = new StringBuilder();
         for (AtomicTest t : tests) {
-            b.append(String.format("%-10s seed %d  %-9s %-8s %s%n", t.name, t.seedTest, t.technique, t.detector, t.description));
+            b.append(String.format("%-" + width + "s  seed %s  %-9s %-10s %s%n", t.name, t.seedTest > 0 ? Integer.toString(t.seedTest) : "-",
+                    t.technique, t.detector, t.description));
         }
         return b.toString();
     }

@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -74,32 +75,42 @@ public final class AtomicRun {
                 traffic.put(t, t.start(net));
                 deadline.put(t, System.nanoTime() + TimeUnit.SECONDS.toNanos(t.trafficTime().toSeconds() + GRACE_SECONDS));
             }
-            List<Observed.Conn> conns = new ArrayList<>();
+            List<Observed.Conn> records = new ArrayList<>();
             List<Observed.AlertSeen> alerts = new ArrayList<>();
+            // the pids whose alerts count, known once a test's traffic process has ended
+            Map<AtomicTest, Set<Long>> pids = new LinkedHashMap<>();
             List<AtomicTest> waiting = new ArrayList<>(tests);
             while (!waiting.isEmpty()) {
-                collect(agent.newRecords(), conns, alerts);
+                collect(agent.newRecords(), records, alerts);
                 long now = System.nanoTime();
-                waiting.removeIf(t -> now > deadline.get(t)
-                        || (!traffic.get(t).isAlive() && best(t, traffic.get(t).pid(), alerts) != null
-                            && severity(best(t, traffic.get(t).pid(), alerts)).compareTo(t.minSeverity) >= 0));
+                for (AtomicTest t : waiting) {
+                    if (!traffic.get(t).isAlive() && !pids.containsKey(t)) pids.put(t, t.trafficPids(traffic.get(t)));
+                }
+                waiting.removeIf(t -> now > deadline.get(t) || (pids.containsKey(t) && alerted(t, pids.get(t), alerts)));
                 if (!agent.alive()) throw new AtomicSetupException("the agent stopped during the tests: " + agent.stderrText().strip());
                 TimeUnit.MILLISECONDS.sleep(200);
             }
-            for (Process p : traffic.values()) {
-                if (!p.waitFor(5, TimeUnit.SECONDS)) p.destroyForcibly();
+            for (Map.Entry<AtomicTest, Process> e : traffic.entrySet()) {
+                if (!e.getValue().waitFor(5, TimeUnit.SECONDS)) e.getValue().destroyForcibly();
+                if (!pids.containsKey(e.getKey())) pids.put(e.getKey(), e.getKey().trafficPids(e.getValue()));
             }
             int exit = agent.stop(30);
-            collect(agent.newRecords(), conns, alerts);
+            collect(agent.newRecords(), records, alerts);
+            try {
+                collect(agent.journaledBursts(), records, alerts);
+            } catch (IOException | RuntimeException e) {
+                // the verdicts do not depend on it: only the report's burst counts are missing
+                log.println("netsensor atomic: could not read the bursts from the agent's journal: " + e.getMessage());
+            }
             if (exit != 0) log.println("netsensor atomic: the agent exited " + exit + " on SIGTERM");
 
             List<AtomicResult> results = new ArrayList<>();
             List<Observed.AlertSeen> other = new ArrayList<>(alerts);
             for (AtomicTest t : tests) {
-                AtomicResult r = judge(t, traffic.get(t).pid(), conns, alerts);
+                AtomicResult r = judge(t, traffic.get(t).pid(), pids.get(t), records, alerts);
                 results.add(r);
                 log.println("netsensor atomic: " + (r.passed() ? "PASS " : "FAIL ") + t.name + ": " + r.reason());
-                other.removeIf(a -> a.detector().equals(t.detector) && t.fits(a) && a.pid() == r.pid());
+                other.removeIf(a -> a.detector().equals(t.detector) && t.fits(a) && r.pids().contains(a.pid()));
             }
             return new Outcome(results, attribution, net.victimIf, net.victimNs, (System.nanoTime() - t0) / 1e9, other);
         } finally {
@@ -112,36 +123,56 @@ public final class AtomicRun {
         }
     }
 
-    private static void collect(List<JsonNode> records, List<Observed.Conn> conns, List<Observed.AlertSeen> alerts) {
-        for (JsonNode r : records) {
-            if (Observed.isAlert(r)) alerts.add(Observed.AlertSeen.of(r));
-            else if (Observed.isConn(r)) conns.add(Observed.Conn.of(r));
+    private static void collect(List<JsonNode> printed, List<Observed.Conn> records, List<Observed.AlertSeen> alerts) {
+        for (JsonNode r : printed) {
+            if (Observed.isAlert(r)) {
+                alerts.add(Observed.AlertSeen.of(r));
+            } else {
+                Observed.Conn c = Observed.record(r);
+                if (c != null) records.add(c);
+            }
         }
     }
 
-    /** The highest-severity alert of the test's detector that fits it and is attributed to its process. */
-    private static Observed.AlertSeen best(AtomicTest t, long pid, List<Observed.AlertSeen> alerts) {
-        return alerts.stream().filter(a -> a.detector().equals(t.detector) && t.fits(a) && a.pid() == pid)
+    private static boolean alerted(AtomicTest t, Set<Long> pids, List<Observed.AlertSeen> alerts) {
+        Observed.AlertSeen a = best(t, pids, alerts);
+        return a != null && severity(a).compareTo(t.minSeverity) >= 0;
+    }
+
+    /** The highest-severity alert of the test's detector that fits it and is attributed to one of its processes. */
+    private static Observed.AlertSeen best(AtomicTest t, Set<Long> pids, List<Observed.AlertSeen> alerts) {
+        return alerts.stream().filter(a -> a.detector().equals(t.detector) && t.fits(a) && pids.contains(a.pid()))
                 .max(Comparator.comparing(AtomicRun::severity)).orElse(null);
     }
 
-    static AtomicResult judge(AtomicTest t, long pid, List<Observed.Conn> conns, List<Observed.AlertSeen> alerts) {
-        List<Observed.Conn> mine = conns.stream().filter(c -> c.isEnd() && t.observes(c)).toList();
-        Observed.AlertSeen alert = best(t, pid, alerts);
+    /** As below, for a test whose only traffic process is the one it started. */
+    static AtomicResult judge(AtomicTest t, long pid, List<Observed.Conn> records, List<Observed.AlertSeen> alerts) {
+        return judge(t, pid, Set.of(pid), records, alerts);
+    }
+
+    static AtomicResult judge(AtomicTest t, long pid, Set<Long> pids, List<Observed.Conn> records, List<Observed.AlertSeen> alerts) {
+        List<Observed.Conn> mine = records.stream().filter(c -> c.isEnd() && t.observes(c)).toList();
+        List<Observed.Conn> bursts = records.stream().filter(c -> c.isBurst() && t.observes(c)).toList();
+        List<Observed.Conn> dns = records.stream().filter(c -> c.isDns() && t.observes(c)).toList();
+        String seen = mine.size() + " connection record(s)" + (bursts.isEmpty() ? "" : ", " + bursts.size() + " burst(s) inside")
+                + (dns.isEmpty() ? "" : ", " + dns.size() + " DNS quer" + (dns.size() == 1 ? "y" : "ies"));
+        Observed.AlertSeen alert = best(t, pids, alerts);
         if (alert != null) {
             boolean ok = severity(alert).compareTo(t.minSeverity) >= 0;
-            String who = alert.processName() + " (pid " + pid + ")";
-            return new AtomicResult(t, pid, mine, alert, ok, ok
-                    ? t.detector + " " + alert.severity() + " alert attributed to " + who + "; " + mine.size() + " connection record(s)"
+            String who = alert.processName() + " (pid " + alert.pid()
+                    + (pids.size() > 1 ? ", one of the test's " + pids.size() + " " + t.tool + " processes" : "") + ")";
+            return new AtomicResult(t, pid, pids, mine, bursts, dns, alert, ok, ok
+                    ? t.detector + " " + alert.severity() + " alert attributed to " + who + "; " + seen
                     : t.detector + " alert attributed to " + who + " is " + alert.severity() + ", expected at least " + t.minSeverity.label);
         }
         Observed.AlertSeen elsewhere = alerts.stream().filter(a -> a.detector().equals(t.detector) && t.fits(a)).findFirst().orElse(null);
+        String theirs = pids.size() > 1 ? "one of the test's " + pids.size() + " " + t.tool + " processes" : "the test's " + t.tool + " (pid " + pid + ")";
         String reason = elsewhere != null
                 ? t.detector + " alert raised but attributed to " + (elsewhere.pid() == 0 ? "no process" : "pid " + elsewhere.pid())
-                        + ", not the test's " + t.tool + " (pid " + pid + ")"
-                : mine.isEmpty() ? "no " + t.detector + " alert, and no connection record of the test's traffic"
-                : "no " + t.detector + " alert within " + (t.trafficTime().toSeconds() + GRACE_SECONDS) + " s; " + mine.size() + " connection record(s) seen";
-        return new AtomicResult(t, pid, mine, null, false, reason);
+                        + ", not " + theirs
+                : mine.isEmpty() && bursts.isEmpty() && dns.isEmpty() ? "no " + t.detector + " alert, and no connection record of the test's traffic"
+                : "no " + t.detector + " alert within " + (t.trafficTime().toSeconds() + GRACE_SECONDS) + " s; " + seen + " seen";
+        return new AtomicResult(t, pid, pids, mine, bursts, dns, null, false, reason);
     }
 
     static Severity severity(Observed.AlertSeen a) {

@@ -3,6 +3,7 @@ package io.netsensor.agent.atomic;
 import io.netsensor.events.Severity;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * One atomic test: real traffic from a real process in the victim namespace, and the alert the agent
@@ -56,5 +57,13 @@ public abstract class AtomicTest {
     /** Whether an alert is this test's (beyond the detector and pid, which the harness checks): e.g. its remote. */
     public boolean fits(Observed.AlertSeen a) {
         return true;
+    }
+
+    /**
+     * The pids whose alerts count as this test's, asked once the traffic process has ended: that process
+     * alone, unless the test makes each check-in from a new process it starts (then those processes').
+     */
+    public Set<Long> trafficPids(Process traffic) throws IOException {
+        return Set.of(traffic.pid());
     }
 }

@@ -7,9 +7,14 @@ import java.util.List;
 public final class AtomicTests {
     private AtomicTests() {}
 
-    /** Every test: the seed's four (T1583.005 botnet), by seed test number. */
+    /**
+     * Every test: the seed's four (T1583.005 botnet), by seed test number, then the detection-depth
+     * behaviours the seed has none for (check-ins inside one connection, a DNS tunnel, a new process per
+     * check-in).
+     */
     public static List<AtomicTest> all() {
-        return List.of(new BeaconTest(), new RelayTest(), new IrcPortTest(), new SpreaderTest());
+        return List.of(new BeaconTest(), new RelayTest(), new IrcPortTest(), new SpreaderTest(),
+                new InConnectionBeaconTest(), new DnsTunnelTest(), new NewProcessBeaconTest());
     }
 
     /** The tests of these names, in catalogue order; an unknown name is an error naming the known ones. */

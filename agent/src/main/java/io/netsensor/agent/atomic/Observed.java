@@ -6,11 +6,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 public final class Observed {
     private Observed() {}
 
-    /** A connection record (netsensor.conn), OPEN or END phase. */
+    /**
+     * A connection record (netsensor.conn), OPEN or END phase, or a record of what happened inside one:
+     * phase "burst" (netsensor.burst, a request/response exchange in a long-lived connection) or "dns"
+     * (netsensor.dns, one query and its answer). All name the connection's endpoints, which is what tests
+     * pick their traffic by.
+     */
     public record Conn(String phase, String direction, String transport, String sourceIp, int sourcePort,
                        String destinationIp, int destinationPort, String outcome, long pid, String processName) {
         static Conn of(JsonNode e) {
-            return new Conn(e.at("/netsensor/phase").asText(), e.at("/network/direction").asText(),
+            return of(e, e.at("/netsensor/phase").asText());
+        }
+
+        private static Conn of(JsonNode e, String phase) {
+            return new Conn(phase, e.at("/network/direction").asText(),
                     e.at("/network/transport").asText(), e.at("/source/ip").asText(), e.at("/source/port").asInt(),
                     e.at("/destination/ip").asText(), e.at("/destination/port").asInt(),
                     e.at("/netsensor/outcome").asText(), e.at("/process/pid").asLong(0), text(e.at("/process/name")));
@@ -19,6 +28,14 @@ public final class Observed {
         /** One line per connection: its END record (OPEN is only the handshake of the same flow). */
         boolean isEnd() {
             return "end".equals(phase);
+        }
+
+        boolean isBurst() {
+            return "burst".equals(phase);
+        }
+
+        boolean isDns() {
+            return "dns".equals(phase);
         }
     }
 
@@ -34,8 +51,14 @@ public final class Observed {
         }
     }
 
-    static boolean isConn(JsonNode e) {
-        return "netsensor.conn".equals(e.at("/event/dataset").asText());
+    /** A connection, burst or DNS record as a {@link Conn}; null for any other record. */
+    static Conn record(JsonNode e) {
+        return switch (e.at("/event/dataset").asText()) {
+            case "netsensor.conn" -> Conn.of(e);
+            case "netsensor.burst" -> Conn.of(e, "burst");
+            case "netsensor.dns" -> Conn.of(e, "dns");
+            default -> null;
+        };
     }
 
     static boolean isAlert(JsonNode e) {

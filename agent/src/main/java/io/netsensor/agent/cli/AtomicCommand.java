@@ -11,12 +11,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** `netsensor atomic`: proves the detectors fire on real traffic, the seed's atomic tests in a private test network. */
+/**
+ * `netsensor atomic`: proves the detectors fire on real traffic, the seed's atomic tests and the detection-depth
+ * ones (in-connection beacon, DNS tunnel, a new process per check-in) in a private test network.
+ */
 @Command(name = "atomic", mixinStandardHelpOptions = true,
         header = "Run atomic detection tests: real traffic in test namespaces, the real agent capturing live.",
         description = {"Creates two network namespaces joined by a veth pair (a victim host and a fake internet holding",
                 "the seed's addresses, 203.0.113.0/24 and 8.8.8.8; no route out), runs the agent in the victim namespace",
-                "under the short-window profile, and makes each test's traffic from a real process (bash, perl, nc).",
+                "under the short-window profile, and makes each test's traffic from a real process (bash, perl, nc): the seed's",
+                "four (beacon, relay, IRC port, spreader), check-ins inside one connection, a DNS tunnel, and a beacon",
+                "made by a new process per check-in.",
                 "Each test passes when its detector alerts at its severity, attributed to that process.",
                 "Needs root. Exit 0 when every test passes, 1 when one fails, 2 on a usage or setup error."})
 public final class AtomicCommand implements Callable<Integer> {

@@ -35,6 +35,59 @@ class AtomicJudgeTest {
     }
 
     @Test
+    void aTestOfANewProcessPerCheckInPassesWithAnAlertOfOneOfThoseProcesses() {
+        AtomicTest t = AtomicTests.named(List.of("new-process-beacon")).get(0);
+        Observed.Conn c = new Observed.Conn("end", "outbound", "tcp", AtomicNet.VICTIM_IP, 40001, "203.0.113.40", 8443,
+                "established", 101, "nc");
+        Observed.AlertSeen a = new Observed.AlertSeen("beacon-1", "beacon", "Low", "periodic tcp connections", "203.0.113.40",
+                8443, 102, "nc", "/usr/bin/nc.openbsd");
+        AtomicResult r = AtomicRun.judge(t, 100, java.util.Set.of(101L, 102L), List.of(c), List.of(a));
+        assertThat(r.passed()).as(r.reason()).isTrue();
+        assertThat(r.reason()).contains("nc (pid 102, one of the test's 2 nc processes)");
+        // an nc that is not one the loop started is not the test's
+        AtomicResult driver = AtomicRun.judge(t, 100, java.util.Set.of(101L, 103L), List.of(c), List.of(a));
+        assertThat(driver.passed()).isFalse();
+        assertThat(driver.reason()).contains("attributed to pid 102, not one of the test's");
+    }
+
+    @Test
+    void theInConnectionBeaconNeedsTheAlertOfCheckInsInsideAConnectionAndCountsItsBursts() {
+        AtomicTest t = AtomicTests.named(List.of("in-connection-beacon")).get(0);
+        Observed.Conn conn = new Observed.Conn("end", "outbound", "tcp", AtomicNet.VICTIM_IP, 40002, "203.0.113.30", 9443,
+                "established", 7, "bash");
+        Observed.Conn burst = new Observed.Conn("burst", "outbound", "tcp", AtomicNet.VICTIM_IP, 40002, "203.0.113.30", 9443,
+                "", 7, "bash");
+        Observed.AlertSeen inside = new Observed.AlertSeen("beacon-2", "beacon", "Low",
+                "periodic check-ins inside one connection every ~3 s", "203.0.113.30", 9443, 7, "bash", "/usr/bin/bash");
+        Observed.AlertSeen starts = new Observed.AlertSeen("beacon-3", "beacon", "Low",
+                "periodic tcp connections every ~3 s", "203.0.113.30", 9443, 7, "bash", "/usr/bin/bash");
+        AtomicResult r = AtomicRun.judge(t, 7, List.of(conn, burst, burst), List.of(inside));
+        assertThat(r.passed()).isTrue();
+        assertThat(r.connections()).hasSize(1);
+        assertThat(r.bursts()).hasSize(2);
+        assertThat(r.reason()).contains("1 connection record(s), 2 burst(s) inside");
+        assertThat(AtomicRun.judge(t, 7, List.of(conn), List.of(starts)).passed()).isFalse();
+    }
+
+    @Test
+    void theDnsTunnelCountsItsQueriesAndNeedsItsZone() {
+        AtomicTest t = AtomicTests.named(List.of("dns-tunnel")).get(0);
+        Observed.Conn q = new Observed.Conn("dns", "outbound", "udp", AtomicNet.VICTIM_IP, 40003, "8.8.8.8", 53, "", 9, "perl");
+        Observed.AlertSeen mine = new Observed.AlertSeen("dns_tunnel-1", "dns_tunnel", "Critical",
+                "DNS tunnel: 30 distinct names under c2-tunnel.net in 10 min", null, null, 9, "perl", "/usr/bin/perl");
+        Observed.AlertSeen other = new Observed.AlertSeen("dns_tunnel-2", "dns_tunnel", "Critical",
+                "DNS tunnel: 30 distinct names under example.org in 10 min", null, null, 9, "perl", "/usr/bin/perl");
+        AtomicResult r = AtomicRun.judge(t, 9, List.of(q, q, q), List.of(mine));
+        assertThat(r.passed()).isTrue();
+        assertThat(r.dnsQueries()).hasSize(3);
+        assertThat(r.reason()).contains("3 DNS queries");
+        assertThat(AtomicRun.judge(t, 9, List.of(q), List.of(other)).passed()).isFalse();
+        Observed.AlertSeen medium = new Observed.AlertSeen("dns_tunnel-1", "dns_tunnel", "Medium", mine.message(), null, null, 9,
+                "perl", "/usr/bin/perl");
+        assertThat(AtomicRun.judge(t, 9, List.of(q), List.of(medium)).reason()).contains("expected at least High");
+    }
+
+    @Test
     void keepsTheHighestSeverityStep() {
         AtomicResult r = AtomicRun.judge(irc, 42, List.of(conn), List.of(alert("c2_port", "Medium", "203.0.113.66", 6667, 42),
                 alert("c2_port", "High", "203.0.113.66", 6667, 42)));
@@ -56,6 +109,9 @@ class AtomicJudgeTest {
         JsonNode t = j.at("/tests/0");
         assertThat(t.path("expected").path("min_severity").asText()).isEqualTo("High");
         assertThat(t.path("traffic").path("pid").asLong()).isEqualTo(42);
+        assertThat(t.at("/traffic/pids/0").asLong()).isEqualTo(42);
+        assertThat(t.at("/observed/bursts").asInt()).isZero();
+        assertThat(t.at("/observed/dns_queries").asInt()).isZero();
         assertThat(t.at("/observed/outcomes/established").asInt()).isEqualTo(1);
         assertThat(t.at("/observed/remotes/0").asText()).isEqualTo("203.0.113.66:6667");
         assertThat(t.at("/alert/process/executable").asText()).isEqualTo("/usr/bin/nc.openbsd");
@@ -68,6 +124,6 @@ class AtomicJudgeTest {
     @Test
     void unknownTestNamesAreRefusedWithTheKnownOnes() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> AtomicTests.named(List.of("nope")))
-                .hasMessageContaining("c2-beacon, orb-relay, irc-port, spreader");
+                .hasMessageContaining("c2-beacon, orb-relay, irc-port, spreader, in-connection-beacon, dns-tunnel, new-process-beacon");
     }
 }

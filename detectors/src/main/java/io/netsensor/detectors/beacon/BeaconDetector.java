@@ -48,8 +48,8 @@ import java.util.Map;
  * A local UDP port that talks to many peers is a P2P socket, not a beacon ({@link LocalPortPeers}).
  * Cloud platform endpoints never reach it ({@link io.netsensor.detectors.DetectorSettings#knownInfrastructure}).
  *
- * <p>Memory per series: ~490 bytes (map entry, key, state, the last names, up to 8 remote addresses and the
- * 5-tuple of the latest connection that carried bursts;
+ * <p>Memory per series: ~510 bytes (map entry, key, state, the last names, up to 8 remote addresses, the
+ * 5-tuple of the latest connection that carried bursts and the process of the latest attributed check-in;
  * name strings are shared with nothing else, ~100 bytes more when a series has all four) plus 12 bytes
  * per kept event; the ring starts at 8 slots and doubles up to {@code ringSize} (128 by default: ~2.1 KB
  * at most). With the default 20 000 series cap, at most ~45 MB, typically far less since most series
@@ -129,7 +129,8 @@ public final class BeaconDetector implements Detector {
         long t = ConnView.time(e);
         if (e.transport == Transport.UDP && p2p(e.origIpHi, e.origIpLo, e.origPort, e.respIpHi, e.respIpLo, e.respPort, t)) return;
         ConnView.local(e, probe.host);
-        BeaconSeries s = series(out, t, e.respIpHi, e.respIpLo, port, e.transport, e.attribution, e.processEntityId, e.names);
+        BeaconSeries s = series(out, t, e.respIpHi, e.respIpLo, port, e.transport, e.attribution, e.pid, e.processStartNanos,
+                e.processEntityId, e.names);
         if (s == null) return;
         int size = (int) Math.min(Integer.MAX_VALUE, Math.max(0, e.origBytes));
         add(s, t, size, out);
@@ -148,7 +149,8 @@ public final class BeaconDetector implements Detector {
         if ((e.transport == Transport.UDP ? ignoredUdp : ignoredTcp).get(port & 0xFFFF)) return;
         if (e.transport == Transport.UDP && p2p(e.origIpHi, e.origIpLo, e.origPort, e.respIpHi, e.respIpLo, e.respPort, e.startNanos)) return;
         probe.host.set(e.origIpHi, e.origIpLo, e.origMac);
-        BeaconSeries s = series(out, e.startNanos, e.respIpHi, e.respIpLo, port, e.transport, e.attribution, e.processEntityId, e.names);
+        BeaconSeries s = series(out, e.startNanos, e.respIpHi, e.respIpLo, port, e.transport, e.attribution, e.pid,
+                e.processStartNanos, e.processEntityId, e.names);
         if (s == null) return;
         burstUpdates++;
         s.bursts++;
@@ -187,7 +189,7 @@ public final class BeaconDetector implements Detector {
      * the connection has one (a C2 name rotating its addresses is one series), else its address.
      */
     private BeaconSeries series(AlertSink out, long t, long remoteHi, long remoteLo, int port, Transport transport,
-                                Attribution attribution, long entityId, ConnNames names) {
+                                Attribution attribution, int pid, long processStart, long entityId, ConnNames names) {
         if (t > watermark) watermark = t;
         sink = out;
         probe.host.setProcess(0, 0, null);
@@ -215,6 +217,11 @@ public final class BeaconDetector implements Detector {
         }
         updates++;
         s.address(remoteHi, remoteLo);
+        if (attribution == Attribution.RESOLVED) {
+            s.pid = pid;
+            s.processStartNanos = processStart;
+            s.processEntityId = entityId;
+        }
         String v;
         if ((v = names.text(ConnNames.DNS)) != null) s.dnsName = v;
         if ((v = names.text(ConnNames.SNI)) != null) s.sni = v;
@@ -360,6 +367,13 @@ public final class BeaconDetector implements Detector {
         a.remoteIp = k.remoteIpText();
         a.id = AlertIds.of(a);
         a.remoteIp = Ip.toString(s.remoteHi, s.remoteLo);
+        // the process of the series' latest attributed check-in: an alert raised at the end of input or when
+        // the series expires is raised while no record, or another series' record, is being handled. Set
+        // after the id: a series keyed by executable is one finding whichever of its processes checked in last
+        if (s.pid != 0 || s.processEntityId != 0) {
+            ProcessInfo p = processes.find(s.processEntityId);
+            a.process = p != null ? p : ProcessInfo.identityOnly(s.processEntityId, s.pid, s.processStartNanos);
+        }
         ev.put("transport", transport);
         ev.put("path", fastPath ? "fast_regular" : slowPath ? "slow_regular" : "seed");
         ev.put("pattern", inConnection ? "bursts_in_connection" : "connections");

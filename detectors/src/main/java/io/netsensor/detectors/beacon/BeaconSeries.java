@@ -39,6 +39,9 @@ final class BeaconSeries {
     final long[] addressLo = new long[MAX_ADDRESSES], addressHi = new long[MAX_ADDRESSES];
     int addresses;
     static final int MAX_ADDRESSES = 8;
+    /** The process of the latest attributed check-in (pid 0 and entity 0: none), named by the series' alerts. */
+    int pid;
+    long processStartNanos, processEntityId;
     /** Start of the series when it began again after its key went quiet (0: the key's first series). */
     long episode;
     /** Score needed and path at the alert (for progress updates). */

@@ -50,6 +50,43 @@ class BeaconGroupingTest {
         assertThat(last.count).isEqualTo(31);
         assertThat(last.evidence.get("series_executable")).isEqualTo("/usr/bin/nc.openbsd");
         assertThat(last.evidence.get(AlertGate.PROGRESS)).isEqualTo(true);
+        // raised by finish(), with no record being handled: it names the latest check-in's process itself
+        assertThat(last.process).isNotNull();
+        assertThat(last.process.pid).isEqualTo(4030);
+        assertThat(last.process.executable).isEqualTo("/usr/bin/nc.openbsd");
+        assertThat(sink.alerts.get(0).process.pid).as("the first alert: the check-in that made it").isBetween(4000, 4030);
+    }
+
+    /**
+     * A series that ends because another record's time passed its idle expiry states its final count while
+     * that other record is handled: the statement must name the series' process, not the other record's.
+     */
+    @Test
+    void anAlertRaisedWhileAnotherProcesssRecordIsHandledNamesItsOwnSeriesProcess() {
+        BeaconDetector d = new BeaconDetector(DetectorSettings.shortWindow().beacon);
+        Map<Long, ProcessInfo> processes = Map.of(
+                1L, new ProcessInfo(1, 10, 1, 0, T0, "implant", "/tmp/implant", "implant", "root"),
+                2L, new ProcessInfo(2, 11, 1, 0, T0, "curl", "/usr/bin/curl", "curl", "root"));
+        d.setProcessLookup(processes::get);
+        CollectingSink sink = new CollectingSink();
+        for (int i = 0; i < 30; i++) d.onConn(attributed(Conns.out(HOST, C2, 4444).at(T0 + i * 3 * SEC).bytes(12).build(), 10, 1), sink);
+        int before = sink.alerts.size();
+        assertThat(before).isPositive();
+        // 11 min later (the short-window idle expiry is 10): curl's connection elsewhere ends the implant's series
+        d.onConn(attributed(Conns.out(HOST, "198.51.100.99", 8000).at(T0 + 90 * SEC + 11 * 60 * SEC).bytes(12).build(), 11, 2), sink);
+        assertThat(sink.alerts).hasSizeGreaterThan(before);
+        Alert ended = sink.alerts.get(sink.alerts.size() - 1);
+        assertThat(ended.count).isEqualTo(30);
+        assertThat(ended.process.pid).isEqualTo(10);
+        assertThat(ended.process.executable).isEqualTo("/tmp/implant");
+    }
+
+    private static ConnEvent attributed(ConnEvent e, int pid, long entity) {
+        e.attribution = Attribution.RESOLVED;
+        e.pid = pid;
+        e.processStartNanos = T0;
+        e.processEntityId = entity;
+        return e;
     }
 
     @Test
