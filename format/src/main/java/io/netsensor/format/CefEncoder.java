@@ -3,7 +3,9 @@ package io.netsensor.format;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.netsensor.events.Alert;
 import io.netsensor.events.Attribution;
+import io.netsensor.events.BurstEvent;
 import io.netsensor.events.ConnEvent;
+import io.netsensor.events.ConnNames;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.Ip;
 import io.netsensor.events.Mac;
@@ -31,8 +33,9 @@ import java.util.stream.Collectors;
  * {@code dst}/{@code dpt} (IPv4; IPv6 addresses in {@code c6a2}/{@code c6a3} "Source/Destination IPv6
  * Address", as the spec's src/dst are IPv4), {@code smac}/{@code dmac}, {@code proto}, {@code in}/{@code out}
  * (bytes), {@code start}/{@code end}, {@code deviceDirection} (0 inbound, 1 outbound), {@code act},
- * {@code outcome}, {@code suser}, {@code sproc}, {@code spid}, {@code msg}, {@code cat}, and labelled custom
- * fields: cs1 the id (alertId, flowId, dnsId), cs2 the detector (alerts) or the communityId, cs3 the
+ * {@code outcome}, {@code suser}, {@code sproc}, {@code spid}, {@code msg}, {@code cat}, {@code dhost} and
+ * {@code requestClientApplication} (a burst's destination name and User-Agent), and labelled custom
+ * fields: cs1 the id (alertId, flowId of connections and bursts, dnsId), cs2 the detector (alerts) or the communityId, cs3 the
  * processEntityId, cs4-cs6 per kind (see the README's table), cn1 the count, cfp1 the alert's score,
  * flexString1 the process's command line.
  */
@@ -116,6 +119,43 @@ public final class CefEncoder {
         attributed(l, e.attribution, e.processEntityId, e.pid);
         l.custom("cs4", "history", e.historyString());
         l.custom("cs5", "connState", e.state.name());
+        return l.toString();
+    }
+
+    /**
+     * A burst: class {@code burst}, named by its index and endpoints; {@code out}/{@code in} are its payload
+     * bytes each way (a connection's are IP bytes), cn1 its index, cn2 the idle time before it (ms; absent on
+     * a flow's first), cn3 its payload packets, cs1 its flow's id (as on the connection's lines).
+     */
+    public String burst(BurstEvent e) {
+        String proto = e.transport.ecsName.toUpperCase();
+        String orig = Ip.toString(e.origIpHi, e.origIpLo), resp = Ip.toString(e.respIpHi, e.respIpLo);
+        Line l = new Line("burst", "burst #" + e.index + " " + proto + " " + orig + ":" + e.origPort + " to " + resp + ":" + e.respPort, 1);
+        l.add("rt", OcsfEncoder.ms(e.startNanos));
+        l.add("dvchost", ctx.hostName());
+        l.add("cat", "burst");
+        address(l, true, orig);
+        l.add("spt", e.origPort);
+        l.add("smac", cefMac(Mac.toString(e.origMac)));
+        address(l, false, resp);
+        l.add("dpt", e.respPort);
+        l.add("dmac", cefMac(Mac.toString(e.respMac)));
+        l.add("dhost", e.names.text(ConnNames.DNS));
+        l.add("proto", proto);
+        l.add("out", e.origBytes);
+        l.add("in", e.respBytes);
+        l.add("start", OcsfEncoder.ms(e.startNanos));
+        l.add("end", OcsfEncoder.ms(e.endNanos));
+        l.add("deviceDirection", LocalSide.originatorIsLocal(e, ctx.hostAddresses()) ? 1 : 0);
+        l.add("requestClientApplication", e.names.text(ConnNames.USER_AGENT));
+        l.custom("cs1", "flowId", Long.toUnsignedString(e.flowId, 16));
+        l.custom("cs2", "communityId", EventJson.communityId(e));
+        attributed(l, e.attribution, e.processEntityId, e.pid);
+        l.custom("cs4", "serverName", e.names.text(ConnNames.SNI));
+        l.custom("cs5", "httpHost", e.names.text(ConnNames.HTTP_HOST));
+        l.custom("cn1", "burstIndex", e.index);
+        l.custom("cn2", "idleBeforeMs", e.gapNanos >= 0 ? e.gapNanos / 1_000_000 : null);
+        l.custom("cn3", "packets", (long) e.origPkts + e.respPkts);
         return l.toString();
     }
 
@@ -207,6 +247,11 @@ public final class CefEncoder {
             @Override
             public byte[] dns(DnsEvent e) {
                 return CefEncoder.this.dns(e).getBytes(StandardCharsets.UTF_8);
+            }
+
+            @Override
+            public byte[] burst(BurstEvent e) {
+                return CefEncoder.this.burst(e).getBytes(StandardCharsets.UTF_8);
             }
 
             @Override

@@ -153,8 +153,7 @@ public final class EventJson implements AutoCloseable {
             gen.writeStringField("transport", e.transport.ecsName);
             gen.writeStringField("direction", direction(e.direction, e.origIpHi, e.origIpLo, e.respIpHi, e.respIpLo));
             gen.writeStringField("type", Ip.isV4(e.origIpHi, e.origIpLo) ? "ipv4" : "ipv6");
-            gen.writeStringField("community_id",
-                    CommunityId.v1(e.origIpHi, e.origIpLo, e.origPort, e.respIpHi, e.respIpLo, e.respPort, e.transport.ianaNumber));
+            gen.writeStringField("community_id", communityId(e));
             gen.writeNumberField("packets", (long) e.origPkts + e.respPkts);
             gen.writeEndObject();
             burstEndpoint("source", e.origIpHi, e.origIpLo, e.origPort, e.origMac, e.origPkts, null);
@@ -329,6 +328,11 @@ public final class EventJson implements AutoCloseable {
 
     /** The Community ID v1 of a connection's flow (seed 0), to pivot to the same flow in Zeek, Suricata or Arkime. */
     public static String communityId(ConnEvent e) {
+        return CommunityId.v1(e.origIpHi, e.origIpLo, e.origPort, e.respIpHi, e.respIpLo, e.respPort, e.transport.ianaNumber);
+    }
+
+    /** The Community ID v1 of a burst's flow: the same as its connection records'. */
+    public static String communityId(io.netsensor.events.BurstEvent e) {
         return CommunityId.v1(e.origIpHi, e.origIpLo, e.origPort, e.respIpHi, e.respIpLo, e.respPort, e.transport.ianaNumber);
     }
 

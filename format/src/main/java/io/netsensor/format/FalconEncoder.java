@@ -3,7 +3,9 @@ package io.netsensor.format;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.netsensor.events.Alert;
 import io.netsensor.events.Attribution;
+import io.netsensor.events.BurstEvent;
 import io.netsensor.events.ConnEvent;
+import io.netsensor.events.ConnNames;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.DnsWire;
 import io.netsensor.events.Ip;
@@ -31,8 +33,9 @@ import java.util.UUID;
  *
  * <p>Falcon logs one event per connect or accept: a TCP flow that reached the handshake is encoded from its
  * OPEN record, its END record gives no document (null), so counts in the SIEM are connections. Alerts and
- * telemetry rows have no Falcon event; they are netsensor's own {@code NetsensorDetection},
- * {@code NetsensorTelemetryConn} and {@code NetsensorTelemetryDns} in the same style.
+ * telemetry rows and bursts inside a connection have no Falcon event; they are netsensor's own
+ * {@code NetsensorDetection}, {@code NetsensorTelemetryConn}, {@code NetsensorTelemetryDns} and
+ * {@code NetsensorConnectionBurst} in the same style.
  */
 public final class FalconEncoder implements RecordEncoder {
     private final JsonBuffer out = new JsonBuffer();
@@ -97,6 +100,45 @@ public final class FalconEncoder implements RecordEncoder {
             g.writeStringField("RemotePort", Integer.toString(outbound ? e.respPort : e.origPort));
             g.writeStringField("Protocol", Integer.toString(e.transport.ianaNumber));
             g.writeStringField("ConnectionDirection", outbound ? "0" : "1");
+            process(g, e.attribution, e.processEntityId, e.pid);
+            g.writeEndObject();
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        return out.take();
+    }
+
+    /**
+     * A burst: netsensor's own {@code NetsensorConnectionBurst} (Falcon logs connects, not the exchanges inside
+     * a connection), with the connection events' local/remote fields, so a query on {@code RemoteAddressIP4}
+     * finds both; Bytes/Packets Sent and Received are the burst's payload from the local end's side.
+     */
+    @Override
+    public byte[] burst(BurstEvent e) {
+        boolean outbound = LocalSide.originatorIsLocal(e, ctx.hostAddresses());
+        boolean v4 = Ip.isV4(e.origIpHi, e.origIpLo);
+        long localHi = outbound ? e.origIpHi : e.respIpHi, localLo = outbound ? e.origIpLo : e.respIpLo;
+        long remoteHi = outbound ? e.respIpHi : e.origIpHi, remoteLo = outbound ? e.respIpLo : e.origIpLo;
+        JsonGenerator g = out.start();
+        try {
+            start(g, "NetsensorConnectionBurst", e.startNanos);
+            g.writeStringField(v4 ? "LocalAddressIP4" : "LocalAddressIP6", Ip.toString(localHi, localLo));
+            g.writeStringField("LocalPort", Integer.toString(outbound ? e.origPort : e.respPort));
+            g.writeStringField(v4 ? "RemoteAddressIP4" : "RemoteAddressIP6", Ip.toString(remoteHi, remoteLo));
+            g.writeStringField("RemotePort", Integer.toString(outbound ? e.respPort : e.origPort));
+            g.writeStringField("Protocol", Integer.toString(e.transport.ianaNumber));
+            g.writeStringField("ConnectionDirection", outbound ? "0" : "1");
+            String domain = e.names.text(ConnNames.DNS);
+            if (domain != null) g.writeStringField("DomainName", domain);
+            g.writeStringField("FlowId", Long.toUnsignedString(e.flowId, 16));
+            g.writeStringField("BurstIndex", Integer.toString(e.index));
+            g.writeStringField("StartTime", Long.toString(OcsfEncoder.ms(e.startNanos)));
+            g.writeStringField("EndTime", Long.toString(OcsfEncoder.ms(e.endNanos)));
+            if (e.gapNanos >= 0) g.writeStringField("IdleBefore", Long.toString(e.gapNanos / 1_000_000)); // ms
+            g.writeStringField("BytesSent", Integer.toString(outbound ? e.origBytes : e.respBytes));
+            g.writeStringField("BytesReceived", Integer.toString(outbound ? e.respBytes : e.origBytes));
+            g.writeStringField("PacketsSent", Integer.toString(outbound ? e.origPkts : e.respPkts));
+            g.writeStringField("PacketsReceived", Integer.toString(outbound ? e.respPkts : e.origPkts));
             process(g, e.attribution, e.processEntityId, e.pid);
             g.writeEndObject();
         } catch (IOException ex) {

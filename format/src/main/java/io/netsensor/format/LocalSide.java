@@ -1,5 +1,6 @@
 package io.netsensor.format;
 
+import io.netsensor.events.BurstEvent;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.Direction;
 import io.netsensor.events.DnsEvent;
@@ -14,11 +15,21 @@ final class LocalSide {
     private LocalSide() {}
 
     static boolean originatorIsLocal(ConnEvent e, EventJson.HostAddresses host) {
+        return originatorIsLocal(e.origIpHi, e.origIpLo, e.respIpHi, e.respIpLo, e.direction, host);
+    }
+
+    /** The same for a burst: its client is its flow's originator. */
+    static boolean originatorIsLocal(BurstEvent e, EventJson.HostAddresses host) {
+        return originatorIsLocal(e.origIpHi, e.origIpLo, e.respIpHi, e.respIpLo, e.direction, host);
+    }
+
+    private static boolean originatorIsLocal(long origHi, long origLo, long respHi, long respLo, Direction d,
+                                             EventJson.HostAddresses host) {
         if (host != null) {
-            if (host.isHostAddress(e.origIpHi, e.origIpLo)) return true;
-            if (host.isHostAddress(e.respIpHi, e.respIpLo)) return false;
+            if (host.isHostAddress(origHi, origLo)) return true;
+            if (host.isHostAddress(respHi, respLo)) return false;
         }
-        return e.direction != Direction.INBOUND;
+        return d != Direction.INBOUND;
     }
 
     /**

@@ -3,7 +3,9 @@ package io.netsensor.format;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.netsensor.events.Alert;
 import io.netsensor.events.Attribution;
+import io.netsensor.events.BurstEvent;
 import io.netsensor.events.ConnEvent;
+import io.netsensor.events.ConnNames;
 import io.netsensor.events.ConnState;
 import io.netsensor.events.Direction;
 import io.netsensor.events.DnsEvent;
@@ -20,7 +22,7 @@ import java.util.Map;
 
 /**
  * OCSF 1.8.0 events, one JSON document per record: connections as Network Activity (4001), DNS transactions
- * as DNS Activity (4003), alerts as Detection Finding (2004), the local process and its user as
+ * as DNS Activity (4003), bursts inside a connection as Network Activity "Traffic", alerts as Detection Finding (2004), the local process and its user as
  * {@code actor.process}/{@code actor.user} (the host profile, named in {@code metadata.profiles}), the sensor
  * host as {@code device} and {@code metadata.reporter}. Telemetry rows are summaries of many flows, which OCSF
  * models as activity 6 "Traffic" with {@code count}, {@code start_time}/{@code end_time} and the traffic sums:
@@ -126,6 +128,69 @@ public final class OcsfEncoder implements RecordEncoder {
         if (o == ConnState.Outcome.NO_ANSWER) return 4;
         if (e.endReason == ConnEvent.EndReason.RST) return 3;
         return 2;
+    }
+
+    /**
+     * A burst as Network Activity 6 "Traffic" (a report of the traffic of one exchange, not a change of the
+     * connection's state): the connection's endpoints and {@code connection_info.uid} (its flow id, also
+     * {@code metadata.correlation_uid}, so a SIEM joins it to the connection's Open and Close), the burst's
+     * payload bytes and payload packets per side in {@code traffic}, its index and the idle time before it
+     * in {@code unmapped}. {@code time} is the burst's start, the check-in time.
+     */
+    @Override
+    public byte[] burst(BurstEvent e) {
+        JsonGenerator g = out.start();
+        try {
+            ProcessInfo p = attributed(e.attribution, e.processEntityId, e.pid, e.processStartNanos);
+            String flow = Long.toUnsignedString(e.flowId, 16);
+            g.writeStartObject();
+            classification(g, NETWORK_ACTIVITY, "Network Activity", 6, "Traffic", 1);
+            g.writeNumberField("time", ms(e.startNanos));
+            g.writeNumberField("start_time", ms(e.startNanos));
+            g.writeNumberField("end_time", ms(e.endNanos));
+            g.writeNumberField("duration", Math.max(0, e.endNanos - e.startNanos) / 1_000_000);
+            metadata(g, "burst", flow, p != null || ctx.hostName() != null);
+            endpoint(g, "src_endpoint", e.origIpHi, e.origIpLo, e.origPort, e.origMac, e.vlan);
+            g.writeObjectFieldStart("dst_endpoint");
+            endpointFields(g, e.respIpHi, e.respIpLo, e.respPort, e.respMac, e.vlan);
+            String domain = e.names.text(ConnNames.DNS);
+            if (domain != null) g.writeStringField("hostname", domain);
+            g.writeEndObject();
+            // as on connection records: known when the handshake showed who opened the flow
+            g.writeBooleanField("is_src_dst_assignment_known", e.flowStartSeen() && e.transport == Transport.TCP);
+            g.writeObjectFieldStart("connection_info");
+            g.writeStringField("uid", flow);
+            g.writeStringField("community_uid", EventJson.communityId(e));
+            protocol(g, e.transport, Ip.isV4(e.origIpHi, e.origIpLo));
+            direction(g, e.direction);
+            g.writeEndObject();
+            g.writeObjectFieldStart("traffic");
+            g.writeNumberField("bytes", (long) e.origBytes + e.respBytes);
+            g.writeNumberField("bytes_out", e.origBytes);
+            g.writeNumberField("bytes_in", e.respBytes);
+            g.writeNumberField("packets", (long) e.origPkts + e.respPkts);
+            g.writeNumberField("packets_out", e.origPkts);
+            g.writeNumberField("packets_in", e.respPkts);
+            g.writeEndObject();
+            actor(g, e.attribution, e.pid, e.processEntityId, e.processStartNanos, p);
+            device(g);
+            g.writeObjectFieldStart("unmapped");
+            g.writeNumberField("burst_index", e.index);
+            if (e.gapNanos >= 0) g.writeNumberField("idle_before", e.gapNanos / 1_000_000); // ms, as duration
+            g.writeNumberField("flow_start_time", ms(e.flowStartNanos));
+            g.writeBooleanField("flow_start_seen", e.flowStartSeen());
+            String sni = e.names.text(ConnNames.SNI), host = e.names.text(ConnNames.HTTP_HOST), ua = e.names.text(ConnNames.USER_AGENT);
+            if (sni != null) g.writeStringField("server_name", sni);
+            if (host != null) g.writeStringField("http_host", host);
+            if (ua != null) g.writeStringField("user_agent", ua);
+            if (e.innerVlan != 0) g.writeNumberField("inner_vlan", e.innerVlan);
+            if (e.attribution != Attribution.UNKNOWN) g.writeStringField("attribution", e.attribution.ecsName);
+            g.writeEndObject();
+            g.writeEndObject();
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        return out.take();
     }
 
     @Override
@@ -417,11 +482,15 @@ public final class OcsfEncoder implements RecordEncoder {
 
     private static void endpoint(JsonGenerator g, String field, long hi, long lo, int port, long mac, int vlan) throws IOException {
         g.writeObjectFieldStart(field);
+        endpointFields(g, hi, lo, port, mac, vlan);
+        g.writeEndObject();
+    }
+
+    private static void endpointFields(JsonGenerator g, long hi, long lo, int port, long mac, int vlan) throws IOException {
         g.writeStringField("ip", Ip.toString(hi, lo));
         g.writeNumberField("port", port);
         if (mac != 0) g.writeStringField("mac", Mac.toString(mac));
         if (vlan != 0) g.writeStringField("vlan_uid", Integer.toString(vlan));
-        g.writeEndObject();
     }
 
     private static void protocol(JsonGenerator g, Transport t, boolean v4) throws IOException {

@@ -1,6 +1,7 @@
 package io.netsensor.format;
 
 import io.netsensor.events.Alert;
+import io.netsensor.events.BurstEvent;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.ProcessEvent;
@@ -19,6 +20,9 @@ public interface RecordEncoder {
     byte[] conn(ConnEvent e);
 
     byte[] dns(DnsEvent e);
+
+    /** A request/response exchange inside a connection (BURST record). */
+    byte[] burst(BurstEvent e);
 
     byte[] alert(Alert a);
 

@@ -155,6 +155,37 @@ class CefEncoderTest {
     }
 
     @Test
+    void aBurstLineNamesItsFlowPayloadIndexAndIdleGap() {
+        CefEncoder enc = encoder("sensor-1", "0.1.0");
+        enc.process(Documents.curlProcess());
+        Parsed b = parse(enc.burst(Documents.burst(Documents.HOST, Documents.REMOTE, Attribution.RESOLVED)));
+        assertThat(b.header().subList(4, 7)).containsExactly("burst", "burst #7 TCP 10.0.0.5:50123 to 198.51.100.7:443", "1");
+        long start = (Documents.T0 + 180_000_000_000L) / 1_000_000;
+        assertThat(b.ext()).containsEntry("rt", Long.toString(start)).containsEntry("cat", "burst")
+                .containsEntry("src", Documents.HOST).containsEntry("spt", "50123").containsEntry("dst", Documents.REMOTE)
+                .containsEntry("dpt", "443").containsEntry("dhost", "c2.example.net").containsEntry("proto", "TCP")
+                .containsEntry("out", "64").containsEntry("in", "9000").containsEntry("start", Long.toString(start))
+                .containsEntry("end", Long.toString(start + 250)).containsEntry("deviceDirection", "1")
+                .containsEntry("cs1", "feed").containsEntry("cs1Label", "flowId").containsEntry("cs2Label", "communityId")
+                .containsEntry("cs4", "c2.example.net").containsEntry("cs4Label", "serverName")
+                .containsEntry("cn1", "7").containsEntry("cn1Label", "burstIndex")
+                .containsEntry("cn2", "30000").containsEntry("cn2Label", "idleBeforeMs")
+                .containsEntry("cn3", "8").containsEntry("cn3Label", "packets")
+                .containsEntry("suser", "alice").containsEntry("sproc", "/usr/bin/curl");
+        // the same community id as the connection's line
+        assertThat(b.ext().get("cs2"))
+                .isEqualTo(parse(enc.conn(Documents.conn(ConnEvent.Phase.END, Documents.HOST, Documents.REMOTE, Attribution.RESOLVED))).ext().get("cs2"));
+        Parsed mid = parse(enc.burst(Documents.midStreamBurst()));
+        assertThat(mid.header().get(5)).isEqualTo("burst #1 TCP 2001:db8::5:50123 to 2001:db8:ffff::1:443");
+        assertThat(mid.ext()).doesNotContainKeys("src", "dst", "cn2", "dhost", "cs4", "suser")
+                .containsEntry("c6a2", "2001:db8::5").containsEntry("c6a3", "2001:db8:ffff::1").containsEntry("cn1", "1");
+        assertThat(parse(enc.burst(Documents.burst(Documents.REMOTE, Documents.HOST, Attribution.NO_SOCKET))).ext())
+                .containsEntry("deviceDirection", "0");
+        assertThat(new String(enc.asRecordEncoder().burst(Documents.midStreamBurst()), StandardCharsets.UTF_8))
+                .startsWith("CEF:0|netsensor|netsensor|0.1.0|burst|").doesNotEndWith("\n");
+    }
+
+    @Test
     void adversarialValuesComeBackExactlyAndNeverAsKeys() {
         Alert.Draft d = Documents.alert(DetectorKind.C2_PORT, Documents.HOST, null, EVIL).toDraft();
         d.summary = NASTY;

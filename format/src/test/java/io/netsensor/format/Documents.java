@@ -66,11 +66,7 @@ final class Documents {
         m.put("dns response-only mDNS announcement", events(false, j -> j.dns(mdnsAnnouncement())));
         m.put("alert beacon inside one connection", alert(inConnectionBeacon(), "sensor-1"));
         m.put("burst, host view, attributed, with names", events(true, j -> j.burst(burst(HOST, REMOTE, Attribution.RESOLVED))));
-        io.netsensor.events.BurstEvent midStream = burst("2001:db8::5", "2001:db8:ffff::1", Attribution.UNKNOWN);
-        midStream.flags = io.netsensor.events.BurstEvent.FIRST_IN_FLOW; // the capture began mid-connection
-        midStream.gapNanos = -1;
-        midStream.names.clear();
-        m.put("burst, replay, IPv6, first seen mid-connection", events(false, j -> j.burst(midStream)));
+        m.put("burst, replay, IPv6, first seen mid-connection", events(false, j -> j.burst(midStreamBurst())));
         for (DetectorKind d : DetectorKind.values()) {
             m.put("alert " + d.label + ", host with process", alert(alert(d, HOST, null, CURL), "sensor-1"));
             m.put("alert " + d.label + ", gateway LAN client", alert(alert(d, LAN_CLIENT, "02-00-5E-00-00-99", null), null));
@@ -163,6 +159,7 @@ final class Documents {
         b.respIpHi = c.respIpHi; b.respIpLo = c.respIpLo; b.respPort = c.respPort;
         b.direction = c.direction;
         b.origMac = c.origMac; b.respMac = c.respMac;
+        b.vlan = c.vlan;
         b.origBytes = 64; b.respBytes = 9000; b.origPkts = 1; b.respPkts = 7;
         b.index = 7;
         b.flags = io.netsensor.events.BurstEvent.FLOW_START_SEEN;
@@ -170,6 +167,17 @@ final class Documents {
         b.attribution = attribution;
         b.names.set(io.netsensor.events.ConnNames.DNS, "c2.example.net");
         b.names.set(io.netsensor.events.ConnNames.SNI, "c2.example.net");
+        return b;
+    }
+
+    /** The first burst of an IPv6 flow whose start the capture did not see: no idle time before it, no names. */
+    static io.netsensor.events.BurstEvent midStreamBurst() {
+        io.netsensor.events.BurstEvent b = burst("2001:db8::5", "2001:db8:ffff::1", Attribution.UNKNOWN);
+        b.flags = io.netsensor.events.BurstEvent.FIRST_IN_FLOW; // the capture began mid-connection
+        b.gapNanos = -1;
+        b.index = 1;
+        b.vlan = 0;
+        b.names.clear();
         return b;
     }
 
@@ -332,6 +340,9 @@ final class Documents {
         ConnEvent v6 = conn(ConnEvent.Phase.END, "2001:db8::5", "2001:db8:ffff::1", Attribution.UNKNOWN);
         v6.vlan = 0;
         m.put("conn end, IPv6", enc -> enc.conn(v6));
+        m.put("burst, host, attributed, with names", enc -> enc.burst(burst(HOST, REMOTE, Attribution.RESOLVED)));
+        m.put("burst, inbound to the host", enc -> enc.burst(burst(REMOTE, HOST, Attribution.NO_SOCKET)));
+        m.put("burst, IPv6, first seen mid-connection", enc -> enc.burst(midStreamBurst()));
         m.put("dns answered, host, attributed", enc -> enc.dns(dnsAnswered(HOST, Attribution.RESOLVED)));
         m.put("dns answered, gateway", enc -> enc.dns(dnsAnswered(LAN_CLIENT, Attribution.NOT_LOCAL)));
         m.put("dns unanswered", enc -> enc.dns(dnsUnanswered()));

@@ -84,6 +84,45 @@ class FalconEncoderTest {
     }
 
     @Test
+    void aBurstIsNetsensorConnectionBurstWithTheConnectionEventsFieldsFromTheLocalSide() {
+        JsonNode b = parse(encoder().burst(Documents.burst(Documents.HOST, Documents.REMOTE, Attribution.RESOLVED)));
+        assertThat(b.path("event_simpleName").asText()).isEqualTo("NetsensorConnectionBurst");
+        assertThat(b.path("aid").asText()).isEqualTo(AID);
+        assertThat(b.path("timestamp").asText()).isEqualTo(Long.toString((Documents.T0 + 180_000_000_000L) / 1_000_000));
+        assertThat(b.path("LocalAddressIP4").asText()).isEqualTo(Documents.HOST);
+        assertThat(b.path("LocalPort").asText()).isEqualTo("50123");
+        assertThat(b.path("RemoteAddressIP4").asText()).isEqualTo(Documents.REMOTE);
+        assertThat(b.path("RemotePort").asText()).isEqualTo("443");
+        assertThat(b.path("Protocol").asText()).isEqualTo("6");
+        assertThat(b.path("ConnectionDirection").asText()).isEqualTo("0");
+        assertThat(b.path("DomainName").asText()).isEqualTo("c2.example.net");
+        assertThat(b.path("FlowId").asText()).isEqualTo("feed");
+        assertThat(b.path("BurstIndex").asText()).isEqualTo("7");
+        assertThat(b.path("IdleBefore").asText()).isEqualTo("30000");
+        assertThat(b.path("BytesSent").asText()).isEqualTo("64");
+        assertThat(b.path("BytesReceived").asText()).isEqualTo("9000");
+        assertThat(b.path("PacketsSent").asText()).isEqualTo("1");
+        assertThat(b.path("PacketsReceived").asText()).isEqualTo("7");
+        assertThat(b.path("ImageFileName").asText()).isEqualTo("/usr/bin/curl");
+        assertThat(b.path("UserName").asText()).isEqualTo("alice");
+        for (Iterator<JsonNode> it = b.elements(); it.hasNext(); ) assertThat(it.next().isTextual()).isTrue();
+        // the host answered: sent and received are its own
+        JsonNode in = parse(encoder().burst(Documents.burst(Documents.REMOTE, Documents.HOST, Attribution.NO_SOCKET)));
+        assertThat(in.path("ConnectionDirection").asText()).isEqualTo("1");
+        assertThat(in.path("LocalAddressIP4").asText()).isEqualTo(Documents.HOST);
+        assertThat(in.path("LocalPort").asText()).isEqualTo("443");
+        assertThat(in.path("BytesSent").asText()).isEqualTo("9000");
+        assertThat(in.path("BytesReceived").asText()).isEqualTo("64");
+        assertThat(in.has("ContextProcessId")).isFalse();
+        JsonNode mid = parse(encoder().burst(Documents.midStreamBurst()));
+        assertThat(mid.path("LocalAddressIP6").asText()).isEqualTo("2001:db8::5");
+        assertThat(mid.path("RemoteAddressIP6").asText()).isEqualTo("2001:db8:ffff::1");
+        assertThat(mid.path("BurstIndex").asText()).isEqualTo("1");
+        assertThat(mid.has("IdleBefore")).as("a flow's first burst has no idle time before it").isFalse();
+        assertThat(mid.has("DomainName")).isFalse();
+    }
+
+    @Test
     void aLookupIsDnsRequestWithItsAnswers() {
         JsonNode d = parse(encoder().dns(Documents.dnsAnswered(Documents.HOST, Attribution.RESOLVED)));
         assertThat(d.path("event_simpleName").asText()).isEqualTo("DnsRequest");

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every kind of record in OCSF 1.8.0 (connection open/end/refused, DNS, each detector's alert with and without
- * a process, telemetry rows) against the schema sources (OcsfSchema), and what the documents say.
+ * Every kind of record in OCSF 1.8.0 (connection open/end/refused, bursts, DNS, each detector's alert with and
+ * without a process, telemetry rows) against the schema sources (OcsfSchema), and what the documents say.
  */
 class OcsfEncoderTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -127,6 +127,47 @@ class OcsfEncoderTest {
         assertThat(row.at("/traffic/bytes_in").asLong()).isEqualTo(120_000);
         assertThat(d.get("telemetry dns, LAN client key").path("type_uid").asLong()).isEqualTo(400306);
         assertThat(d.get("telemetry dns, LAN client key").at("/query/hostname").asText()).isEqualTo("example.com");
+    }
+
+    @Test
+    void aBurstIsNetworkTrafficOfItsConnectionWithPayloadPerSide() {
+        Map<String, JsonNode> d = documents();
+        JsonNode b = d.get("burst, host, attributed, with names");
+        assertThat(b.path("class_uid").asInt()).isEqualTo(4001);
+        assertThat(b.path("activity_id").asInt()).isEqualTo(6);
+        assertThat(b.path("type_uid").asLong()).isEqualTo(400106);
+        assertThat(b.at("/metadata/log_name").asText()).isEqualTo("burst");
+        long start = (Documents.T0 + 180_000_000_000L) / 1_000_000;
+        assertThat(b.path("time").asLong()).as("the check-in time").isEqualTo(start);
+        assertThat(b.path("end_time").asLong()).isEqualTo(start + 250);
+        assertThat(b.path("duration").asLong()).isEqualTo(250);
+        // the same flow id and community id as the connection's own records: a SIEM joins them
+        JsonNode conn = d.get("conn open, host, attributed");
+        assertThat(b.at("/connection_info/uid").asText()).isEqualTo(conn.at("/connection_info/uid").asText()).isEqualTo("feed");
+        assertThat(b.at("/metadata/correlation_uid").asText()).isEqualTo("feed");
+        assertThat(b.at("/connection_info/community_uid").asText()).isEqualTo(conn.at("/connection_info/community_uid").asText());
+        assertThat(b.at("/connection_info/direction").asText()).isEqualTo("Outbound");
+        assertThat(b.at("/traffic/bytes_out").asLong()).isEqualTo(64);
+        assertThat(b.at("/traffic/bytes_in").asLong()).isEqualTo(9000);
+        assertThat(b.at("/traffic/bytes").asLong()).isEqualTo(9064);
+        assertThat(b.at("/traffic/packets_out").asLong()).isEqualTo(1);
+        assertThat(b.at("/traffic/packets_in").asLong()).isEqualTo(7);
+        assertThat(b.at("/dst_endpoint/hostname").asText()).isEqualTo("c2.example.net");
+        assertThat(b.at("/actor/process/name").asText()).isEqualTo("curl");
+        assertThat(b.at("/unmapped/burst_index").asInt()).isEqualTo(7);
+        assertThat(b.at("/unmapped/idle_before").asLong()).as("ms, as OCSF's durations").isEqualTo(30_000);
+        assertThat(b.at("/unmapped/server_name").asText()).isEqualTo("c2.example.net");
+        assertThat(b.path("is_src_dst_assignment_known").asBoolean()).as("the handshake was seen").isTrue();
+        assertThat(d.get("burst, inbound to the host").at("/connection_info/direction").asText()).isEqualTo("Inbound");
+        JsonNode mid = d.get("burst, IPv6, first seen mid-connection");
+        assertThat(mid.at("/src_endpoint/ip").asText()).isEqualTo("2001:db8::5");
+        assertThat(mid.at("/connection_info/protocol_ver_id").asInt()).isEqualTo(6);
+        assertThat(mid.at("/unmapped/burst_index").asInt()).isEqualTo(1);
+        assertThat(mid.path("unmapped").has("idle_before")).as("a flow's first burst has no idle time before it").isFalse();
+        assertThat(mid.at("/unmapped/flow_start_seen").asBoolean()).isFalse();
+        assertThat(mid.path("is_src_dst_assignment_known").asBoolean()).as("mid-stream: who opened it is a guess").isFalse();
+        assertThat(mid.path("dst_endpoint").has("hostname")).isFalse();
+        assertThat(mid.has("actor")).isFalse();
     }
 
     @Test
