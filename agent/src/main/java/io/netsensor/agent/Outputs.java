@@ -164,7 +164,7 @@ public final class Outputs implements AutoCloseable {
         } else {
             what = "first start: forwarding from the journal's beginning" + left;
         }
-        String kinds = spec.kinds().stream().sorted().map(SinkFactory::configName).collect(Collectors.joining(", "));
+        String kinds = String.join(", ", SinkFactory.configNames(spec.kinds()));
         return "netsensor: sink " + spec.name() + " (" + spec.describe() + "; " + kinds + "): " + what;
     }
 

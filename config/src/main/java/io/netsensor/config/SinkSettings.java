@@ -47,8 +47,10 @@ public abstract class SinkSettings {
         @JsonProperty("alerts") ALERTS("alerts"),
         /** The summarized telemetry rows. */
         @JsonProperty("telemetry") TELEMETRY("telemetry"),
-        /** Raw connection and DNS events. */
-        @JsonProperty("events") EVENTS("events");
+        /** Raw events: connection, DNS and burst records. */
+        @JsonProperty("events") EVENTS("events"),
+        /** Only the bursts (request/response exchanges inside a connection), without connection and DNS records. */
+        @JsonProperty("bursts") BURSTS("bursts");
 
         private final String name;
 

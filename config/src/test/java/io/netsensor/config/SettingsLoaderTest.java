@@ -224,7 +224,7 @@ class SettingsLoaderTest {
         assertError(head + "    host: h\n", ":2:5: sinks[0].type: required: one of syslog, hec, kafka or file");
         assertError(head + "    type: syslog\n    port: 514x\n", ":4:11: sinks[0].port: '514x' is not a whole number");
         assertError(head + "    type: syslog\n    transport: quic\n", ":4:16: sinks[0].transport: 'quic' is not one of tcp, tls or udp");
-        assertError(head + "    type: file\n    kinds: [alerts, metrics]\n", ":4:21: sinks[0].kinds[1]: 'metrics' is not one of alerts, telemetry or events");
+        assertError(head + "    type: file\n    kinds: [alerts, metrics]\n", ":4:21: sinks[0].kinds[1]: 'metrics' is not one of alerts, telemetry, events or bursts");
         assertError(head + "    type: hec\n    ack_timeout: 5\n", ":4:18: sinks[0].ack_timeout: not a duration: '5'");
         assertError(head + "    type: kafka\n    bootstrap_servers: k1:9092\n", ":4:24: sinks[0].bootstrap_servers: expected a list");
         assertError("sinks:\n  - name: a\n    type: file\n    path: /x\n  - name: b\n    type: file\n    path: /y\n    max_byte: 1\n",

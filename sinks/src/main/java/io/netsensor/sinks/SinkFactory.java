@@ -94,7 +94,7 @@ public final class SinkFactory {
             if (s.format == SinkSettings.Format.CEF && !(s instanceof SinkSettings.Syslog)) {
                 throw c.at("format", "cef is for syslog sinks only (ArcSight, QRadar); use ecs");
             }
-            if (s.kinds != null && s.kinds.isEmpty()) throw c.at("kinds", "must name at least one of alerts, telemetry or events");
+            if (s.kinds != null && s.kinds.isEmpty()) throw c.at("kinds", "must name at least one of alerts, telemetry, events or bursts");
             if (s instanceof SinkSettings.Syslog y) out.add(syslog(y, c, hostName));
             else if (s instanceof SinkSettings.Hec h) out.add(hec(h, c));
             else if (s instanceof SinkSettings.Kafka k) out.add(kafka(k, c));
@@ -130,7 +130,9 @@ public final class SinkFactory {
         SyslogOptions.Body body = SyslogOptions.Body.ECS;
         if (s.format == SinkSettings.Format.CEF) {
             Set<RecordKind> k = kinds != null ? kinds : EnumSet.of(RecordKind.ALERT, RecordKind.TELEMETRY);
-            if (k.contains(RecordKind.EVENT)) throw c.at("kinds", "a cef sink forwards alerts and telemetry, not events; use format: ecs for events");
+            if (k.contains(RecordKind.EVENT) || k.contains(RecordKind.BURST)) {
+                throw c.at("kinds", "a cef sink forwards alerts and telemetry, not events or bursts; use format: ecs for them");
+            }
             body = SyslogOptions.Body.CEF;
         }
         if (s.maxBatch != null && (s.maxBatch < 1 || s.maxBatch > 100_000)) throw c.at("max_batch", "must be between 1 and 100000, not " + s.maxBatch);
@@ -292,8 +294,18 @@ public final class SinkFactory {
         switch (k) {
             case ALERT: return "alerts";
             case TELEMETRY: return "telemetry";
+            case BURST: return "bursts";
             default: return "events";
         }
+    }
+
+    /**
+     * The config names of a set of kinds, as the config would spell it: {@code events} already takes the
+     * bursts, so they are named only when forwarded without the connection and DNS records.
+     */
+    public static List<String> configNames(Set<RecordKind> kinds) {
+        return kinds.stream().sorted().filter(k -> k != RecordKind.BURST || !kinds.contains(RecordKind.EVENT))
+                .map(SinkFactory::configName).collect(Collectors.toList());
     }
 
     private interface Opener {
@@ -342,8 +354,12 @@ public final class SinkFactory {
             if (settings.kinds == null) return null;
             Set<RecordKind> k = EnumSet.noneOf(RecordKind.class);
             for (SinkSettings.Kind kind : settings.kinds) {
-                k.add(kind == SinkSettings.Kind.ALERTS ? RecordKind.ALERT
-                        : kind == SinkSettings.Kind.TELEMETRY ? RecordKind.TELEMETRY : RecordKind.EVENT);
+                switch (kind) {
+                    case ALERTS: k.add(RecordKind.ALERT); break;
+                    case TELEMETRY: k.add(RecordKind.TELEMETRY); break;
+                    case BURSTS: k.add(RecordKind.BURST); break;
+                    default: k.add(RecordKind.EVENT); k.add(RecordKind.BURST); // raw events: every raw record
+                }
             }
             return k;
         }
@@ -401,7 +417,7 @@ public final class SinkFactory {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("name", settings.name);
             e.put("type", type);
-            e.put("kinds", kinds.stream().sorted().map(SinkFactory::configName).collect(Collectors.toList()));
+            e.put("kinds", configNames(kinds));
             e.put("format", format);
             return e;
         }

@@ -106,6 +106,7 @@ public final class SinkRunner implements AutoCloseable {
         if (sink.kinds().contains(RecordKind.ALERT)) m |= (1 << EventType.ALERT.code) | (1 << EventType.SALVAGED.code);
         if (sink.kinds().contains(RecordKind.TELEMETRY)) m |= 1 << EventType.TELEMETRY.code;
         if (sink.kinds().contains(RecordKind.EVENT)) m |= (1 << EventType.CONN.code) | (1 << EventType.DNS.code);
+        if (sink.kinds().contains(RecordKind.BURST)) m |= 1 << EventType.BURST.code;
         return m;
     }
 

@@ -1,6 +1,7 @@
 package io.netsensor.sinks;
 
 import io.netsensor.events.Alert;
+import io.netsensor.events.BurstEvent;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.ProcessDirectory;
@@ -34,12 +35,13 @@ public final class StdoutSink implements Sink {
     private long alerts, events;
 
     /**
-     * @param events   print connection and DNS records too, not only alerts
+     * @param events   print connection, DNS and burst records too, not only alerts
      * @param table    collect alerts for one ranked table at the end instead of JSON lines
      * @param hostName ECS host.name on every record, null to leave it out (replays of other hosts' captures)
      */
     public StdoutSink(String name, PrintStream out, boolean events, boolean table, String hostName) {
-        this(name, out, events ? EnumSet.of(RecordKind.ALERT, RecordKind.EVENT) : EnumSet.of(RecordKind.ALERT), table, hostName);
+        this(name, out, events ? EnumSet.of(RecordKind.ALERT, RecordKind.EVENT, RecordKind.BURST) : EnumSet.of(RecordKind.ALERT),
+                table, hostName);
     }
 
     /** @param kinds what to print (alerts, telemetry rows, events) */
@@ -82,6 +84,13 @@ public final class StdoutSink implements Sink {
     @Override
     public void onDns(DnsEvent event) {
         json.dns(event);
+        events++;
+        pending++;
+    }
+
+    @Override
+    public void onBurst(BurstEvent event) {
+        json.burst(event);
         events++;
         pending++;
     }

@@ -89,9 +89,25 @@ class SinkFactoryTest {
     void kindsAndSettingsGivenAreKept() throws Exception {
         List<SinkFactory.Spec> specs = specs("sinks:\n  - name: raw\n    type: syslog\n    host: ::1\n    port: 6601\n"
                 + "    transport: udp\n    kinds: [events]\n    facility: daemon\n    max_batch: 100\n");
-        assertThat(specs.get(0).kinds()).containsExactly(RecordKind.EVENT);
+        assertThat(specs.get(0).kinds()).as("raw events: connection, DNS and burst records").containsExactly(RecordKind.EVENT, RecordKind.BURST);
+        assertThat(specs.get(0).effective()).containsEntry("kinds", List.of("events"));
         assertThat(specs.get(0).describe()).isEqualTo("syslog udp [::1]:6601");
         assertThat(specs.get(0).effective()).containsEntry("facility", "daemon").containsEntry("max_batch", 100);
+    }
+
+    @Test
+    void burstsCanBeForwardedWithoutTheConnectionAndDnsRecords() throws Exception {
+        List<SinkFactory.Spec> specs = specs("sinks:\n  - name: beacons\n    type: file\n    path: " + dir.resolve("b.json") + "\n"
+                + "    kinds: [alerts, bursts]\n  - name: all\n    type: kafka\n    bootstrap_servers: ['k1:9092']\n"
+                + "    kinds: [events, bursts]\n");
+        assertThat(specs.get(0).kinds()).containsExactly(RecordKind.ALERT, RecordKind.BURST);
+        assertThat(specs.get(0).effective()).containsEntry("kinds", List.of("alerts", "bursts"));
+        assertThat(specs.get(1).kinds()).as("bursts are in events already").containsExactlyInAnyOrder(RecordKind.EVENT, RecordKind.BURST);
+        assertThat(specs.get(1).effective()).containsEntry("kinds", List.of("events"));
+        String s = "sinks:\n  - name: siem\n    type: syslog\n    host: h\n";
+        assertError(s + "    format: cef\n    kinds: [alerts, bursts]\n",
+                ":6:12: sinks[0].kinds: a cef sink forwards alerts and telemetry, not events or bursts; use format: ecs for them");
+        assertError(s + "    kinds: [burst]\n", ":5:13: sinks[0].kinds[0]: 'burst' is not one of alerts, telemetry, events or bursts");
     }
 
     @Test
@@ -109,8 +125,8 @@ class SinkFactoryTest {
                 ":5:14: sinks[0].ca_file: needs transport: tls (it is tcp)");
         assertError(s + "    host: h\n    facility: kern\n", ":5:15: sinks[0].facility: 'kern' is not one of user, daemon, auth, "
                 + "authpriv, local0, local1, local2, local3, local4, local5, local6, local7");
-        assertError(s + "    host: h\n    format: cef\n    kinds: [events]\n", ":6:12: sinks[0].kinds: a cef sink forwards alerts and telemetry, not events; use format: ecs for events");
-        assertError(s + "    host: h\n    kinds: []\n", ":5:12: sinks[0].kinds: must name at least one of alerts, telemetry or events");
+        assertError(s + "    host: h\n    format: cef\n    kinds: [events]\n", ":6:12: sinks[0].kinds: a cef sink forwards alerts and telemetry, not events or bursts; use format: ecs for them");
+        assertError(s + "    host: h\n    kinds: []\n", ":5:12: sinks[0].kinds: must name at least one of alerts, telemetry, events or bursts");
         assertError(s + "    host: h\n  - name: siem\n    type: file\n    path: /tmp/a.json\n",
                 ":5:11: sinks[1].name: 'siem' is already the name of sinks[0]; each sink needs its own (it names its position file)");
         assertError("sinks:\n  - name: stderr\n    type: file\n    path: /tmp/a.json\n",

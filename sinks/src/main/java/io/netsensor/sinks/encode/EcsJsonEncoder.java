@@ -1,6 +1,7 @@
 package io.netsensor.sinks.encode;
 
 import io.netsensor.events.Alert;
+import io.netsensor.events.BurstEvent;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.ProcessDirectory;
@@ -16,7 +17,7 @@ import java.io.UncheckedIOException;
 /**
  * One record as one ECS JSON document in bytes (no trailing newline), for transports that frame records
  * themselves (syslog octet counting, HEC batches, Kafka values). Keeps the PROCESS records it is shown so
- * connection and DNS documents name their process. Allocates per record: this is the edge of the pipeline.
+ * connection, DNS and burst documents name their process. Allocates per record: this is the edge of the pipeline.
  * Single-threaded.
  */
 public final class EcsJsonEncoder {
@@ -50,6 +51,11 @@ public final class EcsJsonEncoder {
 
     public byte[] dns(DnsEvent e) {
         json.dns(e);
+        return take();
+    }
+
+    public byte[] burst(BurstEvent e) {
+        json.burst(e);
         return take();
     }
 

@@ -1,6 +1,7 @@
 package io.netsensor.sinks.file;
 
 import io.netsensor.events.Alert;
+import io.netsensor.events.BurstEvent;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.ProcessEvent;
@@ -78,6 +79,11 @@ public final class FileSink implements Sink {
     @Override
     public void onDns(DnsEvent e) {
         if (kinds.contains(RecordKind.EVENT)) pending.add(encoder.dns(e));
+    }
+
+    @Override
+    public void onBurst(BurstEvent e) {
+        if (kinds.contains(RecordKind.BURST)) pending.add(encoder.burst(e));
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netsensor.events.Alert;
+import io.netsensor.events.BurstEvent;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.ProcessEvent;
@@ -155,6 +156,11 @@ public final class HecSink implements Sink {
     @Override
     public void onDns(DnsEvent e) {
         add(envelope.wrap(encoder.dns(e), e.tsNanos, "kind", "event", "dataset", "netsensor.dns"));
+    }
+
+    @Override
+    public void onBurst(BurstEvent e) {
+        add(envelope.wrap(encoder.burst(e), e.startNanos, "kind", "event", "dataset", "netsensor.burst"));
     }
 
     @Override

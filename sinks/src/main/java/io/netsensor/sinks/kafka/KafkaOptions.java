@@ -27,7 +27,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * @param kinds            what to forward; default alerts only
  * @param alertsTopic      topic of alerts; default {@code netsensor.alerts}
  * @param telemetryTopic   topic of summarized telemetry; default {@code netsensor.telemetry}
- * @param eventsTopic      topic of connection and DNS events; default {@code netsensor.events}
+ * @param eventsTopic      topic of connection, DNS and burst events; default {@code netsensor.events}
  * @param compression      zstd (default) or lz4
  * @param clientId         the producer's client.id; default {@code netsensor-NAME}
  * @param maxBatch         most records per flush; default 10,000

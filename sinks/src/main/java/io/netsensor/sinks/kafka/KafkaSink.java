@@ -1,6 +1,7 @@
 package io.netsensor.sinks.kafka;
 
 import io.netsensor.events.Alert;
+import io.netsensor.events.BurstEvent;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.ProcessEvent;
@@ -100,6 +101,11 @@ public final class KafkaSink implements Sink {
     @Override
     public void onDns(DnsEvent e) {
         add(RecordKind.EVENT, encoder.dns(e));
+    }
+
+    @Override
+    public void onBurst(BurstEvent e) {
+        add(RecordKind.BURST, encoder.burst(e));
     }
 
     @Override

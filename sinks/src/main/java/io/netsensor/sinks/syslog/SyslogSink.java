@@ -1,6 +1,7 @@
 package io.netsensor.sinks.syslog;
 
 import io.netsensor.events.Alert;
+import io.netsensor.events.BurstEvent;
 import io.netsensor.events.ConnEvent;
 import io.netsensor.events.DnsEvent;
 import io.netsensor.events.ProcessEvent;
@@ -48,7 +49,7 @@ public final class SyslogSink implements Sink {
     private final CefEncoder cef;
     private final SyslogMessage message;
     private final List<byte[]> pending = new ArrayList<>();
-    private final boolean alerts, events, telemetry;
+    private final boolean alerts, events, bursts, telemetry;
     private SSLContext tls;
     private Socket socket;
     private OutputStream out;
@@ -63,6 +64,7 @@ public final class SyslogSink implements Sink {
         this.message = new SyslogMessage(options.facility(), options.hostName(), ProcessHandle.current().pid());
         this.alerts = options.kinds().contains(RecordKind.ALERT);
         this.events = options.kinds().contains(RecordKind.EVENT);
+        this.bursts = options.kinds().contains(RecordKind.BURST);
         this.telemetry = options.kinds().contains(RecordKind.TELEMETRY);
     }
 
@@ -97,6 +99,12 @@ public final class SyslogSink implements Sink {
     public void onDns(DnsEvent e) {
         if (!events) return;
         pending.add(message.build(e.tsNanos, "dns", SyslogMessage.info(), encoder.dns(e)));
+    }
+
+    @Override
+    public void onBurst(BurstEvent e) {
+        if (!bursts) return;
+        pending.add(message.build(e.startNanos, "burst", SyslogMessage.info(), encoder.burst(e)));
     }
 
     @Override
