@@ -83,7 +83,12 @@ class HecSinkTest {
             sink.onAlert(Records.alert("a-1"));
             conns(sink, 7, 8);
             sink.onDns(Records.dns("Example.COM"));
-            assertThat(sink.pending()).isEqualTo(3);
+            io.netsensor.events.BurstEvent b = new io.netsensor.events.BurstEvent();
+            b.flowId = 7;
+            b.index = 2;
+            b.startNanos = 1_700_000_005_000_000_000L;
+            sink.onBurst(b);
+            assertThat(sink.pending()).isEqualTo(4);
             sink.flush();
             assertThat(sink.pending()).isZero();
         }
@@ -101,7 +106,7 @@ class HecSinkTest {
         assertThat(text).doesNotContain("\n").doesNotContain("\r").startsWith("{\"time\":").contains("}{\"time\":");
 
         List<JsonNode> events = r.objects();
-        assertThat(events).hasSize(3);
+        assertThat(events).hasSize(4);
         JsonNode alert = events.get(0);
         assertThat(alert.get("time").isNumber()).isTrue();
         assertThat(alert.get("time").decimalValue()).isEqualByComparingTo("1700000000.123"); // seconds, ms fraction
@@ -125,6 +130,10 @@ class HecSinkTest {
         JsonNode dns = events.get(2);
         assertThat(dns.get("fields").get("dataset").asText()).isEqualTo("netsensor.dns");
         assertThat(dns.at("/event/dns/question/name").asText()).isEqualTo("example.com");
+        JsonNode burst = events.get(3);
+        assertThat(burst.get("time").decimalValue()).as("the burst's start").isEqualByComparingTo("1700000005.000");
+        assertThat(burst.get("fields")).isEqualTo(HecReceiver.JSON.readTree("{\"kind\":\"event\",\"dataset\":\"netsensor.burst\"}"));
+        assertThat(burst.at("/event/netsensor/flow_id").asText()).isEqualTo("7");
         // every key a HEC event may carry, and no other
         for (JsonNode e : events) {
             List<String> keys = new ArrayList<>();

@@ -102,14 +102,20 @@ class KafkaSinkTest {
             t.remoteIp = "198.51.100.7";
             t.transport = io.netsensor.events.Transport.TCP;
             sink.onTelemetry(t.build());
-            assertThat(sink.pending()).isEqualTo(4);
+            io.netsensor.events.BurstEvent b = new io.netsensor.events.BurstEvent();
+            b.flowId = 1;
+            b.index = 3;
+            b.origIpLo = Ip.v4Lo(0x0a000001);
+            b.respIpLo = Ip.v4Lo(0x08080808);
+            sink.onBurst(b);
+            assertThat(sink.pending()).isEqualTo(5);
             sink.flush();
             assertThat(sink.pending()).isZero();
-            assertThat(sink.delivered()).isEqualTo(4);
+            assertThat(sink.delivered()).isEqualTo(5);
         }
         List<ProducerRecord<byte[], byte[]>> h = mock.history();
         assertThat(h).extracting(ProducerRecord::topic).containsExactly("netsensor.events", "netsensor.events", "netsensor.alerts",
-                "netsensor.telemetry");
+                "netsensor.telemetry", "netsensor.events");
         assertThat(h).allSatisfy(r -> {
             assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("sensor-1");
             assertThat(r.partition()).isNull(); // the key picks the partition
@@ -119,6 +125,8 @@ class KafkaSinkTest {
         assertThat(JSON.readTree(h.get(0).value()).at("/event/dataset").asText()).isEqualTo("netsensor.conn");
         assertThat(JSON.readTree(h.get(1).value()).at("/dns/question/name").asText()).isEqualTo("example.org");
         assertThat(JSON.readTree(h.get(2).value()).at("/netsensor/alert_id").asText()).isEqualTo("a-1");
+        assertThat(JSON.readTree(h.get(4).value()).at("/event/dataset").asText()).as("a burst is an event").isEqualTo("netsensor.burst");
+        assertThat(JSON.readTree(h.get(4).value()).at("/netsensor/burst/index").asInt()).isEqualTo(3);
         assertThat(mock.closed()).isTrue();
     }
 
@@ -214,6 +222,7 @@ class KafkaSinkTest {
         assertThat(d.topic(RecordKind.ALERT)).isEqualTo("netsensor.alerts");
         assertThat(d.topic(RecordKind.TELEMETRY)).isEqualTo("netsensor.telemetry");
         assertThat(d.topic(RecordKind.EVENT)).isEqualTo("netsensor.events");
+        assertThat(d.topic(RecordKind.BURST)).isEqualTo("netsensor.events");
         assertThat(d.kinds()).containsExactly(RecordKind.ALERT);
         assertThat(d.compression()).isEqualTo(KafkaOptions.Compression.ZSTD);
         assertThat(d.maxBatch()).isEqualTo(10_000);
