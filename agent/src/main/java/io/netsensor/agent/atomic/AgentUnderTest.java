@@ -108,8 +108,8 @@ final class AgentUnderTest implements AutoCloseable {
 
     /**
      * The agent's BURST records (check-ins inside connections), as `netsensor events --type burst` prints
-     * them, read from its journal once it has stopped: the console printer (--events) shows connections
-     * and DNS only.
+     * them, read from its journal once it has stopped (the console printer, --events, prints them too, but
+     * a burst is written only when the next one starts or its flow ends: after the stop, every one is in).
      */
     List<JsonNode> journaledBursts() throws IOException {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();

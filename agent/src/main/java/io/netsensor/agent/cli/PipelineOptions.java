@@ -5,7 +5,7 @@ import picocli.CommandLine.Option;
 
 /** What run and replay share about the pipeline (a picocli mixin): output, detection and the capture filter. */
 public final class PipelineOptions {
-    @Option(names = "--events", description = "Print every connection and DNS event as a JSON line.")
+    @Option(names = "--events", description = "Print every connection, DNS and burst event as a JSON line.")
     boolean events;
 
     @Option(names = "--telemetry", description = "Print the summarized telemetry rows (one per key, remote and interval) as JSON lines.")

@@ -167,6 +167,46 @@ class InConnectionBeaconReplayTest {
                 .contains("inside one connection", "tcp connection open");
     }
 
+    /** With --events the bursts themselves are printed (as `run --events` does: the same console printer). */
+    @Test
+    void eventsPrintsEachBurstOfTheConnectionBesideItsConnectionRecords() throws Exception {
+        Traffic t = new Traffic();
+        Traffic.Session mid = t.tcpOpen(0, HOST, "198.51.100.34", 80, false); // seen from mid-connection
+        Traffic.Session tls = t.tcpOpen(0.5, HOST, "198.51.100.35", 8443, true);
+        tls.exchange(0.6, clientHello("poll.c2.example.net"), 3000);
+        int n = 0;
+        for (double at = 30; at < 20 * 60; at += 30, n++) {
+            mid.exchange(at, 120, 300);
+            tls.exchange(at + 5, 96, 160);
+        }
+        tls.close(20 * 60 + 10);
+        List<JsonNode> lines = Replays.alerts(t.write(dir.resolve("bursts.pcap")), "--events", "--no-detect");
+        List<JsonNode> bursts = lines.stream().filter(l -> "netsensor.burst".equals(l.at("/event/dataset").asText())).collect(Collectors.toList());
+        JsonNode end = lines.stream().filter(l -> "connection_end".equals(l.at("/event/action").asText())
+                && l.at("/destination/port").asInt() == 8443).findFirst().orElseThrow();
+        List<JsonNode> inTls = bursts.stream().filter(b -> b.at("/destination/port").asInt() == 8443).collect(Collectors.toList());
+        // the handshake was seen: its first exchange is the connection record's, the check-ins after it are bursts
+        assertThat(inTls).hasSizeBetween(n - 1, n + 1);
+        assertThat(inTls).allSatisfy(b -> {
+            assertThat(b.at("/netsensor/flow_id").asText()).isEqualTo(end.at("/netsensor/flow_id").asText());
+            assertThat(b.at("/network/community_id").asText()).isEqualTo(end.at("/network/community_id").asText());
+            assertThat(b.at("/netsensor/burst/orig_bytes").asInt()).isEqualTo(96);
+            assertThat(b.at("/netsensor/burst/resp_bytes").asInt()).isEqualTo(160);
+            // 30 s between check-ins (35 s after the handshake's exchange, the flow's first, which its connection record stands for)
+            assertThat(b.at("/netsensor/burst/idle_before").asLong()).isBetween(29_000_000_000L, 35_000_000_000L);
+            assertThat(b.at("/tls/client/server_name").asText()).isEqualTo("poll.c2.example.net");
+        });
+        assertThat(inTls).extracting(b -> b.at("/netsensor/burst/index").asInt()).isSorted().doesNotHaveDuplicates();
+        // the capture began inside the other connection: its first burst is journaled, with no idle time before it
+        List<JsonNode> inMid = bursts.stream().filter(b -> b.at("/destination/port").asInt() == 80).collect(Collectors.toList());
+        assertThat(inMid).hasSizeBetween(n, n + 1);
+        assertThat(inMid.get(0).at("/netsensor/burst/index").asInt()).isEqualTo(1);
+        assertThat(inMid.get(0).at("/netsensor/burst").has("idle_before")).isFalse();
+        assertThat(inMid.get(0).at("/netsensor/burst/flow_start_seen").asBoolean()).isFalse();
+        // without --events: alerts only, no bursts
+        assertThat(Replays.alerts(dir.resolve("bursts.pcap"), "--no-detect")).isEmpty();
+    }
+
     @Test
     void udpHeartbeatOverIpv6FromOneSocket() throws Exception {
         Traffic t = new Traffic();
