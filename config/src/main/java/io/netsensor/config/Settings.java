@@ -87,7 +87,7 @@ public final class Settings {
          * for the resolved-names table: 32768 slots = ~16 MiB, sized for a server (flows open at once, closed
          * ones linger tcp_close_delay). Raise on busy gateways, with the heap.
          */
-        public int maxFlows = 32_768;
+        public int maxFlows = 16_384;
         /** Zeek's tcp_inactivity_timeout. */
         public Duration tcpInactivity = Duration.ofMinutes(5);
         /** Zeek's udp_inactivity_timeout. */
@@ -107,7 +107,7 @@ public final class Settings {
          * ~8.5 MiB, a server's resolver traffic many times over (answered queries free their slot at once). When
          * full, the oldest is reported unanswered (and counted).
          */
-        public int maxPending = 8_192;
+        public int maxPending = 4_096;
     }
 
     public static final class Telemetry {
@@ -119,6 +119,13 @@ public final class Settings {
         public DetectorProfile profile = DetectorProfile.DEFAULT;
         /** false = journal only, no detection (as --no-detect). */
         public boolean enabled = true;
+        /**
+         * Local keys (hosts, or processes where attribution exists) each detector follows at once; the least
+         * recently active is evicted past it (counted). Sizes all the detectors' state together (DetectorSettings
+         * .maxKeys in the detectors module): 2048 = ~24 MiB at the cap, a server's or a home gateway's need many
+         * times over; raise it, with the heap, on a gateway of thousands of LAN clients.
+         */
+        public int maxKeys = 2048;
         /** On start, detectors re-read this much of the journal so state (e.g. a beacon) survives a restart. */
         public Duration rebuildWindow = Duration.ofHours(2);
         public Allowlist allowlist = new Allowlist();
