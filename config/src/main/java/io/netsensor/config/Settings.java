@@ -84,8 +84,9 @@ public final class Settings {
     public static final class Conntrack {
         /**
          * ~415 bytes per flow slot, preallocated (~314 for tracking, ~100 for bursts and names), plus 2.4 MiB
-         * for the resolved-names table: 32768 slots = ~16 MiB, sized for a server (flows open at once, closed
-         * ones linger tcp_close_delay). Raise on busy gateways, with the heap.
+         * for the resolved-names table: 16384 slots = ~9 MiB, sized for a server (flows open at once, closed
+         * ones linger tcp_close_delay); past it the least recently active flow is reported and evicted
+         * (counted). Raise on busy gateways, with the heap.
          */
         public int maxFlows = 16_384;
         /** Zeek's tcp_inactivity_timeout. */
@@ -103,8 +104,8 @@ public final class Settings {
          */
         public Duration timeout = Duration.ofSeconds(10);
         /**
-         * Queries awaiting a response, preallocated at ~1 KiB each (room for the longest escaped name): 8192 =
-         * ~8.5 MiB, a server's resolver traffic many times over (answered queries free their slot at once). When
+         * Queries awaiting a response, preallocated at ~1 KiB each (room for the longest escaped name): 4096 =
+         * ~4.3 MiB, a server's resolver traffic many times over (answered queries free their slot at once). When
          * full, the oldest is reported unanswered (and counted).
          */
         public int maxPending = 4_096;
