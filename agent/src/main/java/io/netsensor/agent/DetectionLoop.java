@@ -73,7 +73,8 @@ public final class DetectionLoop implements EventHandler, AutoCloseable {
         this.journal = journal;
         this.metrics = metrics;
         this.tuned = detect ? DetectorSettingsMapping.of(settings) : null;
-        this.engine = detect ? DetectorEngine.standard(tuned, this::raised, new DgaDetector()) : null;
+        this.engine = detect ? DetectorEngine.standard(tuned, this::raised,
+                new DgaDetector(tuned.dga, io.netsensor.detectors.dga.DgaModel.bundled())) : null;
         if (engine != null) engine.setProcessLookup(processes);
         this.rollups = telemetry == null ? null : new Rollups(telemetry, this::rolledUp);
         this.reader = journal.reader();

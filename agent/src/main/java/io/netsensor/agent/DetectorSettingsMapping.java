@@ -12,6 +12,7 @@ final class DetectorSettingsMapping {
             case DEFAULT -> DetectorSettings.defaults();
             case SHORT_WINDOW -> DetectorSettings.shortWindow();
         };
+        d.maxKeys(settings.detectors.maxKeys);
         Settings.Allowlist a = settings.detectors.allowlist;
         d.allowlist.processes.addAll(a.processes);
         d.allowlist.cidrs.addAll(a.remoteCidrs);

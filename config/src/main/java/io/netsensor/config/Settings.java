@@ -84,10 +84,11 @@ public final class Settings {
     public static final class Conntrack {
         /**
          * ~415 bytes per flow slot, preallocated (~314 for tracking, ~100 for bursts and names), plus 2.4 MiB
-         * for the resolved-names table: 32768 slots = ~16 MiB, sized for a server (flows open at once, closed
-         * ones linger tcp_close_delay). Raise on busy gateways, with the heap.
+         * for the resolved-names table: 16384 slots = ~9 MiB, sized for a server (flows open at once, closed
+         * ones linger tcp_close_delay); past it the least recently active flow is reported and evicted
+         * (counted). Raise on busy gateways, with the heap.
          */
-        public int maxFlows = 32_768;
+        public int maxFlows = 16_384;
         /** Zeek's tcp_inactivity_timeout. */
         public Duration tcpInactivity = Duration.ofMinutes(5);
         /** Zeek's udp_inactivity_timeout. */
@@ -103,11 +104,11 @@ public final class Settings {
          */
         public Duration timeout = Duration.ofSeconds(10);
         /**
-         * Queries awaiting a response, preallocated at ~1 KiB each (room for the longest escaped name): 8192 =
-         * ~8.5 MiB, a server's resolver traffic many times over (answered queries free their slot at once). When
+         * Queries awaiting a response, preallocated at ~1 KiB each (room for the longest escaped name): 4096 =
+         * ~4.3 MiB, a server's resolver traffic many times over (answered queries free their slot at once). When
          * full, the oldest is reported unanswered (and counted).
          */
-        public int maxPending = 8_192;
+        public int maxPending = 4_096;
     }
 
     public static final class Telemetry {
@@ -119,6 +120,13 @@ public final class Settings {
         public DetectorProfile profile = DetectorProfile.DEFAULT;
         /** false = journal only, no detection (as --no-detect). */
         public boolean enabled = true;
+        /**
+         * Local keys (hosts, or processes where attribution exists) each detector follows at once; the least
+         * recently active is evicted past it (counted). Sizes all the detectors' state together (DetectorSettings
+         * .maxKeys in the detectors module): 2048 = ~24 MiB at the cap, a server's or a home gateway's need many
+         * times over; raise it, with the heap, on a gateway of thousands of LAN clients.
+         */
+        public int maxKeys = 2048;
         /** On start, detectors re-read this much of the journal so state (e.g. a beacon) survives a restart. */
         public Duration rebuildWindow = Duration.ofHours(2);
         public Allowlist allowlist = new Allowlist();

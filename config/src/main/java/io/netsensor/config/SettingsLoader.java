@@ -241,6 +241,7 @@ public final class SettingsLoader {
         f.ports("detectors.allowlist.ports", s.detectors.allowlist.ports, 0);
         if (s.detectors.c2Ports != null) f.ports("detectors.c2_ports", s.detectors.c2Ports, 1);
         f.positive("telemetry.interval", s.telemetry.interval);
+        f.range("detectors.max_keys", s.detectors.maxKeys, 16, 1 << 22);
         Settings.Beacon b = s.detectors.beacon;
         if (b.minConnections != null) f.range("detectors.beacon.min_connections", b.minConnections, 3, 100_000);
         if (b.minScore != null && !(b.minScore >= 0 && b.minScore <= 1)) f.fail("detectors.beacon.min_score", "must be between 0 and 1, not " + b.minScore);

@@ -137,8 +137,9 @@ class SettingsLoaderTest {
     @Test
     void defaultsAreTheDocumentedOnes() {
         Settings s = SettingsLoader.defaults();
-        assertThat(s.conntrack.maxFlows).isEqualTo(32_768);
-        assertThat(s.dns.maxPending).isEqualTo(8_192);
+        assertThat(s.conntrack.maxFlows).isEqualTo(16_384);
+        assertThat(s.dns.maxPending).isEqualTo(4_096);
+        assertThat(s.detectors.maxKeys).isEqualTo(2_048);
         assertThat(s.dns.timeout).isEqualTo(Duration.ofSeconds(10));
         assertThat(s.journal.maxBytes).isEqualTo(2L << 30);
         assertThat(s.journal.maxAge).isEqualTo(Duration.ofDays(7));

@@ -28,6 +28,42 @@ public final class DetectorSettings {
     public DnsTunnel dnsTunnel = new DnsTunnel();
     public Scan scan = new Scan();
     public Baseline baseline = new Baseline();
+    /** The DGA detector's tunables (its window and thresholds are documented in DgaDetector and DGA.md). */
+    public io.netsensor.detectors.dga.DgaDetector.Config dga = new io.netsensor.detectors.dga.DgaDetector.Config();
+
+    /**
+     * Keys per detector by default: sized for a server or a small gateway (a few hundred local hosts or processes
+     * talk at once), not for a core router. Memory at the cap with these defaults, measured by
+     * {@code benchmarks/.../DetectorMemory}: ~24 MiB for all detectors together (README, "Detectors").
+     */
+    public static final int DEFAULT_MAX_KEYS = 2048;
+
+    public DetectorSettings() {
+        maxKeys(DEFAULT_MAX_KEYS);
+    }
+
+    /**
+     * Sizes every detector's state from one number, the local keys (hosts, or processes where attribution
+     * exists) each detector follows at once; the least recently active key is evicted past it (counted per
+     * detector as {@code detector.evictions}). Series are pairs of a key and a remote, so the beacon detector
+     * follows 4 per key; the DGA detector's window is ~30 KiB per key (a domain window and a history), so it
+     * follows one key in 8 (at least 64); the slow fan-out buckets (~1.1 KiB per host and port with failures)
+     * half; the alert gate 8 alert ids per key.
+     */
+    public DetectorSettings maxKeys(int keys) {
+        if (keys < 16) throw new IllegalArgumentException("max_keys must be at least 16");
+        beacon.maxKeys = 4 * keys;
+        relay.maxKeys = keys;
+        fanout.maxKeys = keys;
+        fanout.slowMaxKeys = Math.max(16, keys / 2);
+        c2Port.maxKeys = keys;
+        scan.maxKeys = keys;
+        baseline.maxKeys = keys;
+        dnsTunnel.maxKeys = keys;
+        dga.maxKeys = Math.max(64, keys / 8);
+        gate.maxEntries = 8 * keys;
+        return this;
+    }
 
     public static DetectorSettings defaults() {
         return new DetectorSettings();

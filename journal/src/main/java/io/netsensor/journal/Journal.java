@@ -41,6 +41,9 @@ public final class Journal implements AutoCloseable {
     /** What the capture writer could not journal while the disk was full, for the detection thread (4 MiB, allocated on first use). */
     private final RecordRing overflow = new RecordRing(4 << 20);
 
+    /** Chronicle's mapped chunk size; a record (at most tens of KiB) must fit well within one. */
+    static final long BLOCK_SIZE = 4L << 20;
+
     private Journal(Builder b) {
         this.dir = b.dir;
         this.damage = new JournalDamage(b.dir, System.err);
@@ -49,6 +52,11 @@ public final class Journal implements AutoCloseable {
         ReleaseListener listener = new ReleaseListener();
         this.queue = SingleChronicleQueueBuilder.single(b.dir.toFile())
                 .rollCycle(b.rollCycle)
+                // Chronicle maps a cycle file in chunks of this size (its default is 64 MiB, with an overlap), one
+                // set per appender and tailer, and every page touched in a mapped chunk counts towards the agent's
+                // resident memory until the chunk is released: small chunks keep the journal's share of RSS to
+                // the few chunks the writer and the readers are in, whatever the cycle's size (issue 14).
+                .blockSize(BLOCK_SIZE)
                 .timeProvider(b.timeProvider)
                 .storeFileListener(listener)
                 .build();

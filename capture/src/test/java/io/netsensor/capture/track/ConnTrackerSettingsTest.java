@@ -14,12 +14,12 @@ class ConnTrackerSettingsTest {
     void defaultsAreTheConfigDefaults() {
         Settings config = new Settings();
         ConnTrackerSettings c = ConnTrackerSettings.defaults();
-        assertThat(c.maxFlows()).isEqualTo(config.conntrack.maxFlows).isEqualTo(32_768);
+        assertThat(c.maxFlows()).isEqualTo(config.conntrack.maxFlows).isEqualTo(16_384);
         assertThat(c.tcpInactivityNanos()).isEqualTo(config.conntrack.tcpInactivity.toNanos());
         assertThat(c.udpInactivityNanos()).isEqualTo(config.conntrack.udpInactivity.toNanos());
         assertThat(c.tcpCloseDelayNanos()).isEqualTo(config.conntrack.tcpCloseDelay.toNanos());
         DnsTrackerSettings d = DnsTrackerSettings.defaults();
-        assertThat(d.maxPending).isEqualTo(config.dns.maxPending).isEqualTo(8_192);
+        assertThat(d.maxPending).isEqualTo(config.dns.maxPending).isEqualTo(4_096);
         assertThat(d.timeoutNanos).isEqualTo(config.dns.timeout.toNanos());
     }
 
