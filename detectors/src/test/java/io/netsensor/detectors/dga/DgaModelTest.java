@@ -57,7 +57,7 @@ class DgaModelTest {
     void theCharacterCnnShapesTheScore() {
         // a shipped model without its CNN part would score differently; a broken CNN forward pass would
         // show up in the held-out tests, this one only checks that the CNN is really wired in
-        assertThat(model.cnn).isNotNull();
+        assertThat(model.cnns).isNotEmpty();
         DgaModel.Scorer regressionOnly = model.withCnnWeight(0).newScorer();
         assertThat(scorer.score("kgosquosixxhmfnjthb.net")).isNotEqualTo(regressionOnly.score("kgosquosixxhmfnjthb.net"));
     }

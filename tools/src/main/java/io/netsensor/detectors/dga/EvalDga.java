@@ -41,7 +41,7 @@ public final class EvalDga {
         if (mix != null) { // evaluate the parts of a model with a CNN: 0 = regression alone, 1 = CNN alone
             model = model.withCnnWeight(Double.parseDouble(mix));
         }
-        System.out.println("model: " + model.description + (model.cnn == null ? "" : "; cnn share " + model.cnnWeight));
+        System.out.println("model: " + model.description + (model.cnns.length == 0 ? "" : "; cnn share " + model.cnnWeight));
         DgaCorpus corpus = new DgaCorpus(Path.of(args[0]));
         System.out.println("== benign: popular lists " + DgaCorpus.BENIGN_POPULAR);
         Result popular = evaluate(corpus, model, DgaCorpus.BENIGN_POPULAR);
@@ -129,6 +129,10 @@ public final class EvalDga {
         final List<Map.Entry<String, Double>> benignRanked = new ArrayList<>();
         /** Random-character families never trained on (all names held out). */
         public double[] unseenRandom;
+        /** Held-out names of random-character families whose registered label has at most 8 characters. */
+        public double[] shortRandom;
+        /** Held-out names of the hex generators (families whose labels are all 0-9a-f). */
+        public double[] hexNames;
         public int benignCdnSkipped;
         public double thr01, thr1;
         public double randomAuc, randomDet01, randomDet1;
@@ -160,6 +164,8 @@ public final class EvalDga {
             });
             groupRow("ALL random-character", concat(random));
             groupRow("  of which never-trained fams", unseenRandom);
+            groupRow("  of which short (<= 8 chars)", shortRandom);
+            groupRow("  of which hex generators", hexNames);
             groupRow("ALL families", concat(new ArrayList<>(groupScores.values())));
         }
 
@@ -211,24 +217,34 @@ public final class EvalDga {
         r.thr01 = quantile(r.benign, 0.999);
         r.thr1 = quantile(r.benign, 0.99);
         Map<DgaCorpus.Group, List<Double>> pooled = new EnumMap<>(DgaCorpus.Group.class);
-        List<Double> unseenRandom = new ArrayList<>();
+        List<Double> unseenRandom = new ArrayList<>(), shortRandom = new ArrayList<>(), hexNames = new ArrayList<>();
+        DomainName d = new DomainName();
         for (DgaCorpus.Family f : corpus.families()) {
-            List<Double> s = new ArrayList<>();
+            List<Double> s = new ArrayList<>(), shorts = new ArrayList<>();
+            int hex = 0;
             for (String dom : f.domains()) {
                 if (DgaCorpus.trainSplit(f, dom)) continue;
                 double v = scorer.logit(dom);
-                if (!Double.isNaN(v)) s.add(v);
+                if (Double.isNaN(v)) continue;
+                s.add(v);
+                String label = DgaCorpus.registeredLabel(d, dom);
+                if (label.length() <= 8) shorts.add(v);
+                if (label.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) hex++;
             }
             if (s.size() < 20) continue; // too few held-out names to say anything
             double[] a = s.stream().mapToDouble(Double::doubleValue).toArray();
             pooled.computeIfAbsent(f.group(), g -> new ArrayList<>()).addAll(s);
             if (f.group().randomCharacter() && !DgaCorpus.trainable(f)) unseenRandom.addAll(s);
+            if (f.group().randomCharacter()) shortRandom.addAll(shorts);
+            if (f.group().randomCharacter() && hex >= 0.9 * s.size()) hexNames.addAll(s);
             boolean trained = DgaCorpus.trainable(f);
             r.rows.add(String.format("%-42s %-17s %5d %6s %7.1f%% %7.1f%% %7.4f", f.id(), f.group().label, a.length,
                     trained ? "split" : "no", 100 * detection(a, r.thr01), 100 * detection(a, r.thr1), auc(r.benign, a)));
         }
         pooled.forEach((g, s) -> r.groupScores.put(g, s.stream().mapToDouble(Double::doubleValue).toArray()));
         r.unseenRandom = unseenRandom.stream().mapToDouble(Double::doubleValue).toArray();
+        r.shortRandom = shortRandom.stream().mapToDouble(Double::doubleValue).toArray();
+        r.hexNames = hexNames.stream().mapToDouble(Double::doubleValue).toArray();
         List<double[]> random = new ArrayList<>();
         r.groupScores.forEach((g, s) -> {
             if (g.randomCharacter()) random.add(s);

@@ -49,6 +49,33 @@ public final class TrainDgaModel {
     /** Each malicious training label appears this many times per epoch (its weight shrinks to match). */
     static final int CNN_REPEAT = Integer.getInteger("dga.cnn.repeat", 4);
     static final double CNN_WEIGHT = Double.parseDouble(System.getProperty("dga.cnn.weight", "0.5"));
+    /** Number of differently seeded CNNs whose log-odds the model averages (an ensemble cuts seed variance). */
+    static final int CNN_NETS = Integer.getInteger("dga.cnn.nets", 2);
+
+    /**
+     * Synthetic malicious training labels: uniform random strings over one alphabet, lengths uniform in a
+     * range. The feed/generator training families cover few lengths per style (all trainable hex names are
+     * 32-character md5s), so the model cannot learn that the style, not the length, is the evidence.
+     */
+    static final int SYNTH_HEX = Integer.getInteger("dga.synth.hex", 2000);
+    static final int SYNTH_ALNUM = Integer.getInteger("dga.synth.alnum", 0);
+    static final int SYNTH_LETTERS = Integer.getInteger("dga.synth.letters", 0);
+
+    /**
+     * Adds {@code count} seeded uniform random labels over {@code alphabet} with lengths in [minLen, maxLen],
+     * except those that are benign labels (no benign name of any bucket is ever taught as malicious).
+     */
+    static void synthetic(Set<String> out, Set<String> benign, String alphabet, int count, int minLen, int maxLen,
+            Random rnd) {
+        StringBuilder sb = new StringBuilder(maxLen);
+        for (int i = 0; i < count; i++) {
+            sb.setLength(0);
+            int len = minLen + rnd.nextInt(maxLen - minLen + 1);
+            for (int k = 0; k < len; k++) sb.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+            String label = sb.toString();
+            if (!benign.contains(label)) out.add(label);
+        }
+    }
 
     public static void main(String[] args) throws IOException {
         if (args.length < 2) {
@@ -69,20 +96,34 @@ public final class TrainDgaModel {
         // fitted rows: benign first, then malicious (trainCnn relies on that order)
         DomainName d = new DomainName();
         List<String> lmA = new ArrayList<>(), lmB = new ArrayList<>(), benign = new ArrayList<>(),
-                calib = new ArrayList<>();
+                calib = new ArrayList<>(), validBenign = new ArrayList<>();
         for (String label : benignLabels(corpus, d)) {
             int b = DgaCorpus.bucket(label);
             if (b < 4) lmA.add(label); else if (b < 8) lmB.add(label);
-            (b < 9 ? benign : calib).add(label);
+            if (VALIDATE && b == VALID_BUCKET) validBenign.add(label);
+            else (b < 9 ? benign : calib).add(label);
         }
-        Set<String> maliciousSet = new LinkedHashSet<>();
+        Set<String> maliciousSet = new LinkedHashSet<>(), validMalicious = new LinkedHashSet<>();
         for (DgaCorpus.Family f : corpus.families()) {
             for (String dom : f.domains()) {
                 if (!DgaCorpus.trainSplit(f, dom)) continue;
                 String label = DgaCorpus.registeredLabel(d, dom);
-                if (label != null) maliciousSet.add(label);
+                if (label == null) continue;
+                if (VALIDATE && DgaCorpus.bucket(label) == DgaCorpus.MALICIOUS_TRAIN_BUCKETS - 1) {
+                    if (f.group().randomCharacter()) validMalicious.add(label);
+                } else {
+                    maliciousSet.add(label);
+                }
             }
         }
+        maliciousSet.removeAll(validMalicious);
+        int real = maliciousSet.size();
+        Set<String> benignAll = new java.util.HashSet<>(benign);
+        benignAll.addAll(calib);
+        synthetic(maliciousSet, benignAll, "0123456789abcdef", SYNTH_HEX, 8, 32, new Random(SEED + 11));
+        synthetic(maliciousSet, benignAll, "0123456789abcdefghijklmnopqrstuvwxyz", SYNTH_ALNUM, 8, 24, new Random(SEED + 12));
+        synthetic(maliciousSet, benignAll, "abcdefghijklmnopqrstuvwxyz", SYNTH_LETTERS, 6, 24, new Random(SEED + 13));
+        if (maliciousSet.size() > real) log.printf("synthetic uniform random labels: %d%n", maliciousSet.size() - real);
         List<String> malicious = new ArrayList<>(maliciousSet);
         NgramTable tableA = ngrams(lmA, ORDER), tableB = ngrams(lmB, ORDER);
         log.printf("n-gram order %d from %d (+%d cross-fit) benign labels; regression on %d benign + %d malicious;"
@@ -108,10 +149,17 @@ public final class TrainDgaModel {
         double wPos = POSITIVE_WEIGHT * benign.size() / malicious.size();
         Fit fit = adagrad(labels, x, positive, wPos);
         long tc = System.nanoTime();
-        CharCnn net = CNN_EPOCHS == 0 ? null : trainCnn(labels, x, positive, benign.size(), log);
-        if (net != null) log.printf("cnn: %d weights, trained in %.1f s%n", net.parameterCount(), (System.nanoTime() - tc) / 1e9);
-        CharCnn shipped = net == null ? null : net.quantized();
-        double cnnWeight = net == null ? 0 : CNN_WEIGHT;
+        int nets = CNN_EPOCHS == 0 ? 0 : CNN_NETS;
+        CharCnn[] net = new CharCnn[nets], shipped = new CharCnn[nets];
+        for (int k = 0; k < nets; k++) {
+            net[k] = trainCnn(labels, x, positive, benign.size(), SEED + 100L * k, log);
+            shipped[k] = net[k].quantized();
+        }
+        if (nets > 0) {
+            log.printf("cnn: %d x %d weights, trained in %.1f s%n", nets, net[0].parameterCount(),
+                    (System.nanoTime() - tc) / 1e9);
+        }
+        double cnnWeight = nets == 0 ? 0 : CNN_WEIGHT;
 
         // quantize, then calibrate on exactly what will be shipped
         double max = 0;
@@ -126,19 +174,22 @@ public final class TrainDgaModel {
             byte[] b = calib.get(j).getBytes(StandardCharsets.ISO_8859_1);
             cs[j] = scorer.scoreLabel(b, 0, b.length);
         }
-        if (net != null) log.printf("cnn int16 quantization: largest CNN log-odds change on the calibration set %.4f%n",
-                quantizationError(net, shipped, untuned, calib));
+        for (int k = 0; k < nets; k++) {
+            log.printf("cnn %d int16 quantization: largest CNN log-odds change on the calibration set %.4f%n", k,
+                    quantizationError(net[k], shipped[k], untuned, calib));
+        }
+        if (VALIDATE) validate(untuned, validBenign, new ArrayList<>(validMalicious), log);
         Arrays.sort(cs);
         double t1 = cs[(int) Math.floor(cs.length * 0.99)], t01 = cs[(int) Math.floor(cs.length * 0.999)];
         StringBuilder desc = new StringBuilder("order=" + ORDER + " beta=" + BETA + " hashBits=" + HASH_BITS
                 + " maxN=" + HashedNgrams.MAX_N + " epochs=" + EPOCHS + " lr=" + LEARNING_RATE + " l2=" + L2
-                + " pos=" + POSITIVE_WEIGHT + " seed=" + SEED + " benign=" + DgaCorpus.BENIGN_TRAIN + " dense weights:");
+                + " pos=" + POSITIVE_WEIGHT + " synth=" + SYNTH_HEX + "/" + SYNTH_ALNUM + "/" + SYNTH_LETTERS + " seed=" + SEED + " benign=" + DgaCorpus.BENIGN_TRAIN + " dense weights:");
         for (int k = 0; k < DgaFeatures.COUNT; k++) {
             desc.append(String.format(" %s=%.3f", DgaFeatures.NAMES[k], fit.dense[k]));
         }
         desc.append(String.format(" bias=%.3f", fit.dense[DgaFeatures.COUNT]));
-        if (net != null) {
-            desc.append(" cnn: dim=" + CNN_DIM + " filters=" + CNN_FILTERS + "x" + Arrays.toString(CharCnn.WIDTHS)
+        if (nets > 0) {
+            desc.append(" cnn: nets=" + nets + " dim=" + CNN_DIM + " filters=" + CNN_FILTERS + "x" + Arrays.toString(CharCnn.WIDTHS)
                     + " hidden=" + CNN_HIDDEN + " epochs=" + CNN_EPOCHS + " batch=" + CNN_BATCH + " lr=" + CNN_LR
                     + " repeat=" + CNN_REPEAT + " weight=" + CNN_WEIGHT);
         }
@@ -153,7 +204,8 @@ public final class TrainDgaModel {
      * first ({@code nBenign}). Each epoch sees every benign label once and every malicious one
      * {@link #CNN_REPEAT} times, weighted so both classes carry equal total weight, as in the regression.
      */
-    static CharCnn trainCnn(String[] labels, double[][] x, boolean[] positive, int nBenign, java.io.PrintStream log) {
+    static CharCnn trainCnn(String[] labels, double[][] x, boolean[] positive, int nBenign, long seed,
+            java.io.PrintStream log) {
         int n = labels.length, nMal = n - nBenign;
         byte[][] bytes = new byte[n][];
         float[][] dense = new float[n][DgaFeatures.COUNT];
@@ -167,9 +219,40 @@ public final class TrainDgaModel {
         int[] order = new int[nBenign + nMal * CNN_REPEAT];
         for (int i = 0; i < nBenign; i++) order[i] = i;
         for (int r = 0, k = nBenign; r < CNN_REPEAT; r++) for (int i = nBenign; i < n; i++) order[k++] = i;
-        CharCnn net = CharCnn.initial(CNN_DIM, CNN_FILTERS, CNN_HIDDEN, DgaFeatures.COUNT, new Random(SEED + 1));
-        new CharCnnTrainer(net, bytes, dense, positive, w).train(order, CNN_EPOCHS, CNN_BATCH, CNN_LR, SEED + 2, log);
+        CharCnn net = CharCnn.initial(CNN_DIM, CNN_FILTERS, CNN_HIDDEN, DgaFeatures.COUNT, new Random(seed + 1));
+        new CharCnnTrainer(net, bytes, dense, positive, w).train(order, CNN_EPOCHS, CNN_BATCH, CNN_LR, seed + 2, log);
         return net;
+    }
+
+    /**
+     * Validation on training data only (never the evaluation lists): with {@code -Ddga.validate=true},
+     * benign bucket {@link #VALID_BUCKET} and malicious training bucket 6 (random-character families) are
+     * left out of fitting and scored here, for choosing hyper-parameters and the CNN share without
+     * looking at the evaluation views. The model written in that mode is for comparison only.
+     */
+    static final boolean VALIDATE = Boolean.getBoolean("dga.validate");
+    static final int VALID_BUCKET = 8;
+
+    static void validate(DgaModel model, List<String> benign, List<String> malicious, java.io.PrintStream log) {
+        for (double w : new double[] {0, 0.25, 0.5, 0.75, 1}) {
+            if (w > 0 && model.cnns.length == 0) break;
+            DgaModel.Scorer scorer = model.withCnnWeight(w).newScorer();
+            double[] b = logits(scorer, benign), m = logits(scorer, malicious);
+            Arrays.sort(b);
+            double t01 = EvalDga.quantile(b, 0.999), t1 = EvalDga.quantile(b, 0.99);
+            log.printf("validation (benign bucket %d: %d, random-character malicious: %d), cnn share %.2f:"
+                    + " det@0.1%% %.1f%%, det@1%% %.1f%%, AUC %.4f%n", VALID_BUCKET, b.length, m.length, w,
+                    100 * EvalDga.detection(m, t01), 100 * EvalDga.detection(m, t1), EvalDga.auc(b, m));
+        }
+    }
+
+    private static double[] logits(DgaModel.Scorer scorer, List<String> labels) {
+        double[] out = new double[labels.size()];
+        for (int i = 0; i < out.length; i++) {
+            byte[] l = labels.get(i).getBytes(StandardCharsets.ISO_8859_1);
+            out[i] = scorer.logitLabel(l, 0, l.length);
+        }
+        return out;
     }
 
     /** Largest |CNN log-odds| difference between the float net and its int16 copy over the calibration labels. */
