@@ -26,6 +26,7 @@ public final class Main {
 
     public static void main(String[] args) {
         standalone = true;
+        Warmup.startFor(args);
         System.exit(commandLine().execute(args));
     }
 
