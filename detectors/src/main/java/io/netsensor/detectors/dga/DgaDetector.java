@@ -69,6 +69,8 @@ public final class DgaDetector implements Detector {
     private final DomainName name = new DomainName();
     private final LongPairIndex keys;
     private final HostWindow[] windows;
+    /** Scores of recently scored registered domains (48 KiB): the same names come from every host. */
+    private final ScoreCache scores = new ScoreCache(4096);
 
     private long events, ignoredInbound, ignoredPtr, ignoredLocal, ignoredCdn, ignoredNoRegistered, badNames;
     private long keyEvictions, domainEvictions, domainsExpired, alerts, slowAlerts;
@@ -144,7 +146,11 @@ public final class DgaDetector implements Detector {
             w.live[id] = true;
             w.flags[id] = 0;
             w.firstSeen[id] = now;
-            float s = (float) scorer.scoreLabel(d.bytes(), d.labelStart(reg), d.labelEnd(reg));
+            float s = scores.get(h);
+            if (Float.isNaN(s)) {
+                s = (float) scorer.scoreLabel(d.bytes(), d.labelStart(reg), d.labelEnd(reg));
+                scores.put(h, s);
+            }
             w.score[id] = s;
             if (!w.seenBefore(h)) w.setFlag(id, HostWindow.NEW);
             w.remember(h);
@@ -354,5 +360,7 @@ public final class DgaDetector implements Detector {
         m.count(Metrics.name("detector.dga.ignored", "reason", "cdn"), () -> ignoredCdn);
         m.count(Metrics.name("detector.dga.ignored", "reason", "no_registered_domain"), () -> ignoredNoRegistered);
         m.count("detector.dga.bad_names", () -> badNames);
+        m.count(Metrics.name("detector.dga.score_cache", "outcome", "hit"), scores::hits);
+        m.count(Metrics.name("detector.dga.score_cache", "outcome", "miss"), scores::misses);
     }
 }
