@@ -123,7 +123,7 @@ public final class Settings {
         /**
          * Local keys (hosts, or processes where attribution exists) each detector follows at once; the least
          * recently active is evicted past it (counted). Sizes all the detectors' state together (DetectorSettings
-         * .maxKeys in the detectors module): 2048 = ~24 MiB at the cap, a server's or a home gateway's need many
+         * .maxKeys in the detectors module): 2048 = ~32 MiB at the cap, a server's or a home gateway's need many
          * times over; raise it, with the heap, on a gateway of thousands of LAN clients.
          */
         public int maxKeys = 2048;

@@ -34,7 +34,7 @@ public final class DetectorSettings {
     /**
      * Keys per detector by default: sized for a server or a small gateway (a few hundred local hosts or processes
      * talk at once), not for a core router. Memory at the cap with these defaults, measured by
-     * {@code benchmarks/.../DetectorMemory}: ~24 MiB for all detectors together (README, "Detectors").
+     * {@code benchmarks/.../DetectorMemory}: ~32 MiB for all detectors together (README, "Detectors").
      */
     public static final int DEFAULT_MAX_KEYS = 2048;
 
@@ -46,13 +46,13 @@ public final class DetectorSettings {
      * Sizes every detector's state from one number, the local keys (hosts, or processes where attribution
      * exists) each detector follows at once; the least recently active key is evicted past it (counted per
      * detector as {@code detector.evictions}). Series are pairs of a key and a remote, so the beacon detector
-     * follows 4 per key; the DGA detector's window is ~30 KiB per key (a domain window and a history), so it
+     * follows 8 per key (a busy server reaches thousands of remotes in the 3 h idle expiry); the DGA detector's window is ~30 KiB per key (a domain window and a history), so it
      * follows one key in 8 (at least 64); the slow fan-out buckets (~1.1 KiB per host and port with failures)
      * half; the alert gate 8 alert ids per key.
      */
     public DetectorSettings maxKeys(int keys) {
         if (keys < 16) throw new IllegalArgumentException("max_keys must be at least 16");
-        beacon.maxKeys = 4 * keys;
+        beacon.maxKeys = 8 * keys;
         relay.maxKeys = keys;
         fanout.maxKeys = keys;
         fanout.slowMaxKeys = Math.max(16, keys / 2);
