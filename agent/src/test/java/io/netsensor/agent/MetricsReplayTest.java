@@ -70,7 +70,7 @@ class MetricsReplayTest {
             "detector.beacon.disorder_dropped", "detector.beacon.burst_updates", "detector.beacon.series_restarted",
             "detector.beacon.progress_updates", "detector.beacon.p2p_skipped", "detector.relay.inbound_legs", "detector.relay.outbound_legs",
             "detector.fanout.attempts", "detector.c2_port.hits", "detector.dga.events", "detector.dga.domain_evictions",
-            "detector.dga.domains_expired", "detector.dga.ignored", "detector.dga.bad_names",
+            "detector.dga.domains_expired", "detector.dga.ignored", "detector.dga.bad_names", "detector.dga.score_cache",
             "detect.alerts_journaled", "detect.alerts_by_severity", "detect.rebuilt_records", "detect.rebuilt_alerts",
             "sink.delivered", "sink.flushes", "sink.retries", "sink.batch_records", "sink.failures", "sink.gap",
             "sink.up", "sink.lag_records", "sink.lag_seconds", "telemetry.rows_journaled");
