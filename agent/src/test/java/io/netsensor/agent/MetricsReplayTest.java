@@ -67,7 +67,7 @@ class MetricsReplayTest {
             "detector.engine.allowlisted_alerts", "detector.engine.allowlisted_by_name", "detector.gate.passed", "detector.gate.suppressed",
             "detector.gate.evictions", "detector.errors", "detector.keys", "detector.evictions", "detector.expirations",
             "detector.alerts", "detector.beacon.updates", "detector.beacon.evaluations",
-            "detector.beacon.disorder_dropped", "detector.beacon.burst_updates", "detector.beacon.series_restarted",
+            "detector.beacon.disorder_dropped", "detector.beacon.burst_updates", "detector.beacon.series_restarted", "detector.beacon.series_adopted",
             "detector.beacon.progress_updates", "detector.beacon.p2p_skipped", "detector.relay.inbound_legs", "detector.relay.outbound_legs",
             "detector.fanout.attempts", "detector.c2_port.hits", "detector.dga.events", "detector.dga.domain_evictions",
             "detector.dga.domains_expired", "detector.dga.ignored", "detector.dga.bad_names", "detector.dga.score_cache",

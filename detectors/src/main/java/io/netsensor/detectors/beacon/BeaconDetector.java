@@ -73,7 +73,7 @@ public final class BeaconDetector implements Detector {
     private final BoundedStates<PairKey, LocalPortPeers> udpPorts;
     private final PairKey portProbe = new PairKey();
     private long p2pSkipped;
-    private long burstUpdates, restarted, progressUpdates;
+    private long burstUpdates, restarted, progressUpdates, adopted;
     private final Regularity regularity;
     private long watermark = Long.MIN_VALUE;
     private long updates, evaluations, alerts, disorderDropped;
@@ -193,14 +193,22 @@ public final class BeaconDetector implements Detector {
         if (t > watermark) watermark = t;
         sink = out;
         probe.host.setProcess(0, 0, null);
+        String executable = null;
         if (attribution == Attribution.RESOLVED) {
             ProcessInfo p = processes.find(entityId);
-            if (p != null && p.executable != null) probe.host.setProcess(0, 0, p.executable);
+            if (p != null && p.executable != null) executable = p.executable;
         }
         String name = names.serverName();
         probe.set(name != null ? 0 : remoteHi, name != null ? 0 : remoteLo, port, transport.ianaNumber);
         probe.name = name;
-        BeaconSeries s = states.get(probe);
+        BeaconSeries s = null;
+        if (executable != null) {
+            probe.host.setProcess(0, 0, executable);
+            s = states.get(probe);
+            if (s == null) s = adoptHostSeries(executable);
+        } else {
+            s = states.get(probe);
+        }
         if (s != null && t - s.lastNanos > idleNanos && s.events > 0) {
             ended(probe, s);
             states.remove(probe);
@@ -228,6 +236,25 @@ public final class BeaconDetector implements Detector {
         if ((v = names.text(ConnNames.HTTP_HOST)) != null) s.httpHost = v;
         if ((v = names.text(ConnNames.USER_AGENT)) != null) s.userAgent = v;
         current = probe;
+        return s;
+    }
+
+    /**
+     * The first check-ins of a process can reach the detector before its executable is known (the process
+     * record follows the connection's; a capture that starts mid-stream): they make a series keyed by the host
+     * alone. When the executable becomes known, that series becomes the executable's, so one implant is one
+     * series rather than two halves that each stay below the count. Returns null when there is none.
+     */
+    private BeaconSeries adoptHostSeries(String executable) {
+        probe.host.setProcess(0, 0, null);
+        BeaconSeries s = states.get(probe);
+        if (s != null) {
+            states.remove(probe);
+            probe.host.setProcess(0, 0, executable);
+            states.put(probe.copy(), s);
+            adopted++;
+        }
+        probe.host.setProcess(0, 0, executable);
         return s;
     }
 
@@ -470,6 +497,7 @@ public final class BeaconDetector implements Detector {
         m.count("detector.beacon.disorder_dropped", () -> disorderDropped);
         m.count("detector.beacon.burst_updates", () -> burstUpdates);
         m.count("detector.beacon.series_restarted", () -> restarted);
+        m.count("detector.beacon.series_adopted", () -> adopted);
         m.count("detector.beacon.progress_updates", () -> progressUpdates);
         m.count("detector.beacon.p2p_skipped", () -> p2pSkipped);
     }
