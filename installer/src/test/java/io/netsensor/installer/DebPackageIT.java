@@ -266,7 +266,7 @@ class DebPackageIT {
                 .collect(Collectors.joining("\n", "", "\n"));
         Path file = work.resolve("netsensor-all-keys.yml");
         Files.writeString(file, all);
-        assertThat(all).contains("\njournal:\n", "\n  max_pending: 8192", "\n    remote_cidrs: []");
+        assertThat(all).contains("\njournal:\n", "\n  max_pending: 4096", "\n  max_keys: 2048", "\n    remote_cidrs: []");
         Cmd.Result r = Cmd.run(AGENT, asServiceUser(LAUNCHER.toString(), "replay", "-c", file.toString(), capture.toString()));
         assertThat(r.ok()).as(r.describe()).isTrue();
         log("the example config with every key uncommented is accepted");
