@@ -100,12 +100,7 @@ public final class CefEncoder {
         l.add("rt", OcsfEncoder.ms(end ? e.endNanos : e.startNanos));
         l.add("dvchost", ctx.hostName());
         l.add("cat", "connection");
-        address(l, true, orig);
-        l.add("spt", e.origPort);
-        l.add("smac", cefMac(Mac.toString(e.origMac)));
-        address(l, false, resp);
-        l.add("dpt", e.respPort);
-        l.add("dmac", cefMac(Mac.toString(e.respMac)));
+        endpoints(l, orig, e.origPort, e.origMac, resp, e.respPort, e.respMac);
         l.add("proto", proto);
         l.add("out", e.origIpBytes);
         l.add("in", e.respIpBytes);
@@ -122,6 +117,16 @@ public final class CefEncoder {
         return l.toString();
     }
 
+    /** The two ends of a flow: src/spt/smac and dst/dpt/dmac (IPv6 in c6a2/c6a3), as connections and bursts share them. */
+    private static void endpoints(Line l, String orig, int origPort, long origMac, String resp, int respPort, long respMac) {
+        address(l, true, orig);
+        l.add("spt", origPort);
+        l.add("smac", cefMac(Mac.toString(origMac)));
+        address(l, false, resp);
+        l.add("dpt", respPort);
+        l.add("dmac", cefMac(Mac.toString(respMac)));
+    }
+
     /**
      * A burst: class {@code burst}, named by its index and endpoints; {@code out}/{@code in} are its payload
      * bytes each way (a connection's are IP bytes), cn1 its index, cn2 the idle time before it (ms; absent on
@@ -134,12 +139,7 @@ public final class CefEncoder {
         l.add("rt", OcsfEncoder.ms(e.startNanos));
         l.add("dvchost", ctx.hostName());
         l.add("cat", "burst");
-        address(l, true, orig);
-        l.add("spt", e.origPort);
-        l.add("smac", cefMac(Mac.toString(e.origMac)));
-        address(l, false, resp);
-        l.add("dpt", e.respPort);
-        l.add("dmac", cefMac(Mac.toString(e.respMac)));
+        endpoints(l, orig, e.origPort, e.origMac, resp, e.respPort, e.respMac);
         l.add("dhost", e.names.text(ConnNames.DNS));
         l.add("proto", proto);
         l.add("out", e.origBytes);

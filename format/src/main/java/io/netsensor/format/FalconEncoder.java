@@ -89,23 +89,28 @@ public final class FalconEncoder implements RecordEncoder {
         if (!LocalSide.firstRecordOfConnection(e)) return null; // its OPEN record was the connect/accept
         boolean outbound = LocalSide.originatorIsLocal(e, ctx.hostAddresses());
         boolean v4 = Ip.isV4(e.origIpHi, e.origIpLo);
-        long localHi = outbound ? e.origIpHi : e.respIpHi, localLo = outbound ? e.origIpLo : e.respIpLo;
-        long remoteHi = outbound ? e.respIpHi : e.origIpHi, remoteLo = outbound ? e.respIpLo : e.origIpLo;
         JsonGenerator g = out.start();
         try {
             start(g, (outbound ? "NetworkConnectIP" : "NetworkReceiveAcceptIP") + (v4 ? "4" : "6"), e.startNanos != 0 ? e.startNanos : e.endNanos);
-            g.writeStringField(v4 ? "LocalAddressIP4" : "LocalAddressIP6", Ip.toString(localHi, localLo));
-            g.writeStringField("LocalPort", Integer.toString(outbound ? e.origPort : e.respPort));
-            g.writeStringField(v4 ? "RemoteAddressIP4" : "RemoteAddressIP6", Ip.toString(remoteHi, remoteLo));
-            g.writeStringField("RemotePort", Integer.toString(outbound ? e.respPort : e.origPort));
-            g.writeStringField("Protocol", Integer.toString(e.transport.ianaNumber));
-            g.writeStringField("ConnectionDirection", outbound ? "0" : "1");
+            ends(g, outbound, e.origIpHi, e.origIpLo, e.origPort, e.respIpHi, e.respIpLo, e.respPort, e.transport.ianaNumber);
             process(g, e.attribution, e.processEntityId, e.pid);
             g.writeEndObject();
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
         return out.take();
+    }
+
+    /** The local/remote address, port, protocol and direction fields a connect, an accept and a burst share. */
+    private static void ends(JsonGenerator g, boolean outbound, long origHi, long origLo, int origPort,
+                             long respHi, long respLo, int respPort, int protocol) throws IOException {
+        boolean v4 = Ip.isV4(origHi, origLo);
+        g.writeStringField(v4 ? "LocalAddressIP4" : "LocalAddressIP6", outbound ? Ip.toString(origHi, origLo) : Ip.toString(respHi, respLo));
+        g.writeStringField("LocalPort", Integer.toString(outbound ? origPort : respPort));
+        g.writeStringField(v4 ? "RemoteAddressIP4" : "RemoteAddressIP6", outbound ? Ip.toString(respHi, respLo) : Ip.toString(origHi, origLo));
+        g.writeStringField("RemotePort", Integer.toString(outbound ? respPort : origPort));
+        g.writeStringField("Protocol", Integer.toString(protocol));
+        g.writeStringField("ConnectionDirection", outbound ? "0" : "1");
     }
 
     /**
@@ -116,18 +121,10 @@ public final class FalconEncoder implements RecordEncoder {
     @Override
     public byte[] burst(BurstEvent e) {
         boolean outbound = LocalSide.originatorIsLocal(e, ctx.hostAddresses());
-        boolean v4 = Ip.isV4(e.origIpHi, e.origIpLo);
-        long localHi = outbound ? e.origIpHi : e.respIpHi, localLo = outbound ? e.origIpLo : e.respIpLo;
-        long remoteHi = outbound ? e.respIpHi : e.origIpHi, remoteLo = outbound ? e.respIpLo : e.origIpLo;
         JsonGenerator g = out.start();
         try {
             start(g, "NetsensorConnectionBurst", e.startNanos);
-            g.writeStringField(v4 ? "LocalAddressIP4" : "LocalAddressIP6", Ip.toString(localHi, localLo));
-            g.writeStringField("LocalPort", Integer.toString(outbound ? e.origPort : e.respPort));
-            g.writeStringField(v4 ? "RemoteAddressIP4" : "RemoteAddressIP6", Ip.toString(remoteHi, remoteLo));
-            g.writeStringField("RemotePort", Integer.toString(outbound ? e.respPort : e.origPort));
-            g.writeStringField("Protocol", Integer.toString(e.transport.ianaNumber));
-            g.writeStringField("ConnectionDirection", outbound ? "0" : "1");
+            ends(g, outbound, e.origIpHi, e.origIpLo, e.origPort, e.respIpHi, e.respIpLo, e.respPort, e.transport.ianaNumber);
             String domain = e.names.text(ConnNames.DNS);
             if (domain != null) g.writeStringField("DomainName", domain);
             g.writeStringField("FlowId", Long.toUnsignedString(e.flowId, 16));
