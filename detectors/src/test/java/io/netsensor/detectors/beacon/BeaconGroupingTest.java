@@ -81,6 +81,28 @@ class BeaconGroupingTest {
         assertThat(ended.process.executable).isEqualTo("/tmp/implant");
     }
 
+    /**
+     * The first check-ins arrive before the process is known (the connection's record came before its process
+     * record): they start a series keyed by the host; once the executable is known, that series becomes the
+     * process's, so 24 check-ins are one series of 24 rather than 12 + 12, each below the 20 the alert needs.
+     */
+    @Test
+    void checkInsSeenBeforeTheProcessWasKnownJoinTheProcesssSeries() {
+        BeaconDetector d = new BeaconDetector(DetectorSettings.shortWindow().beacon);
+        d.setProcessLookup(Map.of(1L, new ProcessInfo(1, 10, 1, 0, T0, "implant", "/tmp/implant", "implant", "root"))::get);
+        CollectingSink sink = new CollectingSink();
+        for (int i = 0; i < 24; i++) {
+            ConnEvent e = Conns.out(HOST, C2, 4444).at(T0 + i * 3 * SEC).bytes(12).build();
+            d.onConn(i < 12 ? e : attributed(e, 10, 1), sink);
+        }
+        d.finish(sink);
+        assertThat(sink.alerts).isNotEmpty();
+        assertThat(sink.alerts.stream().map(a -> a.id).distinct()).hasSize(1);
+        Alert last = sink.alerts.get(sink.alerts.size() - 1);
+        assertThat(last.count).isEqualTo(24);
+        assertThat(last.evidence.get("series_executable")).isEqualTo("/tmp/implant");
+    }
+
     private static ConnEvent attributed(ConnEvent e, int pid, long entity) {
         e.attribution = Attribution.RESOLVED;
         e.pid = pid;
