@@ -52,6 +52,7 @@ final class BeaconSeries {
 
     /** Notes the remote address (up to MAX_ADDRESSES distinct ones are remembered). */
     void address(long hi, long lo) {
+        if (lo == remoteLo && hi == remoteHi && addresses > 0) return; // the usual case: the same address again
         remoteHi = hi;
         remoteLo = lo;
         for (int i = 0; i < addresses; i++) if (addressLo[i] == lo && addressHi[i] == hi) return;
@@ -82,17 +83,18 @@ final class BeaconSeries {
         if (t > lastNanos) lastNanos = t;
         int cap = ts.length;
         // find the insertion position: after the last sample <= t, searching back from the newest
+        // (ring indices wrap by subtraction, not %: an integer division per step was a visible cost)
         int pos = n; // logical position, 0 = oldest
         int steps = 0;
-        while (pos > 0 && ts[(start + pos - 1) % cap] > t) {
+        while (pos > 0 && ts[slot(pos - 1, cap)] > t) {
             if (++steps > MAX_DISORDER) {
                 disorderDropped++;
                 return false;
             }
             pos--;
         }
-        if (pos > 0 && t - ts[(start + pos - 1) % cap] < mergeNanos) return false;
-        if (pos < n && ts[(start + pos) % cap] - t < mergeNanos) return false;
+        if (pos > 0 && t - ts[slot(pos - 1, cap)] < mergeNanos) return false;
+        if (pos < n && ts[slot(pos, cap)] - t < mergeNanos) return false;
         events++;
         if (n == cap) {
             if (cap < maxSize) {
@@ -100,22 +102,28 @@ final class BeaconSeries {
                 cap = ts.length;
             } else {
                 if (pos == 0) return true; // older than everything kept in a full ring: counted only
-                start = (start + 1) % cap; // drop the oldest
+                start = start + 1 == cap ? 0 : start + 1; // drop the oldest
                 n--;
                 pos--;
             }
         }
         // shift samples after pos one slot towards the newest end
         for (int i = n; i > pos; i--) {
-            int to = (start + i) % cap, from = (start + i - 1) % cap;
+            int to = slot(i, cap), from = slot(i - 1, cap);
             ts[to] = ts[from];
             sizes[to] = sizes[from];
         }
-        int at = (start + pos) % cap;
+        int at = slot(pos, cap);
         ts[at] = t;
         sizes[at] = size;
         n++;
         return true;
+    }
+
+    /** The array index of logical position {@code pos} (0 = oldest, pos < cap). */
+    private int slot(int pos, int cap) {
+        int i = start + pos;
+        return i >= cap ? i - cap : i;
     }
 
     private void grow(int newCap) {
@@ -135,7 +143,7 @@ final class BeaconSeries {
     int copyTo(long[] outTs, long[] outSizes) {
         int cap = ts.length;
         for (int i = 0; i < n; i++) {
-            int at = (start + i) % cap;
+            int at = slot(i, cap);
             outTs[i] = ts[at];
             outSizes[i] = sizes[at];
         }
